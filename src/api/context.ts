@@ -1,0 +1,11 @@
+/** What every operation handler receives. */
+import type { Database } from '../engine/database.js';
+
+export interface ApiContext {
+  db: Database;
+  /** host:port clients reach this server at (DescribeEndpoints). */
+  endpointAddress: string;
+}
+
+/** An operation: takes the shape-validated request body, returns the response JSON text. */
+export type Operation = (ctx: ApiContext, input: Record<string, any>) => Promise<string> | string;

@@ -1,0 +1,98 @@
+/**
+ * Command-line and environment configuration. Our own flags are GNU-style
+ * (`--port 8000`); DynamoDB Local's single-dash flags are accepted as aliases so
+ * OpenDDB is a drop-in replacement in existing scripts.
+ */
+import { parseArgs } from 'node:util';
+import { isLogLevel, type LogLevel } from '../logger.js';
+import type { ServerOptions } from '../index.js';
+
+export interface CliConfig extends ServerOptions {
+  help: boolean;
+}
+
+/** DynamoDB Local flag -> our flag (undefined: accepted and ignored). */
+const DYNAMODB_LOCAL_ALIASES: Record<string, string | undefined> = {
+  '-port': '--port',
+  '-inMemory': '--in-memory',
+  '-dbPath': '--data-dir',
+  '-cors': '--cors',
+  '-delayTransientStatuses': '--delay-transient-statuses',
+  '-help': '--help',
+  '-sharedDb': undefined, // one shared database is our only mode
+  '-optimizeDbBeforeStartup': undefined,
+  '-disableTelemetry': undefined,
+};
+
+export const USAGE = `Usage: openddb [options]
+
+  --port <n>                  port to listen on (default 8000; env OPENDDB_PORT)
+  --host <addr>               address to bind (default 127.0.0.1; 0.0.0.0 in containers; env OPENDDB_HOST)
+  --data-dir <dir>            where data is persisted (default ./data; env OPENDDB_DATA_DIR)
+  --in-memory                 keep data in memory only (env OPENDDB_IN_MEMORY=1)
+  --region <name>             region used in ARNs (default us-east-1; env OPENDDB_REGION)
+  --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
+  --cors <origins>            enable CORS for a comma-separated list of origins or * (env OPENDDB_CORS)
+  --delay-transient-statuses  hold CREATING/UPDATING/DELETING briefly, as DynamoDB does
+  --help                      show this help
+
+DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
+-delayTransientStatuses, -optimizeDbBeforeStartup.
+`;
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+  const args: string[] = [];
+  for (const arg of argv) {
+    if (arg in DYNAMODB_LOCAL_ALIASES) {
+      const mapped = DYNAMODB_LOCAL_ALIASES[arg];
+      if (mapped !== undefined) args.push(mapped);
+    } else {
+      args.push(arg);
+    }
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'in-memory': { type: 'boolean' },
+        region: { type: 'string' },
+        'log-level': { type: 'string' },
+        cors: { type: 'string' },
+        'delay-transient-statuses': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+
+  const portText = values.port ?? env.OPENDDB_PORT ?? '8000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${portText}`);
+  const logLevel = values['log-level'] ?? env.OPENDDB_LOG_LEVEL ?? 'info';
+  if (!isLogLevel(logLevel)) throw new UsageError(`invalid log level: ${logLevel}`);
+  const inMemory = values['in-memory'] ?? isTrue(env.OPENDDB_IN_MEMORY);
+  return {
+    help: values.help === true,
+    port,
+    host: values.host ?? env.OPENDDB_HOST ?? '127.0.0.1',
+    dataDir: inMemory ? undefined : (values['data-dir'] ?? env.OPENDDB_DATA_DIR ?? './data'),
+    inMemory,
+    region: values.region ?? env.OPENDDB_REGION ?? 'us-east-1',
+    logLevel: logLevel as LogLevel,
+    cors: values.cors ?? env.OPENDDB_CORS,
+    delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
+  };
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value);
+}

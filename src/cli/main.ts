@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/** The `openddb` command: start a server, stop it cleanly on SIGINT/SIGTERM. */
+import { startServer } from '../index.js';
+import { parseCliArgs, USAGE, UsageError } from './args.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseCliArgs(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`openddb: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (config.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    process.stderr.write(`openddb: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const storage = config.inMemory ? 'in memory' : `on disk in ${config.dataDir}`;
+  process.stdout.write(`OpenDDB listening on ${server.url} (data ${storage})\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`OpenDDB stopping (${signal})\n`);
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`openddb: error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,42 @@
+/**
+ * A readable key space of a table: the base table, or (later) one of its indexes.
+ * Query and Scan walk a view; a view knows how its storage keys are built and which
+ * attributes form the LastEvaluatedKey of an item read from it.
+ */
+import { encodeKeyValue } from '../values/keycodec.js';
+import type { KeySchemaInfo } from '../values/keys.js';
+import type { AttributeValue, Item } from '../values/types.js';
+import { partitionPrefix } from './keyspace.js';
+
+export interface KeyView {
+  tableId: number;
+  /** 0 for the base table. */
+  indexNo: number;
+  /** The view's own key (the index key for an index). */
+  schema: KeySchemaInfo;
+  /** Attributes of LastEvaluatedKey: the view's key plus, for an index, the table's key. */
+  lastKeyAttributes: string[];
+  /** The storage key an item (holding all of lastKeyAttributes) has in this view. */
+  storageKey(item: Item): Buffer;
+}
+
+export function baseTableView(tableId: number, schema: KeySchemaInfo): KeyView {
+  const lastKeyAttributes = schema.rangeKey === undefined ? [schema.hashKey] : [schema.hashKey, schema.rangeKey];
+  return {
+    tableId,
+    indexNo: 0,
+    schema,
+    lastKeyAttributes,
+    storageKey: (item) => viewKey(tableId, 0, schema, item),
+  };
+}
+
+/** partition prefix | sort key (if any) | extra key attributes (an index's base-table key). */
+export function viewKey(tableId: number, indexNo: number, schema: KeySchemaInfo, item: Item, extra: AttributeValue[] = []): Buffer {
+  const prefix = partitionPrefix(tableId, indexNo, item[schema.hashKey]!);
+  if (schema.rangeKey === undefined && extra.length === 0) return prefix;
+  const parts = [prefix];
+  if (schema.rangeKey !== undefined) parts.push(encodeKeyValue(item[schema.rangeKey] as never));
+  for (const value of extra) parts.push(encodeKeyValue(value as never));
+  return Buffer.concat(parts);
+}

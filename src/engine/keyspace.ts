@@ -1,0 +1,71 @@
+/**
+ * The layout of the one ordered key space (see DESIGN.md "Key layout"):
+ *   0x01 | table name                              -> catalog entry (JSON TableMeta)
+ *   0x02 | counter name                            -> counters (next table id)
+ *   0x03 | table id (u32)                          -> table statistics
+ *   0x10 | table id (u32) | index no (u8) | partition hash (u32) | pk | sk -> item
+ * Index number 0 is the base table. Keys are encoded with the order-preserving
+ * key codec, so a partition's items are contiguous and sorted by sort key.
+ */
+import { encodeKeyValue, partitionHash, prefixEnd } from '../values/keycodec.js';
+import type { KeySchemaInfo } from '../values/keys.js';
+import type { AttributeValue, Item } from '../values/types.js';
+
+const CATALOG = 0x01;
+const COUNTER = 0x02;
+const STATS = 0x03;
+const DATA = 0x10;
+
+export const CATALOG_PREFIX = Buffer.from([CATALOG]);
+export const CATALOG_END = Buffer.from([CATALOG + 1]);
+
+export function catalogKey(tableName: string): Buffer {
+  return Buffer.concat([CATALOG_PREFIX, Buffer.from(tableName, 'utf8')]);
+}
+
+export function counterKey(name: string): Buffer {
+  return Buffer.concat([Buffer.from([COUNTER]), Buffer.from(name, 'utf8')]);
+}
+
+export function statsKey(tableId: number): Buffer {
+  const key = Buffer.allocUnsafe(5);
+  key[0] = STATS;
+  key.writeUInt32BE(tableId, 1);
+  return key;
+}
+
+/** Every key of a table (items and index entries): [start, end). */
+export function tableRange(tableId: number): { gte: Buffer; lt: Buffer } {
+  const start = Buffer.allocUnsafe(5);
+  start[0] = DATA;
+  start.writeUInt32BE(tableId, 1);
+  return { gte: start, lt: prefixEnd(start)! }; // a table prefix never ends in 0xff bytes only
+}
+
+/** The prefix of one index (0 = base table) of a table. */
+export function indexPrefix(tableId: number, indexNo: number): Buffer {
+  const prefix = Buffer.allocUnsafe(6);
+  prefix[0] = DATA;
+  prefix.writeUInt32BE(tableId, 1);
+  prefix[5] = indexNo;
+  return prefix;
+}
+
+/** The prefix of one partition: index prefix | hash | encoded partition key. */
+export function partitionPrefix(tableId: number, indexNo: number, pk: AttributeValue): Buffer {
+  const encodedPk = encodeKeyValue(pk as never);
+  const prefix = Buffer.allocUnsafe(10 + encodedPk.length);
+  prefix[0] = DATA;
+  prefix.writeUInt32BE(tableId, 1);
+  prefix[5] = indexNo;
+  prefix.writeUInt32BE(partitionHash(encodedPk), 6);
+  encodedPk.copy(prefix, 10);
+  return prefix;
+}
+
+/** The storage key of a base-table item, from an item or key holding the key attributes. */
+export function itemKey(tableId: number, schema: KeySchemaInfo, key: Item): Buffer {
+  const prefix = partitionPrefix(tableId, 0, key[schema.hashKey]!);
+  if (schema.rangeKey === undefined) return prefix;
+  return Buffer.concat([prefix, encodeKeyValue(key[schema.rangeKey] as never)]);
+}

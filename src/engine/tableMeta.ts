@@ -1,0 +1,61 @@
+/** What the catalog stores about a table, and the key-schema view derived from it. */
+import type { KeySchemaInfo } from '../values/keys.js';
+import type { ScalarKeyType } from '../values/types.js';
+
+export type TableStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
+export type BillingMode = 'PROVISIONED' | 'PAY_PER_REQUEST';
+
+export interface KeySchemaElement {
+  AttributeName: string;
+  KeyType: 'HASH' | 'RANGE';
+}
+
+export interface AttributeDefinition {
+  AttributeName: string;
+  AttributeType: ScalarKeyType;
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface ProvisionedState {
+  read: number;
+  write: number;
+  lastIncrease?: number;
+  lastDecrease?: number;
+  decreasesToday: number;
+}
+
+export interface TableMeta {
+  /** Internal numeric id: the table's key prefix. Never reused. */
+  id: number;
+  name: string;
+  /** The public TableId (a UUID). */
+  tableId: string;
+  arn: string;
+  createdAt: number;
+  status: TableStatus;
+  /** When a transient status (CREATING/UPDATING) ends; 0 = already settled. */
+  settlesAt: number;
+  keySchema: KeySchemaElement[];
+  attributeDefinitions: AttributeDefinition[];
+  billingMode: BillingMode;
+  billingModeChangedAt?: number;
+  provisioned: ProvisionedState;
+  onDemand?: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number };
+  tableClass: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
+  deletionProtection: boolean;
+  sse?: { enabled: boolean; type?: string; kmsKeyArn?: string };
+  tags: Tag[];
+}
+
+export function keySchemaInfo(meta: Pick<TableMeta, 'keySchema' | 'attributeDefinitions'>): KeySchemaInfo {
+  const typeOf = (name: string) => meta.attributeDefinitions.find((d) => d.AttributeName === name)!.AttributeType;
+  const hash = meta.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;
+  const range = meta.keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+  return range === undefined
+    ? { hashKey: hash, hashType: typeOf(hash) }
+    : { hashKey: hash, hashType: typeOf(hash), rangeKey: range, rangeType: typeOf(range) };
+}

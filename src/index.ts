@@ -1,0 +1,83 @@
+/**
+ * OpenDDB as a library: `startServer()` for test suites and embedding.
+ *   const { url, close } = await startServer();           // in-memory, random port
+ *   const { url } = await startServer({ port: 8000, dataDir: './data' });
+ */
+import type { AddressInfo } from 'node:net';
+import { openStore } from './storage/open.js';
+import { Database } from './engine/database.js';
+import { createHttpServer } from './server/server.js';
+import { knownOperations } from './api/shapeValidation.js';
+import { runOperation } from './api/operations.js';
+import { createLogger, type LogLevel } from './logger.js';
+import type { ApiContext } from './api/context.js';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** Persist under this directory; without it (or with inMemory) data lives in memory. */
+  dataDir?: string;
+  inMemory?: boolean;
+  region?: string;
+  logLevel?: LogLevel;
+  /** Allowed CORS origins (comma-separated or `*`); CORS is off when undefined. */
+  cors?: string;
+  delayTransientStatuses?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const ACCOUNT_ID = '000000000000';
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(options.logLevel ?? 'warn');
+  const inMemory = options.inMemory === true || options.dataDir === undefined;
+  const store = await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir! });
+  let db: Database;
+  try {
+    db = await Database.open(store, {
+      region: options.region ?? 'us-east-1',
+      accountId: ACCOUNT_ID,
+      delayTransientStatuses: options.delayTransientStatuses === true,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const host = options.host ?? '127.0.0.1';
+  const ctx: ApiContext = { db, endpointAddress: '' };
+  const server = createHttpServer({
+    handler: (operation, body) => runOperation(ctx, operation, body),
+    knownOperations,
+    logger,
+    cors: options.cors,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  ctx.endpointAddress = `${urlHost}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish, then close the store cleanly.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await store.close();
+    })();
+    return closing;
+  };
+  return { url: `http://${urlHost}:${port}`, port, close };
+}

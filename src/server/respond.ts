@@ -1,0 +1,30 @@
+/** Writing DynamoDB JSON responses: content type, request id, CRC32 of the body. */
+import type { ServerResponse } from 'node:http';
+import { crc32 } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import type { DynamoError } from '../errors.js';
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** A 52-character request id shaped like DynamoDB's. */
+export function newRequestId(): string {
+  const bytes = randomBytes(52);
+  let id = '';
+  for (let i = 0; i < 52; i++) id += ID_ALPHABET[bytes[i]! % 36];
+  return id;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
+  const buf = Buffer.from(body, 'utf8');
+  res.writeHead(status, {
+    'Content-Type': 'application/x-amz-json-1.0',
+    'Content-Length': buf.length,
+    'x-amzn-RequestId': requestId,
+    'x-amz-crc32': String(crc32(buf)),
+  });
+  res.end(buf);
+}
+
+export function errorBody(err: DynamoError): string {
+  return JSON.stringify({ __type: err.type, message: err.message, ...err.extra });
+}

@@ -1,0 +1,113 @@
+/**
+ * The HTTP front: routes `POST /` by X-Amz-Target, frames JSON 1.0 requests and
+ * responses, and turns every failure into DynamoDB's error envelope. Knows nothing
+ * about tables or items: it hands (operation, body) to an `OperationHandler`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DynamoError, internalError, serializationError, serviceError } from '../errors.js';
+import { checkAuthorization } from './auth.js';
+import { BodyTooLargeError, readBody } from './body.js';
+import { errorBody, newRequestId, sendJson } from './respond.js';
+import type { Logger } from '../logger.js';
+
+/** Runs one operation; returns the response body as JSON text. */
+export type OperationHandler = (operation: string, body: Record<string, unknown>) => Promise<string> | string;
+
+export interface HttpOptions {
+  handler: OperationHandler;
+  knownOperations: ReadonlySet<string>;
+  logger: Logger;
+  cors: string | undefined;
+}
+
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+export function createHttpServer(options: HttpOptions): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handleRequest(options, req, res).catch((err) => {
+      options.logger.error('unhandled request failure', err);
+      if (!res.headersSent) sendJson(res, 500, errorBody(internalError()), newRequestId());
+    });
+  });
+  return server;
+}
+
+async function handleRequest(options: HttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = newRequestId();
+  if (options.cors !== undefined) setCorsHeaders(options.cors, req, res);
+  if (req.method === 'OPTIONS' && options.cors !== undefined) {
+    res.writeHead(200, { 'x-amzn-RequestId': requestId, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'x-amzn-RequestId': requestId });
+    res.end('healthy: dynamodb.local');
+    return;
+  }
+  if (req.method !== 'POST') {
+    req.resume();
+    return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
+  }
+
+  let body: Buffer;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      res.setHeader('Connection', 'close');
+      return fail(res, requestId, new DynamoError('com.amazon.coral.service#RequestEntityTooLargeException',
+        'Request must be smaller than 16777216 bytes for the DynamoDB API', 413));
+    }
+    return fail(res, requestId, serializationError('Request body could not be read'));
+  }
+
+  const target = req.headers['x-amz-target'];
+  const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  if (operation === undefined || !options.knownOperations.has(operation)) {
+    return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
+  }
+  const authProblem = checkAuthorization(req.headers);
+  if (authProblem) return fail(res, requestId, authProblem);
+
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    return fail(res, requestId, serializationError('Start of structure or map found where not expected.'));
+  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return fail(res, requestId, serializationError('Start of structure or map found where not expected.'));
+  }
+
+  try {
+    const out = await options.handler(operation, input as Record<string, unknown>);
+    sendJson(res, 200, out, requestId);
+  } catch (err) {
+    if (err instanceof DynamoError) {
+      if (err.status >= 500) options.logger.error(`${operation} failed`, err);
+      return fail(res, requestId, err);
+    }
+    options.logger.error(`${operation} failed with an internal error`, err);
+    return fail(res, requestId, internalError());
+  }
+}
+
+function fail(res: ServerResponse, requestId: string, err: DynamoError): void {
+  sendJson(res, err.status, errorBody(err), requestId);
+}
+
+function setCorsHeaders(allowed: string, req: IncomingMessage, res: ServerResponse): void {
+  const origin = req.headers['origin'];
+  res.setHeader('Access-Control-Allow-Origin', allowed === '*' ? '*' : allowedOrigin(allowed, origin));
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '*');
+  res.setHeader('Access-Control-Expose-Headers', 'x-amzn-RequestId, x-amz-crc32');
+  res.setHeader('Access-Control-Max-Age', '172800');
+}
+
+/** `-cors` takes a comma-separated allow-list of origins, or `*`. */
+function allowedOrigin(allowed: string, origin: string | undefined): string {
+  if (origin && allowed.split(',').map((s) => s.trim()).includes(origin)) return origin;
+  return 'null';
+}

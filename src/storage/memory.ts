@@ -1,0 +1,121 @@
+/**
+ * In-memory KVStore on a copy-on-write B+ tree: for tests and `--in-memory`.
+ *
+ * `transact` runs `fn` at once, to completion, against an overlay of pending
+ * writes; being synchronous on a single thread, that is serializable. The overlay
+ * is applied only if `fn` returns. Nothing is durable.
+ */
+import { mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btree-range.js';
+import { MAX_KEY_BYTES, type KVEntry, type KVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
+
+export class MemoryStore implements KVStore {
+  private readonly tree = newKeyTree<Buffer>();
+  /**
+   * An O(1) copy-on-write clone that lazy range iterators walk, so a commit that
+   * lands while one is being consumed neither breaks nor changes it (the same
+   * snapshot behaviour LMDB cursors have). Shared until the next commit.
+   */
+  private frozen: BTree<Buffer, Buffer> | undefined;
+  private closed = false;
+
+  get(key: Buffer): Buffer | undefined {
+    return this.tree.get(key);
+  }
+
+  range(options: RangeOptions): Iterable<KVEntry> {
+    return treeRange(this.view(), options);
+  }
+
+  transact<T>(fn: (txn: WriteOps) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The store is closed'));
+    const txn = new MemoryTransaction(this);
+    let result: T;
+    try {
+      result = fn(txn);
+    } catch (error) {
+      return Promise.reject(error);
+    } finally {
+      txn.active = false;
+    }
+    this.apply(txn.pending);
+    return Promise.resolve(result);
+  }
+
+  snapshot<T>(fn: (txn: ReadOps) => T): T {
+    // No commit can interleave with a synchronous fn, and ranges walk a frozen view.
+    return fn(this);
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  /** The committed tree as of now, safe to iterate across later commits. */
+  view(): BTree<Buffer, Buffer> {
+    return (this.frozen ??= this.tree.clone());
+  }
+
+  private apply(pending: BTree<Buffer, Buffer | null> | undefined): void {
+    if (pending === undefined) return;
+    const tree = this.tree;
+    pending.forEachPair((key, value) => {
+      if (value === null) tree.delete(key);
+      else tree.set(key, value);
+    });
+    this.frozen = undefined;
+  }
+}
+
+class MemoryTransaction implements WriteOps {
+  active = true;
+  /** Writes made so far (`null` = deleted), created on the first write. */
+  pending: BTree<Buffer, Buffer | null> | undefined;
+
+  constructor(private readonly store: MemoryStore) {}
+
+  get(key: Buffer): Buffer | undefined {
+    this.assertActive();
+    const written = this.pending?.get(key);
+    if (written !== undefined) return written ?? undefined;
+    return this.store.get(key);
+  }
+
+  range(options: RangeOptions): Iterable<KVEntry> {
+    this.assertActive();
+    const committed = this.store.view();
+    if (this.pending === undefined) return treeRange(committed, options);
+    const unlimited: RangeOptions = { gte: options.gte, lt: options.lt, reverse: options.reverse };
+    // Walk a clone of the pending writes so fn may keep writing while iterating.
+    const pending = treeRange(this.pending.clone(), unlimited) as Iterator<PendingEntry>;
+    return mergeRanges(treeRange(committed, unlimited), pending, options.reverse === true, options.limit ?? Infinity);
+  }
+
+  put(key: Buffer, value: Buffer): void {
+    this.assertActive();
+    checkKey(key);
+    this.writes().set(Buffer.from(key), Buffer.from(value));
+  }
+
+  delete(key: Buffer): void {
+    this.assertActive();
+    checkKey(key);
+    this.writes().set(Buffer.from(key), null);
+  }
+
+  private writes(): BTree<Buffer, Buffer | null> {
+    return (this.pending ??= newKeyTree<Buffer | null>());
+  }
+
+  private assertActive(): void {
+    if (!this.active) throw new Error('The transaction has already finished');
+  }
+}
+
+/** Same limits as the on-disk adapter, so code tested in memory also runs on disk. */
+function checkKey(key: Buffer): void {
+  if (key.length === 0) throw new Error('Zero length key is not allowed');
+  if (key.length > MAX_KEY_BYTES) {
+    throw new Error(`Key size is larger than the maximum key size (${MAX_KEY_BYTES})`);
+  }
+}

@@ -1,0 +1,74 @@
+/** Test helpers: an in-process server and SDK clients pointed at it. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
+
+export interface TestContext {
+  server: RunningServer;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+export function sdkClient(url: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+}
+
+export async function startTestServer(options: ServerOptions = {}): Promise<TestContext> {
+  const server = await startServer({ logLevel: 'silent', ...options });
+  const client = sdkClient(server.url);
+  const doc = DynamoDBDocumentClient.from(client);
+  return {
+    server,
+    client,
+    doc,
+    async close() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}
+
+/** Sends a raw DynamoDB JSON request, for protocol-level tests. */
+export async function rawRequest(
+  url: string,
+  target: string | undefined,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const allHeaders: Record<string, string> = {
+    'Content-Type': 'application/x-amz-json-1.0',
+    Authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc',
+    'X-Amz-Date': '20260101T000000Z',
+    ...headers,
+  };
+  if (target !== undefined) allHeaders['X-Amz-Target'] = `DynamoDB_20120810.${target}`;
+  const res = await fetch(url, { method: "POST", headers: allHeaders, body: body as BodyInit });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Asserts that `promise` rejects with the given error name and (optionally) exact message. */
+export async function expectError(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error;
+    if (e.name !== name) throw new Error(`expected ${name} but got ${e.name}: ${e.message}`);
+    if (typeof message === 'string' && e.message !== message) throw new Error(`expected message\n  ${message}\nbut got\n  ${e.message}`);
+    if (message instanceof RegExp && !message.test(e.message)) throw new Error(`expected message matching ${message} but got ${e.message}`);
+    return;
+  }
+  throw new Error(`expected ${name} but the call succeeded`);
+}

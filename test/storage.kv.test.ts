@@ -1,0 +1,300 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_KEY_BYTES, type KVEntry, type KVStore } from '../src/storage/kv.js';
+import { openStore } from '../src/storage/open.js';
+
+const b = (...bytes: number[]): Buffer => Buffer.from(bytes);
+const s = (text: string): Buffer => Buffer.from(text);
+const keysOf = (entries: Iterable<KVEntry>): string[] => [...entries].map((e) => e.key.toString('hex'));
+const hex = (...keys: Buffer[]): string[] => keys.map((k) => k.toString('hex'));
+
+interface Adapter {
+  name: string;
+  open(): Promise<KVStore>;
+}
+
+const tempDirs: string[] = [];
+const adapters: Adapter[] = [
+  { name: 'memory', open: () => openStore({ inMemory: true }) },
+  {
+    name: 'lmdb',
+    open: () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'openddb-kv-'));
+      tempDirs.push(dataDir);
+      return openStore({ dataDir });
+    },
+  },
+];
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function putAll(store: KVStore, keys: Buffer[]): Promise<void> {
+  await store.transact((txn) => {
+    for (const key of keys) txn.put(key, Buffer.concat([s('v:'), key]));
+  });
+}
+
+for (const adapter of adapters) {
+  describe(`KVStore contract: ${adapter.name}`, () => {
+    let store: KVStore;
+    before(async () => {
+      store = await adapter.open();
+    });
+    after(() => store.close());
+
+    // Each test works under its own one-byte prefix so tests stay independent.
+    let nextPrefix = 1;
+    const prefixed = (prefix: number, keys: number[][]): Buffer[] => keys.map((k) => b(prefix, ...k));
+
+    it('puts, gets, overwrites and deletes', async () => {
+      const key = b(nextPrefix++, 1);
+      assert.equal(store.get(key), undefined);
+      await store.transact((txn) => txn.put(key, s('one')));
+      assert.deepEqual(store.get(key), s('one'));
+      await store.transact((txn) => txn.put(key, s('two')));
+      assert.deepEqual(store.get(key), s('two'));
+      await store.transact((txn) => txn.put(key, Buffer.alloc(0)));
+      assert.deepEqual(store.get(key), Buffer.alloc(0));
+      await store.transact((txn) => txn.delete(key));
+      assert.equal(store.get(key), undefined);
+      await store.transact((txn) => txn.delete(key)); // deleting a missing key is fine
+    });
+
+    it('returns the value of fn', async () => {
+      assert.equal(await store.transact(() => 42), 42);
+    });
+
+    it('keeps returned buffers valid and copies the buffers it is given', async () => {
+      const p = nextPrefix++;
+      const scratch = Buffer.alloc(300, 1);
+      const big = Buffer.alloc(100_000, 3);
+      await store.transact((txn) => {
+        txn.put(b(p, 1), scratch);
+        txn.put(b(p, 2), Buffer.alloc(300, 2));
+        txn.put(b(p, 3), big);
+        txn.put(b(p, 4), Buffer.alloc(100_000, 4));
+      });
+      scratch.fill(9); // the caller reuses its buffer
+      big.fill(9);
+      const first = store.get(b(p, 1))!;
+      const firstBig = store.get(b(p, 3))!;
+      const fromRange = [...store.range({ gte: b(p), lt: b(p + 1) })];
+      store.get(b(p, 2));
+      store.get(b(p, 4));
+      for (const _ of store.range({ gte: b(p), lt: b(p + 1), reverse: true }));
+      assert.ok(first.length === 300 && first.every((x) => x === 1));
+      assert.ok(firstBig.length === 100_000 && firstBig.every((x) => x === 3));
+      assert.deepEqual(fromRange.map((e) => [e.value.length, e.value[0]]), [[300, 1], [300, 2], [100_000, 3], [100_000, 4]]);
+    });
+
+    it('ranges forward and reverse with an inclusive lower and exclusive upper bound', async () => {
+      const p = nextPrefix++;
+      const keys = prefixed(p, [[1], [2], [3], [4], [5]]);
+      await putAll(store, keys);
+      const [k1, k2, k3, k4, k5] = keys;
+      assert.deepEqual(keysOf(store.range({ gte: k2, lt: k4 })), hex(k2, k3));
+      assert.deepEqual(keysOf(store.range({ gte: k2, lt: k4, reverse: true })), hex(k3, k2));
+      // bounds that are not keys themselves
+      assert.deepEqual(keysOf(store.range({ gte: b(p, 1, 0), lt: b(p, 4, 0) })), hex(k2, k3, k4));
+      assert.deepEqual(keysOf(store.range({ gte: b(p, 1, 0), lt: b(p, 4, 0), reverse: true })), hex(k4, k3, k2));
+      // open-ended on one side
+      assert.deepEqual(keysOf(store.range({ gte: k4, lt: b(p + 1) })), hex(k4, k5));
+      assert.deepEqual(keysOf(store.range({ gte: b(p), lt: k2, reverse: true })), hex(k1));
+      assert.deepEqual(keysOf(store.range({ gte: k4, limit: 2 })), hex(k4, k5));
+      assert.deepEqual(keysOf(store.range({ lt: k2, reverse: true, limit: 1 })), hex(k1));
+      // entries carry their values
+      assert.deepEqual([...store.range({ gte: k3, lt: k4 })][0]?.value, Buffer.concat([s('v:'), k3]));
+      // empty and inverted ranges
+      assert.deepEqual(keysOf(store.range({ gte: k3, lt: k3 })), []);
+      assert.deepEqual(keysOf(store.range({ gte: k4, lt: k2 })), []);
+      assert.deepEqual(keysOf(store.range({ gte: k4, lt: k2, reverse: true })), []);
+      assert.deepEqual(keysOf(store.range({ lt: Buffer.alloc(0) })), []);
+    });
+
+    it('applies limits in both directions', async () => {
+      const p = nextPrefix++;
+      const keys = prefixed(p, [[1], [2], [3], [4], [5]]);
+      await putAll(store, keys);
+      const all = { gte: b(p), lt: b(p + 1) };
+      assert.deepEqual(keysOf(store.range({ ...all, limit: 2 })), hex(keys[0]!, keys[1]!));
+      assert.deepEqual(keysOf(store.range({ ...all, limit: 2, reverse: true })), hex(keys[4]!, keys[3]!));
+      assert.deepEqual(keysOf(store.range({ ...all, limit: 0 })), []);
+      assert.deepEqual(keysOf(store.range({ ...all, limit: 99 })).length, 5);
+    });
+
+    it('orders binary keys by unsigned bytes, including 0x00 and 0xff', async () => {
+      const p = nextPrefix++;
+      const inPrefix = prefixed(p, [[], [0x00], [0x00, 0x00], [0x00, 0xff], [0x01], [0x7f], [0x80], [0xff], [0xff, 0x00], [0xff, 0xff]]);
+      const outside = [b(p - 1, 0xff, 0xff), b(p + 1), b(p + 1, 0x00)];
+      await putAll(store, [...outside, ...inPrefix].reverse());
+      // prefix p: [p] <= key < [p + 1]
+      assert.deepEqual(keysOf(store.range({ gte: b(p), lt: b(p + 1) })), hex(...inPrefix));
+      assert.deepEqual(keysOf(store.range({ gte: b(p), lt: b(p + 1), reverse: true })), hex(...inPrefix).reverse());
+      // prefix [p, 0xff]: its successor is [p + 1]
+      const ffPrefix = hex(...prefixed(p, [[0xff], [0xff, 0x00], [0xff, 0xff]]));
+      assert.deepEqual(keysOf(store.range({ gte: b(p, 0xff), lt: b(p + 1) })), ffPrefix);
+      assert.deepEqual(keysOf(store.range({ gte: b(p, 0xff), lt: b(p + 1), reverse: true })), [...ffPrefix].reverse());
+      // prefix [p, 0x00]
+      const zeroPrefix = hex(...prefixed(p, [[0x00], [0x00, 0x00], [0x00, 0xff]]));
+      assert.deepEqual(keysOf(store.range({ gte: b(p, 0x00), lt: b(p, 0x01) })), zeroPrefix);
+      assert.deepEqual(keysOf(store.range({ gte: b(p, 0x00), lt: b(p, 0x01), reverse: true })), [...zeroPrefix].reverse());
+    });
+
+    it('enforces the key length limits', async () => {
+      const p = nextPrefix++;
+      const longest = Buffer.alloc(MAX_KEY_BYTES, 0xab);
+      longest[0] = p;
+      await store.transact((txn) => txn.put(longest, s('ok')));
+      assert.deepEqual(store.get(longest), s('ok'));
+      await assert.rejects(store.transact((txn) => txn.put(Buffer.alloc(MAX_KEY_BYTES + 1, p), s('x'))));
+      await assert.rejects(store.transact((txn) => txn.put(Buffer.alloc(0), s('x'))));
+    });
+
+    it('lets reads inside a transaction see its own writes and deletes', async () => {
+      const p = nextPrefix++;
+      const [k1, k2, k3, k4, k5] = prefixed(p, [[1], [2], [3], [4], [5]]) as [Buffer, Buffer, Buffer, Buffer, Buffer];
+      await putAll(store, [k1, k3, k5]);
+      const all = { gte: b(p), lt: b(p + 1) };
+      const seen = await store.transact((txn) => {
+        txn.put(k2, s('new2'));
+        txn.put(k3, s('new3'));
+        txn.delete(k5);
+        txn.put(k4, s('gone'));
+        txn.delete(k4);
+        return {
+          get: [txn.get(k2), txn.get(k3), txn.get(k4), txn.get(k5), txn.get(k1)],
+          forward: keysOf(txn.range(all)),
+          reverse: keysOf(txn.range({ ...all, reverse: true })),
+          limited: keysOf(txn.range({ ...all, limit: 2 })),
+          reverseLimited: keysOf(txn.range({ ...all, reverse: true, limit: 2 })),
+          bounded: keysOf(txn.range({ gte: k2, lt: k5, reverse: true })),
+          values: [...txn.range(all)].map((e) => e.value.toString()),
+        };
+      });
+      assert.deepEqual(seen.get, [s('new2'), s('new3'), undefined, undefined, Buffer.concat([s('v:'), k1])]);
+      assert.deepEqual(seen.forward, hex(k1, k2, k3));
+      assert.deepEqual(seen.reverse, hex(k3, k2, k1));
+      assert.deepEqual(seen.limited, hex(k1, k2));
+      assert.deepEqual(seen.reverseLimited, hex(k3, k2));
+      assert.deepEqual(seen.bounded, hex(k3, k2));
+      assert.deepEqual(seen.values, [Buffer.concat([s('v:'), k1]).toString(), 'new2', 'new3']);
+      // and all of it was committed
+      assert.deepEqual(keysOf(store.range(all)), hex(k1, k2, k3));
+    });
+
+    it('allows writes while iterating a range inside a transaction', async () => {
+      const p = nextPrefix++;
+      const keys = prefixed(p, [[1], [2], [3], [4], [5], [6]]);
+      await putAll(store, keys);
+      const all = { gte: b(p), lt: b(p + 1) };
+      const visited = await store.transact((txn) => {
+        const seen: string[] = [];
+        for (const { key } of txn.range(all)) {
+          seen.push(key.toString('hex'));
+          txn.delete(key);
+          txn.put(Buffer.concat([key, b(0)]), s('copy'));
+        }
+        return seen;
+      });
+      assert.deepEqual(visited, hex(...keys));
+      assert.deepEqual(keysOf(store.range(all)), hex(...keys.map((k) => Buffer.concat([k, b(0)]))));
+    });
+
+    it('writes nothing when fn throws, and rejects with its error', async () => {
+      const p = nextPrefix++;
+      const [k1, k2] = prefixed(p, [[1], [2]]) as [Buffer, Buffer];
+      await putAll(store, [k1]);
+      const failure = new Error('changed my mind');
+      await assert.rejects(
+        store.transact((txn) => {
+          txn.put(k2, s('x'));
+          txn.delete(k1);
+          throw failure;
+        }),
+        (error) => error === failure,
+      );
+      assert.equal(store.get(k2), undefined);
+      assert.deepEqual(store.get(k1), Buffer.concat([s('v:'), k1]));
+    });
+
+    it('keeps a failed transaction from affecting concurrent ones', async () => {
+      const p = nextPrefix++;
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          store.transact((txn) => {
+            txn.put(b(p, i), s('x'));
+            if (i % 5 === 0) throw new Error(`fail ${i}`);
+            return i;
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.status === 'rejected').length, 10);
+      const committed = [...store.range({ gte: b(p), lt: b(p + 1) })].map((e) => e.key[1]);
+      assert.deepEqual(committed, Array.from({ length: 50 }, (_, i) => i).filter((i) => i % 5 !== 0));
+    });
+
+    it('serialises concurrent read-modify-write transactions', async () => {
+      const counter = b(nextPrefix++);
+      const increments = Array.from({ length: 200 }, () =>
+        store.transact((txn) => {
+          const current = txn.get(counter)?.readUInt32BE(0) ?? 0;
+          const next = Buffer.alloc(4);
+          next.writeUInt32BE(current + 1);
+          txn.put(counter, next);
+          return current + 1;
+        }),
+      );
+      const seen = await Promise.all(increments);
+      assert.equal(store.get(counter)?.readUInt32BE(0), 200);
+      assert.deepEqual([...seen].sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i + 1));
+    });
+
+    it('rejects use of a transaction after fn returned', async () => {
+      let escaped: { put(key: Buffer, value: Buffer): void } | undefined;
+      await store.transact((txn) => {
+        escaped = txn;
+      });
+      assert.throws(() => escaped!.put(b(nextPrefix++), s('late')), /already finished/);
+    });
+
+    it('makes committed writes visible to reads once transact resolves', async () => {
+      const key = b(nextPrefix++);
+      for (let i = 0; i < 20; i++) {
+        await store.transact((txn) => txn.put(key, b(i)));
+        assert.deepEqual(store.get(key), b(i));
+      }
+    });
+
+    it('reads one consistent snapshot', async () => {
+      const p = nextPrefix++;
+      const keys = prefixed(p, [[1], [2], [3]]);
+      await putAll(store, keys);
+      const read = store.snapshot((snap) => ({
+        one: snap.get(keys[0]!),
+        missing: snap.get(b(p, 9)),
+        all: keysOf(snap.range({ gte: b(p), lt: b(p + 1), reverse: true, limit: 2 })),
+      }));
+      assert.deepEqual(read, { one: Buffer.concat([s('v:'), keys[0]!]), missing: undefined, all: hex(keys[2]!, keys[1]!) });
+    });
+
+    it('keeps a range iterator on the data it started with while commits land', async () => {
+      const p = nextPrefix++;
+      const keys = prefixed(p, [[1], [2], [3], [4]]);
+      await putAll(store, keys);
+      const iterator = store.range({ gte: b(p), lt: b(p + 1) })[Symbol.iterator]();
+      assert.deepEqual(iterator.next().value?.key, keys[0]);
+      await store.transact((txn) => {
+        txn.delete(keys[2]!);
+        txn.put(b(p, 2, 5), s('inserted'));
+        for (let i = 0; i < 200; i++) txn.put(b(p, 3, i), s('more')); // forces B-tree node splits
+      });
+      const rest: Buffer[] = [];
+      for (let step = iterator.next(); !step.done; step = iterator.next()) rest.push(step.value.key);
+      assert.deepEqual(hex(...rest), hex(keys[1]!, keys[2]!, keys[3]!));
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../src/storage/open.js';
+
+const tempDirs: string[] = [];
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('LMDB store', () => {
+  it('grows the memory map for a data set far beyond its initial size', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'openddb-lmdb-'));
+    tempDirs.push(dataDir);
+    const store = await openStore({ dataDir });
+    const valueFor = (i: number): Buffer => Buffer.alloc(8192, i & 0xff);
+    const keyFor = (i: number): Buffer => {
+      const key = Buffer.alloc(4);
+      key.writeUInt32BE(i);
+      return key;
+    };
+    const count = 32_000; // ~256 MiB of values
+    const perTransaction = 1000;
+    const batches: Promise<void>[] = [];
+    for (let start = 0; start < count; start += perTransaction) {
+      batches.push(
+        store.transact((txn) => {
+          for (let i = start; i < start + perTransaction; i++) txn.put(keyFor(i), valueFor(i));
+        }),
+      );
+    }
+    await Promise.all(batches);
+    assert.ok(statSync(join(dataDir, 'openddb.mdb')).size > 256 * 1024 * 1024);
+    for (const i of [0, 1, 12_345, count - 1]) assert.deepEqual(store.get(keyFor(i)), valueFor(i));
+    let seen = 0;
+    for (const { key } of store.range({})) assert.equal(key.readUInt32BE(0), seen++);
+    assert.equal(seen, count);
+    await store.close();
+  });
+});
