@@ -12,7 +12,7 @@ describe('condition grammar errors', () => {
     ['a = = :v', N1, 'Syntax error; token: "=", near: "= = :v"'],
     ['a :v', N1, 'Syntax error; token: ":v", near: "a :v"'],
     ['a = :v b', N1, 'Syntax error; token: "b", near: ":v b"'],
-    ['a == :v', N1, 'Syntax error; token: "=", near: "= = :v"'],
+    ['a == :v', N1, 'Syntax error; token: "=", near: "== :v"'],
     ['a = :v AND', N1, 'Syntax error; token: "<EOF>", near: "AND"'],
     ['a = $v', N1, 'Syntax error; token: "$", near: "= $v"'],
     ['a[x] = :v', N1, 'Syntax error; token: "x", near: "[x]"'],

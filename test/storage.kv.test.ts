@@ -115,6 +115,16 @@ for (const adapter of adapters) {
       assert.deepEqual(keysOf(store.range({ lt: Buffer.alloc(0) })), []);
     });
 
+    it('ranges without an upper bound from the very end of the key space', async () => {
+      // Prefix 0xff is used only here, so these are the greatest keys in the store.
+      const keys = prefixed(0xff, [[1], [2], [0xff]]);
+      await putAll(store, keys);
+      assert.deepEqual(keysOf(store.range({ gte: b(0xff), reverse: true })), hex(...keys).reverse());
+      assert.deepEqual(keysOf(store.range({ reverse: true, limit: 2 })), hex(keys[2]!, keys[1]!));
+      assert.deepEqual(keysOf(store.range({ gte: b(0xff, 2) })), hex(keys[1]!, keys[2]!));
+      assert.deepEqual(keysOf(store.range({ gte: Buffer.alloc(0), limit: 1 })).length, 1);
+    });
+
     it('applies limits in both directions', async () => {
       const p = nextPrefix++;
       const keys = prefixed(p, [[1], [2], [3], [4], [5]]);

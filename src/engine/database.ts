@@ -3,7 +3,7 @@
  * key space) and item reads and writes, each write one storage transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { KVStore } from '../storage/kv.js';
+import type { KVStore, WriteOps } from '../storage/kv.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { itemSize } from '../values/size.js';
@@ -172,21 +172,38 @@ export class Database {
    * Reads the item at `key`, lets `mutate` decide its next state (an item to store,
    * or undefined to delete; it may throw to abort), and commits — one transaction.
    */
-  writeItem(table: Table, key: Item, mutate: (old: Item | undefined) => Item | undefined): Promise<WriteResult> {
-    const storageKey = itemKey(table.meta.id, table.schema, key);
-    const tableId = table.meta.id;
-    return this.store.transact((txn) => {
-      const stored = txn.get(storageKey);
-      const old = stored === undefined ? undefined : decodeStoredItem(stored);
-      const next = mutate(old);
-      const oldSize = stored === undefined ? 0 : storedItemSize(stored);
-      const newSize = next === undefined ? 0 : itemSize(next);
-      if (next !== undefined) txn.put(storageKey, encodeStoredItem(next, newSize));
-      else if (old !== undefined) txn.delete(storageKey);
-      adjustStats(txn, tableId, (next ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);
-      return { old, new: next, oldSize, newSize };
-    });
+  async writeItem(table: Table, key: Item, mutate: Mutation): Promise<WriteResult> {
+    const [result] = await this.writeItems([{ table, key, mutate }]);
+    return result!;
   }
+
+  /** Several item writes (possibly across tables) as one all-or-nothing transaction. */
+  writeItems(writes: ItemWrite[]): Promise<WriteResult[]> {
+    return this.store.transact((txn) => writes.map((w) => applyItemWrite(txn, w)));
+  }
+}
+
+/** Decides an item's next state from its current one: an item to store, or undefined to delete. */
+export type Mutation = (old: Item | undefined) => Item | undefined;
+
+export interface ItemWrite {
+  table: Table;
+  key: Item;
+  mutate: Mutation;
+}
+
+/** One item write inside a storage transaction: the item, and the table's statistics. */
+function applyItemWrite(txn: WriteOps, { table, key, mutate }: ItemWrite): WriteResult {
+  const storageKey = itemKey(table.meta.id, table.schema, key);
+  const stored = txn.get(storageKey);
+  const old = stored === undefined ? undefined : decodeStoredItem(stored);
+  const next = mutate(old);
+  const oldSize = stored === undefined ? 0 : storedItemSize(stored);
+  const newSize = next === undefined ? 0 : itemSize(next);
+  if (next !== undefined) txn.put(storageKey, encodeStoredItem(next, newSize));
+  else if (old !== undefined) txn.delete(storageKey);
+  adjustStats(txn, table.meta.id, (next ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);
+  return { old, new: next, oldSize, newSize };
 }
 
 function settle(meta: TableMeta): void {
