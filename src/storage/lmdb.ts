@@ -9,8 +9,8 @@
  *
  * Durability: `overlappingSync` is off, so LMDB syncs before the commit is
  * reported and an acknowledged write survives a process kill or power loss. With
- * it on, the promise would resolve before the sync; the batching already
- * amortises the sync, so the measured throughput is the same either way.
+ * it on, the promise would resolve before the sync; since batching already
+ * amortises the sync, turning it off cost no measurable throughput.
  *
  * Reads: synchronous, memory-mapped. With `encoding: 'binary'`, `get` and range
  * values are copied out of LMDB's reusable buffers, so callers may keep them.

@@ -5,7 +5,7 @@
  * writes; being synchronous on a single thread, that is serializable. The overlay
  * is applied only if `fn` returns. Nothing is durable.
  */
-import { mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btree-range.js';
+import { mergeRanges, newKeyTree, treeRange, type BTree } from './btree-range.js';
 import { MAX_KEY_BYTES, type KVEntry, type KVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
 
 export class MemoryStore implements KVStore {
@@ -87,7 +87,7 @@ class MemoryTransaction implements WriteOps {
     if (this.pending === undefined) return treeRange(committed, options);
     const unlimited: RangeOptions = { gte: options.gte, lt: options.lt, reverse: options.reverse };
     // Walk a clone of the pending writes so fn may keep writing while iterating.
-    const pending = treeRange(this.pending.clone(), unlimited) as Iterator<PendingEntry>;
+    const pending = treeRange(this.pending.clone(), unlimited);
     return mergeRanges(treeRange(committed, unlimited), pending, options.reverse === true, options.limit ?? Infinity);
   }
 
