@@ -128,9 +128,9 @@ describe('UpdateExpression: ADD and DELETE', () => {
 
   it('ADD unions sets and creates missing ones', () => {
     const before: Item = { ...key, ss: { SS: ['a', 'b'] } };
-    const { item } = update(before, 'ADD ss :v, other :v', { ':v': { SS: ['b', 'c'] } });
+    const { item } = update(before, 'ADD ss :v, added :v', { ':v': { SS: ['b', 'c'] } });
     assert.deepEqual(item.ss, { SS: ['a', 'b', 'c'] });
-    assert.deepEqual(item.other, { SS: ['b', 'c'] });
+    assert.deepEqual(item.added, { SS: ['b', 'c'] });
   });
 
   it('DELETE removes set elements; emptying a set removes the attribute', () => {

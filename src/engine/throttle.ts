@@ -1,0 +1,127 @@
+/**
+ * Opt-in throttling: token buckets per table and per GSI at the provisioned rate
+ * (with up to 300 s of unused capacity kept as burst credit, as DynamoDB does), and
+ * per partition, where the table's rate is divided evenly over its partitions and
+ * each partition is capped at 3,000 RCU / 1,000 WCU. A hot partition key therefore
+ * throttles while the rest of the table does not. On-demand tables throttle only
+ * above their OnDemandThroughput maxima.
+ *
+ * A request is admitted while its buckets hold credit; what it consumed is taken
+ * afterwards (DynamoDB cannot know a read's cost before reading either), so a bucket
+ * may go negative and then refuses requests until it refills.
+ */
+
+export const BURST_SECONDS = 300;
+export const PARTITION_MAX_RCU = 3000;
+export const PARTITION_MAX_WCU = 1000;
+
+export type CapacityKind = 'read' | 'write';
+
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly ratePerSecond: number,
+    private readonly burstSeconds: number,
+    now: number,
+  ) {
+    // A new bucket holds one second of capacity; burst credit builds up from unused capacity.
+    this.tokens = ratePerSecond;
+    this.last = now;
+  }
+
+  private refill(now: number): void {
+    const elapsed = (now - this.last) / 1000;
+    this.last = now;
+    this.tokens = Math.min(this.ratePerSecond * this.burstSeconds, this.tokens + elapsed * this.ratePerSecond);
+  }
+
+  hasCredit(now: number): boolean {
+    this.refill(now);
+    return this.tokens > 0;
+  }
+
+  take(units: number, now: number): void {
+    this.refill(now);
+    this.tokens -= units;
+  }
+}
+
+/** The capacity a table (or GSI) is allowed, per kind; Infinity = unlimited. */
+export interface CapacityLimits {
+  read: number;
+  write: number;
+}
+
+/** DynamoDB's classic partition count for a provisioned table. */
+export function partitionCount(limits: CapacityLimits): number {
+  if (!Number.isFinite(limits.read) || !Number.isFinite(limits.write)) return 1;
+  return Math.max(1, Math.ceil(limits.read / PARTITION_MAX_RCU + limits.write / PARTITION_MAX_WCU));
+}
+
+/** Which of `count` partitions a partition-key hash (uint32) falls into. */
+export function partitionOf(hash: number, count: number): number {
+  return Math.floor((hash * count) / 2 ** 32);
+}
+
+interface Buckets {
+  limits: CapacityLimits;
+  whole: Record<CapacityKind, TokenBucket | undefined>;
+  partitions: Record<CapacityKind, Map<number, TokenBucket>>;
+}
+
+/** Throttling state for every table and index, keyed by e.g. `table` or `table/index`. */
+export class Throttler {
+  private readonly buckets = new Map<string, Buckets>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  private bucketsFor(scope: string, limits: CapacityLimits): Buckets {
+    let b = this.buckets.get(scope);
+    if (!b || b.limits.read !== limits.read || b.limits.write !== limits.write) {
+      const now = this.clock();
+      const whole = (rate: number) => (Number.isFinite(rate) ? new TokenBucket(rate, BURST_SECONDS, now) : undefined);
+      b = { limits, whole: { read: whole(limits.read), write: whole(limits.write) }, partitions: { read: new Map(), write: new Map() } };
+      this.buckets.set(scope, b);
+    }
+    return b;
+  }
+
+  private partitionBucket(b: Buckets, kind: CapacityKind, hash: number): TokenBucket {
+    const count = partitionCount(b.limits);
+    const index = partitionOf(hash, count);
+    let bucket = b.partitions[kind].get(index);
+    if (!bucket) {
+      const cap = kind === 'read' ? PARTITION_MAX_RCU : PARTITION_MAX_WCU;
+      const share = Number.isFinite(b.limits[kind]) ? b.limits[kind] / count : cap;
+      // Partitions get no long-term burst: a hot partition is capped at its share.
+      bucket = new TokenBucket(Math.min(share, cap), 1, this.clock());
+      b.partitions[kind].set(index, bucket);
+    }
+    return bucket;
+  }
+
+  /** Whether a request may proceed; `hashes` are the partition hashes it touches (if known). */
+  admits(scope: string, limits: CapacityLimits, kind: CapacityKind, hashes: readonly number[]): boolean {
+    const b = this.bucketsFor(scope, limits);
+    const now = this.clock();
+    if (b.whole[kind] && !b.whole[kind]!.hasCredit(now)) return false;
+    for (const h of hashes) if (!this.partitionBucket(b, kind, h).hasCredit(now)) return false;
+    return true;
+  }
+
+  /** Records what a request consumed, spread evenly over the partitions it touched. */
+  consume(scope: string, limits: CapacityLimits, kind: CapacityKind, units: number, hashes: readonly number[]): void {
+    const b = this.bucketsFor(scope, limits);
+    const now = this.clock();
+    b.whole[kind]?.take(units, now);
+    if (hashes.length === 0) return;
+    const share = units / hashes.length;
+    for (const h of hashes) this.partitionBucket(b, kind, h).take(share, now);
+  }
+
+  forget(scopePrefix: string): void {
+    for (const key of this.buckets.keys()) if (key === scopePrefix || key.startsWith(scopePrefix + '/')) this.buckets.delete(key);
+  }
+}
