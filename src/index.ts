@@ -11,6 +11,7 @@ import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type LogLevel } from './logger.js';
 import type { ApiContext } from './api/context.js';
+import { Metrics, type ProvisionedView } from './engine/metrics.js';
 
 export interface ServerOptions {
   port?: number;
@@ -49,12 +50,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw err;
   }
   const host = options.host ?? '127.0.0.1';
-  const ctx: ApiContext = { db, endpointAddress: '' };
+  const metrics = new Metrics(() => provisionedViews(db));
+  const ctx: ApiContext = { db, endpointAddress: '', metrics };
   const server = createHttpServer({
     handler: (operation, body) => runOperation(ctx, operation, body),
     knownOperations,
     logger,
     cors: options.cors,
+    metrics,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -80,4 +83,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return closing;
   };
   return { url: `http://${urlHost}:${port}`, port, close };
+}
+
+/** Provisioned capacity of every table, for the Provisioned*CapacityUnits gauges. */
+function provisionedViews(db: Database): ProvisionedView[] {
+  const views: ProvisionedView[] = [];
+  for (const name of db.tableNames()) {
+    const meta = db.findTable(name)?.meta;
+    if (meta && meta.billingMode === 'PROVISIONED') views.push({ table: name, read: meta.provisioned.read, write: meta.provisioned.write });
+  }
+  return views;
 }

@@ -1,10 +1,12 @@
 /** What every operation handler receives. */
 import type { Database } from '../engine/database.js';
+import type { Metrics } from '../engine/metrics.js';
 
 export interface ApiContext {
   db: Database;
   /** host:port clients reach this server at (DescribeEndpoints). */
   endpointAddress: string;
+  metrics: Metrics;
 }
 
 /** An operation: takes the shape-validated request body, returns the response JSON text. */

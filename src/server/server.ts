@@ -9,6 +9,7 @@ import { checkAuthorization } from './auth.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { errorBody, newRequestId, sendJson } from './respond.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../engine/metrics.js';
 
 /** Runs one operation; returns the response body as JSON text. */
 export type OperationHandler = (operation: string, body: Record<string, unknown>) => Promise<string> | string;
@@ -18,6 +19,7 @@ export interface HttpOptions {
   knownOperations: ReadonlySet<string>;
   logger: Logger;
   cors: string | undefined;
+  metrics?: Metrics;
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -38,6 +40,12 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
   if (req.method === 'OPTIONS' && options.cors !== undefined) {
     res.writeHead(200, { 'x-amzn-RequestId': requestId, 'Content-Length': 0 });
     res.end();
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/metrics' && options.metrics) {
+    const text = await options.metrics.text();
+    res.writeHead(200, { 'Content-Type': options.metrics.contentType, 'x-amzn-RequestId': requestId });
+    res.end(text);
     return;
   }
   if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
@@ -80,17 +88,27 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     return fail(res, requestId, serializationError('Start of structure or map found where not expected.'));
   }
 
+  const started = performance.now();
+  const table = typeof (input as { TableName?: unknown }).TableName === 'string' ? (input as { TableName: string }).TableName : undefined;
+  let status = 200;
+  let errorCode: string | undefined;
   try {
     const out = await options.handler(operation, input as Record<string, unknown>);
     sendJson(res, 200, out, requestId);
   } catch (err) {
+    let failure: DynamoError;
     if (err instanceof DynamoError) {
       if (err.status >= 500) options.logger.error(`${operation} failed`, err);
-      return fail(res, requestId, err);
+      failure = err;
+    } else {
+      options.logger.error(`${operation} failed with an internal error`, err);
+      failure = internalError();
     }
-    options.logger.error(`${operation} failed with an internal error`, err);
-    return fail(res, requestId, internalError());
+    status = failure.status;
+    errorCode = failure.code;
+    fail(res, requestId, failure);
   }
+  options.metrics?.request(operation, table, status, errorCode, performance.now() - started);
 }
 
 function fail(res: ServerResponse, requestId: string, err: DynamoError): void {

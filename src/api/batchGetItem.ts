@@ -1,0 +1,94 @@
+/**
+ * BatchGetItem: up to 100 keys across tables, each table with its own ConsistentRead and
+ * projection. Reads are read-committed, like DynamoDB's. A response holds at most 16 MB of
+ * items; keys that did not fit come back in UnprocessedKeys (always present, `{}` when empty).
+ */
+import { validationError } from '../errors.js';
+import { applyProjection, compileRequest, type CompiledRequest } from '../expressions/index.js';
+import { readUnits } from '../engine/capacity.js';
+import type { Table } from '../engine/database.js';
+import { itemKey } from '../engine/keyspace.js';
+import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
+import { validateKey } from '../values/keys.js';
+import type { Item } from '../values/types.js';
+import type { Operation } from './context.js';
+import { CapacityTally } from './capacityTally.js';
+import { DuplicateGuard } from './itemIdentity.js';
+
+export const MAX_BATCH_GET_KEYS = 100;
+/** DynamoDB stops filling a BatchGetItem response at 16 MB of items. */
+export const MAX_BATCH_GET_BYTES = 16 * 1024 * 1024;
+
+interface TableRequest {
+  name: string;
+  table: Table;
+  compiled: CompiledRequest;
+  consistent: boolean;
+  keys: Item[];
+  /** The table's request members other than Keys, repeated in UnprocessedKeys. */
+  options: Record<string, unknown>;
+}
+
+export const batchGetItem: Operation = (ctx, input) => {
+  const requestItems = input.RequestItems as Record<string, Record<string, any>>;
+  let keyCount = 0;
+  for (const name in requestItems) keyCount += requestItems[name]!.Keys.length;
+  if (keyCount > MAX_BATCH_GET_KEYS) throw validationError('Too many items requested for the BatchGetItem call');
+
+  const guard = new DuplicateGuard(() => validationError('Provided list of item keys contains duplicates'));
+  const requests: TableRequest[] = [];
+  for (const name in requestItems) {
+    const { Keys, ...options } = requestItems[name]!;
+    const compiled = compileRequest('BatchGetItem', options);
+    const table = ctx.db.table(name);
+    const keys = (Keys as unknown[]).map((raw) => {
+      const key = validateKey(raw, table.schema);
+      guard.add(table, key);
+      return key;
+    });
+    requests.push({ name, table, compiled, consistent: options.ConsistentRead === true, keys, options });
+  }
+
+  const tally = new CapacityTally(input.ReturnConsumedCapacity);
+  const responses: string[] = [];
+  const unprocessed: Record<string, unknown> = {};
+  let bytes = 0;
+  let full = false;
+  for (const request of requests) {
+    const items: string[] = [];
+    const left: Item[] = [];
+    for (const key of request.keys) {
+      if (full) {
+        left.push(key);
+        continue;
+      }
+      const stored = ctx.db.store.get(itemKey(request.table.meta.id, request.table.schema, key));
+      const size = stored === undefined ? 0 : storedItemSize(stored);
+      if (bytes + size > MAX_BATCH_GET_BYTES) {
+        full = true;
+        left.push(key);
+        continue;
+      }
+      bytes += size;
+      if (tally.wanted) tally.add(request.name, readUnits(size, request.consistent), 0);
+      if (stored !== undefined) {
+        const item = itemJson(stored, request.compiled);
+        if (item !== undefined) items.push(item);
+      }
+    }
+    if (left.length < request.keys.length) responses.push(`${JSON.stringify(request.name)}:[${items.join(',')}]`);
+    if (left.length > 0) unprocessed[request.name] = { ...request.options, Keys: left };
+  }
+
+  const consumed = tally.toJson();
+  const tail = consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
+  return `{"Responses":{${responses.join(',')}},"UnprocessedKeys":${JSON.stringify(unprocessed)}${tail}}`;
+};
+
+/** The item's JSON as the response carries it; undefined when the projection leaves nothing. */
+function itemJson(stored: Buffer, compiled: CompiledRequest): string | undefined {
+  // Without a projection the stored encoding is the wire form, spliced in unparsed.
+  if (compiled.projection === undefined) return storedItemJson(stored);
+  const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
+  return Object.keys(projected).length === 0 ? undefined : JSON.stringify(projected);
+}

@@ -1,0 +1,60 @@
+/**
+ * How each kind of item write decides an item's next state from its current one — the
+ * per-item rules shared by the single-item operations and the transactional ones.
+ * Each returns a Mutation for Database.writeItem / writeItems / transactItems; a failed
+ * condition throws ConditionalCheckFailedException, a type error in an update a
+ * ValidationException.
+ */
+import { applyUpdate, type CompiledRequest } from '../expressions/index.js';
+import type { Mutation, Table } from '../engine/database.js';
+import { checkItemSize } from '../values/size.js';
+import type { Item } from '../values/types.js';
+import { enforceCondition } from './conditions.js';
+
+export function putMutation(compiled: CompiledRequest, item: Item, returnOnFailure: unknown): Mutation {
+  return (old) => {
+    enforceCondition(compiled, old, returnOnFailure);
+    return item;
+  };
+}
+
+export function deleteMutation(compiled: CompiledRequest, returnOnFailure: unknown): Mutation {
+  return (old) => {
+    enforceCondition(compiled, old, returnOnFailure);
+    return undefined;
+  };
+}
+
+/** A condition check: the item stays as it is (callers must not store the result). */
+export function checkMutation(compiled: CompiledRequest, returnOnFailure: unknown): Mutation {
+  return (old) => {
+    enforceCondition(compiled, old, returnOnFailure);
+    return old;
+  };
+}
+
+/** The update's paths before and after, for ReturnValues UPDATED_OLD / UPDATED_NEW. */
+export interface UpdatedPaths {
+  updatedOld: Item;
+  updatedNew: Item;
+}
+
+export function updateMutation(
+  compiled: CompiledRequest,
+  table: Table,
+  key: Item,
+  returnOnFailure: unknown,
+  touched?: UpdatedPaths,
+): Mutation {
+  return (old) => {
+    enforceCondition(compiled, old, returnOnFailure);
+    if (compiled.update === undefined) return old ?? { ...key };
+    const applied = applyUpdate(compiled.update, old, table.schema, key);
+    checkItemSize(applied.item);
+    if (touched !== undefined) {
+      touched.updatedOld = applied.updatedOld;
+      touched.updatedNew = applied.updatedNew;
+    }
+    return applied.item;
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Validating the actions of a TransactWriteItems request up front: every static error
+ * (unknown table, bad key, bad expression, oversized item, two actions on one item)
+ * rejects the whole request before the transaction starts. What is left for inside the
+ * transaction — conditions and data-dependent update errors — is each action's Mutation.
+ */
+import { validationError } from '../errors.js';
+import { compileRequest } from '../expressions/index.js';
+import type { Database, Mutation, Table } from '../engine/database.js';
+import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
+import { checkItemSize } from '../values/size.js';
+import type { Item } from '../values/types.js';
+import { validateItem } from '../values/validate.js';
+import { DuplicateGuard } from './itemIdentity.js';
+import { checkMutation, deleteMutation, putMutation, updateMutation } from './itemActions.js';
+
+export type ActionKind = 'ConditionCheck' | 'Put' | 'Delete' | 'Update';
+const KINDS: readonly ActionKind[] = ['ConditionCheck', 'Put', 'Delete', 'Update'];
+
+export interface TransactAction {
+  kind: ActionKind;
+  table: Table;
+  key: Item;
+  mutate: Mutation;
+}
+
+/** DynamoDB's limit on the aggregate size of the items in one transaction. */
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+
+const ONE_KIND = 'TransactItems can only contain one of Check, Put, Update or Delete';
+const SAME_ITEM = 'Transaction request cannot include multiple operations on one item';
+
+export function sameItemError(): Error {
+  return validationError(SAME_ITEM);
+}
+
+export function prepareTransactActions(db: Database, entries: Record<string, any>[]): TransactAction[] {
+  const guard = new DuplicateGuard(sameItemError);
+  let totalBytes = 0;
+  const actions = entries.map((entry) => {
+    const action = prepareAction(db, entry);
+    guard.add(action.table, action.key);
+    if (action.kind === 'Put') totalBytes += action.itemBytes;
+    return action;
+  });
+  if (totalBytes > MAX_TRANSACTION_BYTES) {
+    throw validationError('Transaction size has exceeded the maximum allowed size of 4 MB');
+  }
+  return actions;
+}
+
+function prepareAction(db: Database, entry: Record<string, any>): TransactAction & { itemBytes: number } {
+  let kind: ActionKind | undefined;
+  for (const k of KINDS) {
+    if (entry[k] === undefined || entry[k] === null) continue;
+    if (kind !== undefined) throw validationError(ONE_KIND);
+    kind = k;
+  }
+  if (kind === undefined) throw validationError(ONE_KIND);
+  const request = entry[kind] as Record<string, any>;
+  const onFailure = request.ReturnValuesOnConditionCheckFailure;
+  if (kind === 'Put') {
+    const item = validateItem(request.Item);
+    const compiled = compileRequest('TransactWriteItems', expressionMembers(request, false));
+    const table = db.table(request.TableName);
+    validateItemKey(item, table.schema);
+    const itemBytes = checkItemSize(item);
+    return { kind, table, key: extractKey(item, table.schema), mutate: putMutation(compiled, item, onFailure), itemBytes };
+  }
+  const table = db.table(request.TableName);
+  // The key schema lets an update of a key attribute fail the whole request, not one action.
+  const compiled = compileRequest('TransactWriteItems', expressionMembers(request, kind === 'Update'), table.schema);
+  const key = validateKey(request.Key, table.schema);
+  const mutate =
+    kind === 'Delete' ? deleteMutation(compiled, onFailure)
+    : kind === 'Update' ? updateMutation(compiled, table, key, onFailure)
+    : checkMutation(compiled, onFailure);
+  return { kind, table, key, mutate, itemBytes: 0 };
+}
+
+/** Only the members an action of this kind has (ConditionCheck, Put and Delete take no update). */
+function expressionMembers(request: Record<string, any>, withUpdate: boolean): Record<string, unknown> {
+  return {
+    ConditionExpression: request.ConditionExpression,
+    ExpressionAttributeNames: request.ExpressionAttributeNames,
+    ExpressionAttributeValues: request.ExpressionAttributeValues,
+    UpdateExpression: withUpdate ? request.UpdateExpression : undefined,
+  };
+}
