@@ -5,21 +5,21 @@ import { tableDescription } from './tableDescription.js';
 import { validateTags } from './tags.js';
 import type { Operation } from './context.js';
 import { provisionedFrom, validateBillingAndThroughput } from './billing.js';
+import { createTableIndexes } from './indexValidation.js';
 
 export const createTable: Operation = async (ctx, input) => {
   const keySchema = input.KeySchema as KeySchemaElement[];
   const definitions = input.AttributeDefinitions as AttributeDefinition[];
   validateKeySchema(keySchema, definitions);
-  if (input.GlobalSecondaryIndexes !== undefined || input.LocalSecondaryIndexes !== undefined) {
-    throw validationError('Secondary indexes are not supported by this server yet');
-  }
-  if (definitions.length !== keySchema.length) {
+  const billingMode = input.BillingMode ?? 'PROVISIONED';
+  const withIndexes = input.GlobalSecondaryIndexes != null || input.LocalSecondaryIndexes != null;
+  const indexes = withIndexes ? createTableIndexes(input, billingMode) : [];
+  if (!withIndexes && definitions.length !== keySchema.length) {
     throw invalidParameter('Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
   }
   if (input.StreamSpecification?.StreamEnabled === true) {
     throw validationError('DynamoDB Streams are not supported by this server yet');
   }
-  const billingMode = input.BillingMode ?? 'PROVISIONED';
   validateBillingAndThroughput(billingMode, input.ProvisionedThroughput);
   const tags = input.Tags ? validateTags(input.Tags) : [];
 
@@ -35,8 +35,9 @@ export const createTable: Operation = async (ctx, input) => {
     deletionProtection: input.DeletionProtectionEnabled === true,
     sse: input.SSESpecification?.Enabled ? { enabled: true, type: input.SSESpecification.SSEType, kmsKeyArn: input.SSESpecification.KMSMasterKeyId } : undefined,
     tags,
+    ...(indexes.length > 0 ? { indexes, nextIndexNo: indexes.length + 1 } : {}),
   } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>);
-  return JSON.stringify({ TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0 }) });
+  return JSON.stringify({ TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) });
 };
 
 function validateKeySchema(keySchema: KeySchemaElement[], definitions: AttributeDefinition[]): void {

@@ -1,15 +1,15 @@
 /** PutItem, GetItem, DeleteItem, UpdateItem. */
 import { validationError } from '../errors.js';
-import { applyProjection, applyUpdate, compileRequest } from '../expressions/index.js';
+import { applyProjection, compileRequest } from '../expressions/index.js';
 import { readUnits, writeUnits } from '../engine/capacity.js';
 import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
 import { validateItem } from '../values/validate.js';
 import { validateItemKey, validateKey } from '../values/keys.js';
 import { checkItemSize } from '../values/size.js';
-import type { Item } from '../values/types.js';
 import type { Operation } from './context.js';
 import { consumedCapacity } from './consumedCapacity.js';
-import { enforceCondition } from './conditions.js';
+import { deleteMutation, putMutation, updateMutation, type UpdatedPaths } from './itemActions.js';
+import { itemCollectionMetrics } from './itemCollectionMetrics.js';
 
 function withCapacity(out: Record<string, unknown>, input: Record<string, any>, units: number, kind: 'read' | 'write'): string {
   const cc = consumedCapacity(input.ReturnConsumedCapacity, input.TableName, units, kind);
@@ -30,12 +30,11 @@ export const putItem: Operation = async (ctx, input) => {
   const table = ctx.db.table(input.TableName);
   validateItemKey(item, table.schema);
   checkItemSize(item);
-  const result = await ctx.db.writeItem(table, item, (old) => {
-    enforceCondition(compiled, old, input.ReturnValuesOnConditionCheckFailure);
-    return item;
-  });
+  const result = await ctx.db.writeItem(table, item, putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure));
   const out: Record<string, unknown> = {};
   if (rv === 'ALL_OLD' && result.old) out.Attributes = result.old;
+  const metrics = itemCollectionMetrics(input.ReturnItemCollectionMetrics, table, item, result);
+  if (metrics) out.ItemCollectionMetrics = metrics;
   return withCapacity(out, input, writeUnits(result.oldSize, result.newSize), 'write');
 };
 
@@ -44,12 +43,11 @@ export const deleteItem: Operation = async (ctx, input) => {
   const compiled = compileRequest('DeleteItem', input);
   const table = ctx.db.table(input.TableName);
   const key = validateKey(input.Key, table.schema);
-  const result = await ctx.db.writeItem(table, key, (old) => {
-    enforceCondition(compiled, old, input.ReturnValuesOnConditionCheckFailure);
-    return undefined;
-  });
+  const result = await ctx.db.writeItem(table, key, deleteMutation(compiled, input.ReturnValuesOnConditionCheckFailure));
   const out: Record<string, unknown> = {};
   if (rv === 'ALL_OLD' && result.old) out.Attributes = result.old;
+  const metrics = itemCollectionMetrics(input.ReturnItemCollectionMetrics, table, key, result);
+  if (metrics) out.ItemCollectionMetrics = metrics;
   return withCapacity(out, input, writeUnits(result.oldSize, 0), 'write');
 };
 
@@ -80,20 +78,14 @@ export const updateItem: Operation = async (ctx, input) => {
   const compiled = compileRequest('UpdateItem', input);
   const table = ctx.db.table(input.TableName);
   const key = validateKey(input.Key, table.schema);
-  let updatedOld: Item = {};
-  let updatedNew: Item = {};
-  const result = await ctx.db.writeItem(table, key, (old) => {
-    enforceCondition(compiled, old, input.ReturnValuesOnConditionCheckFailure);
-    if (compiled.update === undefined) return old ?? { ...key };
-    const applied = applyUpdate(compiled.update, old, table.schema, key);
-    checkItemSize(applied.item);
-    updatedOld = applied.updatedOld;
-    updatedNew = applied.updatedNew;
-    return applied.item;
-  });
+  const touched: UpdatedPaths = { updatedOld: {}, updatedNew: {} };
+  const result = await ctx.db.writeItem(table, key, updateMutation(compiled, table, key, input.ReturnValuesOnConditionCheckFailure, touched));
+  const { updatedOld, updatedNew } = touched;
   const out: Record<string, unknown> = {};
   const attributes =
     rv === 'ALL_OLD' ? result.old : rv === 'ALL_NEW' ? result.new : rv === 'UPDATED_OLD' ? updatedOld : rv === 'UPDATED_NEW' ? updatedNew : undefined;
   if (attributes !== undefined && Object.keys(attributes).length > 0) out.Attributes = attributes;
+  const metrics = itemCollectionMetrics(input.ReturnItemCollectionMetrics, table, key, result);
+  if (metrics) out.ItemCollectionMetrics = metrics;
   return withCapacity(out, input, writeUnits(result.oldSize, result.newSize), 'write');
 };

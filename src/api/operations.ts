@@ -9,6 +9,10 @@ import { listTagsOfResource, tagResource, untagResource } from './tags.js';
 import { deleteItem, getItem, putItem, updateItem } from './itemOps.js';
 import { query } from './query.js';
 import { scan } from './scan.js';
+import { batchGetItem } from './batchGetItem.js';
+import { batchWriteItem } from './batchWriteItem.js';
+import { transactGetItems } from './transactGetItems.js';
+import { transactWriteItems } from './transactWriteItems.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -27,6 +31,10 @@ const operations: Record<string, Operation> = {
   UpdateItem: updateItem,
   Query: query,
   Scan: scan,
+  BatchGetItem: batchGetItem,
+  BatchWriteItem: batchWriteItem,
+  TransactGetItems: transactGetItems,
+  TransactWriteItems: transactWriteItems,
 };
 
 export function implementedOperations(): string[] {

@@ -1,30 +1,32 @@
 /** What Query and Scan share: Select rules, ExclusiveStartKey checks, filtering, shaping a page. */
-import { validationError, DynamoError } from '../errors.js';
-import { applyProjection, evaluateCondition, type CompiledRequest } from '../expressions/index.js';
+import { invalidParameter, validationError, DynamoError } from '../errors.js';
+import { applyProjection, evaluateCondition, projectionTopLevelNames, type CompiledRequest } from '../expressions/index.js';
 import { readUnits } from '../engine/capacity.js';
-import type { Table } from '../engine/database.js';
-import { baseTableView, type KeyView } from '../engine/keyView.js';
+import type { Database, Table } from '../engine/database.js';
+import type { IndexInfo } from '../engine/indexes/indexInfo.js';
+import { itemKey } from '../engine/keyspace.js';
+import { baseTableView, indexView, type KeyView } from '../engine/keyView.js';
 import type { Page } from '../engine/reads.js';
+import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
 import { validateKey } from '../values/keys.js';
-import type { Item } from '../values/types.js';
+import { typeOf, type Item } from '../values/types.js';
+import { validateItem } from '../values/validate.js';
 import { consumedCapacity } from './consumedCapacity.js';
 
 export type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
 
 /** DynamoDB's rules tying Select to the projection parameters; returns the effective Select. */
 export function checkSelect(input: Record<string, any>): Select {
-  const projectionParam = input.ProjectionExpression !== undefined ? 'ProjectionExpression' : input.AttributesToGet !== undefined ? 'AttributesToGet' : undefined;
-  const select: Select | undefined = input.Select;
+  const projectionParam =
+    input.ProjectionExpression != null ? 'ProjectionExpression' : input.AttributesToGet != null ? 'AttributesToGet' : undefined;
+  const select: Select | undefined = input.Select ?? undefined;
   if (select === undefined) return projectionParam ? 'SPECIFIC_ATTRIBUTES' : 'ALL_ATTRIBUTES';
   if (select === 'SPECIFIC_ATTRIBUTES') {
-    if (!projectionParam) throw validationError('Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet to be specified');
+    if (!projectionParam) throw validationError('Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES');
     return select;
   }
-  if (projectionParam) {
-    const what = select === 'COUNT' ? 'only the COUNT' : select;
-    throw validationError(`Cannot specify the ${projectionParam} when choosing to get ${what}`);
-  }
-  if (select === 'ALL_PROJECTED_ATTRIBUTES' && input.IndexName === undefined) {
+  if (projectionParam) throw validationError(`Cannot specify the ${projectionParam} when choosing to get ${select}`);
+  if (select === 'ALL_PROJECTED_ATTRIBUTES' && input.IndexName == null) {
     throw validationError('ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName');
   }
   return select;
@@ -32,16 +34,19 @@ export function checkSelect(input: Record<string, any>): Select {
 
 /** The key space a Query or Scan reads: the table, or one of its indexes. */
 export function resolveView(table: Table, indexName: string | undefined): KeyView {
-  if (indexName === undefined) return baseTableView(table.meta.id, table.schema);
-  throw validationError(`The table does not have the specified index: ${indexName}`);
+  if (indexName == null) return baseTableView(table.meta.id, table.schema);
+  const index = table.indexing.indexes.find((i) => i.name === indexName);
+  if (index === undefined) throw validationError(`The table does not have the specified index: ${indexName}`);
+  if (index.meta.backfilling) throw validationError(`Cannot read from backfilling global secondary index: ${indexName}`);
+  return indexView(table.meta.id, index);
 }
 
 /** Validates an ExclusiveStartKey against the view's key attributes. */
 export function checkExclusiveStartKey(input: Record<string, any>, view: KeyView): Item | undefined {
   const esk = input.ExclusiveStartKey;
-  if (esk === undefined) return undefined;
+  if (esk == null) return undefined;
   try {
-    return validateKey(esk, view.schema);
+    return view.index === undefined ? validateKey(esk, view.schema) : validateIndexKey(esk, view.index);
   } catch (err) {
     if (err instanceof DynamoError && err.code === 'ValidationException') {
       throw validationError(`The provided starting key is invalid: ${err.message}`);
@@ -50,23 +55,85 @@ export function checkExclusiveStartKey(input: Record<string, any>, view: KeyView
   }
 }
 
-/** Filters, projects and shapes one page into a Query/Scan response. */
-export function pageResponse(input: Record<string, any>, compiled: CompiledRequest, select: Select, page: Page): string {
-  const items: Item[] = [];
-  let count = 0;
-  for (const item of page.items) {
-    if (compiled.filter !== undefined && !evaluateCondition(compiled.filter, item)) continue;
-    count++;
-    if (select === 'COUNT') continue;
-    items.push(compiled.projection === undefined ? item : applyProjection(compiled.projection, item));
+const KEY_MISMATCH = 'The provided key element does not match the schema';
+
+/** An index position holds exactly the index key and the table key attributes. */
+function validateIndexKey(esk: unknown, index: IndexInfo): Item {
+  const item = validateItem(esk);
+  if (Object.keys(item).length !== index.keyAttributes.length) throw validationError(KEY_MISMATCH);
+  const { schema, base } = index;
+  const types: [string | undefined, string | undefined][] = [
+    [schema.hashKey, schema.hashType], [schema.rangeKey, schema.rangeType], [base.hashKey, base.hashType], [base.rangeKey, base.rangeType],
+  ];
+  for (const [name, type] of types) {
+    if (name === undefined) continue;
+    const value = Object.hasOwn(item, name) ? item[name] : undefined;
+    if (value === undefined || typeOf(value) !== type) throw validationError(KEY_MISMATCH);
   }
-  const out: Record<string, unknown> = {};
-  if (select !== 'COUNT') out.Items = items;
-  out.Count = count;
-  out.ScannedCount = page.items.length;
-  if (page.lastEvaluatedKey !== undefined) out.LastEvaluatedKey = page.lastEvaluatedKey;
+  return item;
+}
+
+/**
+ * Applies an index's projection rules to a page read from it: a GSI serves only what
+ * it projects (asking for more is rejected) and never reads consistently; an LSI
+ * fetches the base items when more than it projects is asked for, and is charged for them.
+ */
+export function indexPage(db: Database, view: KeyView, input: Record<string, any>, compiled: CompiledRequest, page: Page): Page {
+  const index = view.index;
+  if (index === undefined) return page;
+  const global = index.meta.kind === 'GSI';
+  if (global && input.ConsistentRead === true) throw validationError('Consistent reads are not supported on global secondary indexes');
+  const projected = index.projected;
+  if (projected === undefined) return page;
+  const wantsAll = input.Select === 'ALL_ATTRIBUTES';
+  const missing = compiled.projection === undefined ? [] : projectionTopLevelNames(compiled.projection).filter((n) => !projected.has(n));
+  if (global) {
+    if (wantsAll) {
+      throw invalidParameter(`Select type ALL_ATTRIBUTES is not supported for global secondary index ${index.name} because its projection type is not ALL`);
+    }
+    if (missing.length > 0) throw invalidParameter(`Global secondary index ${index.name} does not project [${missing.join(', ')}]`);
+    return page;
+  }
+  if (!wantsAll && missing.length === 0) return page;
+  const values: Buffer[] = [];
+  let bytesRead = page.bytesRead;
+  for (const entry of page.values) {
+    const stored = db.store.get(itemKey(view.tableId, index.base, decodeStoredItem(entry)));
+    if (stored === undefined) continue;
+    values.push(stored);
+    bytesRead += storedItemSize(stored);
+  }
+  return { ...page, values, bytesRead };
+}
+
+/**
+ * Filters, projects and shapes one page into a Query/Scan response. Stored item JSON
+ * is spliced in as it is; an item is parsed only when a filter or projection reads it.
+ */
+export function pageResponse(input: Record<string, any>, compiled: CompiledRequest, select: Select, page: Page): string {
+  const { filter, projection } = compiled;
+  const wantItems = select !== 'COUNT';
+  const parse = filter !== undefined || (wantItems && projection !== undefined);
+  let items = '';
+  let count = 0;
+  for (const value of page.values) {
+    let json: string | undefined;
+    if (parse) {
+      json = storedItemJson(value);
+      const item = JSON.parse(json) as Item;
+      if (filter !== undefined && !evaluateCondition(filter, item)) continue;
+      if (wantItems && projection !== undefined) json = JSON.stringify(applyProjection(projection, item));
+    }
+    count++;
+    if (!wantItems) continue;
+    json ??= storedItemJson(value);
+    items += count === 1 ? json : ',' + json;
+  }
+  let out = wantItems ? `{"Items":[${items}],"Count":${count}` : `{"Count":${count}`;
+  out += `,"ScannedCount":${page.values.length}`;
+  if (page.lastEvaluatedKey !== undefined) out += `,"LastEvaluatedKey":${JSON.stringify(page.lastEvaluatedKey)}`;
   const units = readUnits(page.bytesRead, input.ConsistentRead === true);
   const cc = consumedCapacity(input.ReturnConsumedCapacity, input.TableName, units, 'read');
-  if (cc) out.ConsumedCapacity = cc;
-  return JSON.stringify(out);
+  if (cc) out += `,"ConsumedCapacity":${JSON.stringify(cc)}`;
+  return out + '}';
 }

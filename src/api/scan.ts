@@ -3,11 +3,12 @@ import { validationError } from '../errors.js';
 import { compileRequest } from '../expressions/index.js';
 import { readPage, scanBounds, withinBounds } from '../engine/reads.js';
 import type { Operation } from './context.js';
-import { checkExclusiveStartKey, checkSelect, pageResponse, resolveView } from './readCommon.js';
+import { checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
 
 export const scan: Operation = (ctx, input) => {
   const select = checkSelect(input);
-  const { Segment: segment, TotalSegments: total } = input as { Segment?: number; TotalSegments?: number };
+  const segment: number | undefined = input.Segment ?? undefined;
+  const total: number | undefined = input.TotalSegments ?? undefined;
   if (segment !== undefined && total === undefined) {
     throw validationError('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
   }
@@ -22,11 +23,11 @@ export const scan: Operation = (ctx, input) => {
   const view = resolveView(table, input.IndexName);
   const bounds = scanBounds(view, segment ?? 0, total ?? 1);
   const exclusiveStart = checkExclusiveStartKey(input, view);
-  if (exclusiveStart !== undefined && total !== undefined && !withinBounds(view.storageKey(exclusiveStart), bounds)) {
+  if (exclusiveStart !== undefined && !withinBounds(view.storageKey(exclusiveStart), bounds)) {
     throw validationError(
       `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${total} Segment: ${segment}`,
     );
   }
   const page = readPage(ctx.db.store, view, bounds, true, { limit: input.Limit, exclusiveStart });
-  return pageResponse(input, compiled, select, page);
+  return pageResponse(input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
 };

@@ -1,29 +1,35 @@
-/** UpdateTable: billing mode, provisioned throughput, table class, deletion protection. */
+/** UpdateTable: billing mode, provisioned throughput, table class, deletion protection, global secondary indexes. */
 import { dynamoError, invalidParameter, validationError } from '../errors.js';
 import type { BillingMode, TableMeta } from '../engine/tableMeta.js';
 import type { Operation } from './context.js';
 import { tableDescription } from './tableDescription.js';
 import { requireTable } from './tableOps.js';
 import { validateCapacityLimits } from './billing.js';
+import { applyIndexUpdates } from './indexValidation.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const updateTable: Operation = async (ctx, input) => {
   const table = requireTable(ctx, input.TableName);
-  if (input.GlobalSecondaryIndexUpdates !== undefined || input.AttributeDefinitions !== undefined) {
-    throw validationError('Secondary indexes are not supported by this server yet');
-  }
   if (input.StreamSpecification !== undefined) throw validationError('DynamoDB Streams are not supported by this server yet');
   if (input.ReplicaUpdates !== undefined) throw validationError('Global tables are not supported by this server yet');
-  const recognised = ['ProvisionedThroughput', 'BillingMode', 'TableClass', 'DeletionProtectionEnabled', 'SSESpecification', 'OnDemandThroughput'];
+  const recognised = ['GlobalSecondaryIndexUpdates', 'ProvisionedThroughput', 'BillingMode', 'TableClass', 'DeletionProtectionEnabled', 'SSESpecification', 'OnDemandThroughput'];
   if (!recognised.some((k) => input[k] !== undefined)) {
     throw validationError('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
   }
   if (table.meta.status !== 'ACTIVE') {
     throw dynamoError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being updated: ${table.meta.name}`);
   }
-  const changesCapacity = input.BillingMode !== undefined || input.ProvisionedThroughput !== undefined;
-  const meta = await ctx.db.updateTable(table.meta.name, (meta) => applyUpdate(meta, input), changesCapacity);
+  const changesIndexes = input.GlobalSecondaryIndexUpdates != null;
+  const transient = input.BillingMode !== undefined || input.ProvisionedThroughput !== undefined || changesIndexes;
+  const meta = await ctx.db.updateTable(
+    table.meta.name,
+    (meta) => {
+      if (changesIndexes) applyIndexUpdates(meta, input);
+      return applyUpdate(meta, input);
+    },
+    transient,
+  );
   return JSON.stringify({ TableDescription: tableDescription(meta, ctx.db.stats(meta)) });
 };
 

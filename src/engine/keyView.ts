@@ -1,5 +1,5 @@
 /**
- * A readable key space of a table: the base table, or (later) one of its indexes.
+ * A readable key space of a table: the base table, or one of its secondary indexes.
  * Query and Scan walk a view; a view knows how its storage keys are built and which
  * attributes form the LastEvaluatedKey of an item read from it.
  */
@@ -7,6 +7,7 @@ import { encodeKeyValue } from '../values/keycodec.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import type { AttributeValue, Item } from '../values/types.js';
 import { partitionPrefix } from './keyspace.js';
+import type { IndexInfo } from './indexes/indexInfo.js';
 
 export interface KeyView {
   tableId: number;
@@ -18,6 +19,8 @@ export interface KeyView {
   lastKeyAttributes: string[];
   /** The storage key an item (holding all of lastKeyAttributes) has in this view. */
   storageKey(item: Item): Buffer;
+  /** The index read, when the view is a secondary index. */
+  index?: IndexInfo;
 }
 
 export function baseTableView(tableId: number, schema: KeySchemaInfo): KeyView {
@@ -28,6 +31,20 @@ export function baseTableView(tableId: number, schema: KeySchemaInfo): KeyView {
     schema,
     lastKeyAttributes,
     storageKey: (item) => viewKey(tableId, 0, schema, item),
+  };
+}
+
+/** A secondary index: entries keyed by index key, then base-table key. */
+export function indexView(tableId: number, index: IndexInfo): KeyView {
+  const { schema, base } = index;
+  return {
+    tableId,
+    indexNo: index.no,
+    schema,
+    lastKeyAttributes: index.keyAttributes,
+    storageKey: (item) =>
+      viewKey(tableId, index.no, schema, item, base.rangeKey === undefined ? [item[base.hashKey]!] : [item[base.hashKey]!, item[base.rangeKey]!]),
+    index,
   };
 }
 

@@ -3,6 +3,8 @@
  *   0x01 | table name                              -> catalog entry (JSON TableMeta)
  *   0x02 | counter name                            -> counters (next table id)
  *   0x03 | table id (u32)                          -> table statistics
+ *   0x04 0x00 | client request token               -> idempotency record (TransactWriteItems)
+ *   0x04 0x01 | expiry ms (u64) | token            -> empty: idempotency records by expiry
  *   0x10 | table id (u32) | index no (u8) | partition hash (u32) | pk | sk -> item
  * Index number 0 is the base table. Keys are encoded with the order-preserving
  * key codec, so a partition's items are contiguous and sorted by sort key.
@@ -14,6 +16,7 @@ import type { AttributeValue, Item } from '../values/types.js';
 const CATALOG = 0x01;
 const COUNTER = 0x02;
 const STATS = 0x03;
+const TOKEN = 0x04;
 const DATA = 0x10;
 
 export const CATALOG_PREFIX = Buffer.from([CATALOG]);
@@ -32,6 +35,30 @@ export function statsKey(tableId: number): Buffer {
   key[0] = STATS;
   key.writeUInt32BE(tableId, 1);
   return key;
+}
+
+/** An idempotency record of a ClientRequestToken. */
+export function tokenKey(token: string): Buffer {
+  return Buffer.concat([Buffer.from([TOKEN, 0x00]), Buffer.from(token, 'utf8')]);
+}
+
+/** The expiry index entry of a token record: records sort by when they expire. */
+export function tokenExpiryKey(expiresAt: number, token: string): Buffer {
+  const head = Buffer.allocUnsafe(10);
+  head[0] = TOKEN;
+  head[1] = 0x01;
+  head.writeBigUInt64BE(BigInt(expiresAt), 2);
+  return Buffer.concat([head, Buffer.from(token, 'utf8')]);
+}
+
+/** The expiry index entries of records that expired before `now`: [start, end). */
+export function expiredTokensRange(now: number): { gte: Buffer; lt: Buffer } {
+  return { gte: Buffer.from([TOKEN, 0x01]), lt: tokenExpiryKey(now, '') };
+}
+
+/** The token a tokenExpiryKey names. */
+export function tokenOfExpiryKey(key: Buffer): string {
+  return key.toString('utf8', 10);
 }
 
 /** Every key of a table (items and index entries): [start, end). */

@@ -2,9 +2,13 @@
  * Query and Scan as range reads over a KeyView, with DynamoDB's paging: a page ends
  * at Limit items read or once 1 MB (DynamoDB item sizes, before any filter) has been
  * read, and then carries the key of its last item for the next page.
+ *
+ * A page hands back the stored values themselves (see storedItem.ts), so the API
+ * layer can splice item JSON into its response without parsing it.
  */
-import type { KVEntry, ReadOps } from '../storage/kv.js';
-import { encodeKeyValue, prefixEnd } from '../values/keycodec.js';
+import type { RangeOp } from '../expressions/index.js';
+import type { ReadOps } from '../storage/kv.js';
+import { encodeKeyValue, prefixEnd, type KeyValue } from '../values/keycodec.js';
 import type { AttributeValue, Item } from '../values/types.js';
 import { indexPrefix, partitionPrefix } from './keyspace.js';
 import type { KeyView } from './keyView.js';
@@ -12,9 +16,10 @@ import { decodeStoredItem, storedItemSize } from './storedItem.js';
 
 export const PAGE_BYTES = 1024 * 1024;
 
-export type SortKeyCondition =
-  | { op: 'EQ' | 'LT' | 'LE' | 'GT' | 'GE' | 'BEGINS_WITH'; values: [AttributeValue] }
-  | { op: 'BETWEEN'; values: [AttributeValue, AttributeValue] };
+export interface SortKeyCondition {
+  op: RangeOp;
+  values: AttributeValue[];
+}
 
 export interface PageRequest {
   /** Items to read at most (DynamoDB's Limit). */
@@ -24,13 +29,15 @@ export interface PageRequest {
 }
 
 export interface Page {
-  items: Item[];
-  /** Bytes read (sum of item sizes), for capacity. */
+  /** The stored values read, in order: what ScannedCount counts. */
+  values: Buffer[];
+  /** Bytes read (sum of DynamoDB item sizes), for capacity. */
   bytesRead: number;
   lastEvaluatedKey?: Item;
 }
 
-interface Bounds {
+/** A key range: gte <= key < lt (lt undefined: unbounded above). */
+export interface Bounds {
   gte: Buffer;
   lt: Buffer | undefined;
 }
@@ -38,33 +45,44 @@ interface Bounds {
 /** The key range of one partition narrowed by a sort-key condition. */
 export function queryBounds(view: KeyView, pk: AttributeValue, sk: SortKeyCondition | undefined): Bounds {
   const p = partitionPrefix(view.tableId, view.indexNo, pk);
-  const all: Bounds = { gte: p, lt: prefixEnd(p) };
-  if (sk === undefined) return all;
-  const at = (v: AttributeValue) => Buffer.concat([p, encodeKeyValue(v as never)]);
+  const end = prefixEnd(p);
+  if (sk === undefined) return { gte: p, lt: end };
+  const at = (v: AttributeValue) => Buffer.concat([p, encodeKeyValue(v as KeyValue)]);
+  const [first, second] = sk.values as [AttributeValue, AttributeValue];
   switch (sk.op) {
     case 'EQ':
-      return { gte: at(sk.values[0]), lt: prefixEnd(at(sk.values[0])) };
+      return { gte: at(first), lt: prefixEnd(at(first)) };
     case 'LT':
-      return { gte: p, lt: at(sk.values[0]) };
+      return { gte: p, lt: at(first) };
     case 'LE':
-      return { gte: p, lt: prefixEnd(at(sk.values[0])) };
+      return { gte: p, lt: prefixEnd(at(first)) };
     case 'GT':
-      return { gte: prefixEnd(at(sk.values[0]))!, lt: all.lt };
+      return { gte: prefixEnd(at(first))!, lt: end };
     case 'GE':
-      return { gte: at(sk.values[0]), lt: all.lt };
+      return { gte: at(first), lt: end };
     case 'BETWEEN':
-      return { gte: at(sk.values[0]), lt: prefixEnd(at(sk.values[1])) };
+      return { gte: at(first), lt: prefixEnd(at(second)) };
     case 'BEGINS_WITH': {
-      // An S/B encoding is its escaped bytes plus a 2-byte terminator; without the
-      // terminator it is a prefix of the encoding of every value that begins with it.
-      const full = encodeKeyValue(sk.values[0] as never);
-      const start = Buffer.concat([p, full.subarray(0, full.length - 2)]);
+      const start = Buffer.concat([p, sortKeyPrefix(first)]);
       return { gte: start, lt: prefixEnd(start) };
     }
   }
 }
 
-/** The key range of one parallel-scan segment: a slice of the partition-hash space. */
+/**
+ * The encoding of an S or B value without its 2-byte terminator: a byte prefix of
+ * the encoding of every value that begins with it.
+ */
+export function sortKeyPrefix(value: AttributeValue): Buffer {
+  const full = encodeKeyValue(value as KeyValue);
+  return full.subarray(0, full.length - 2);
+}
+
+/**
+ * The key range of one parallel-scan segment: a contiguous slice of the partition-hash
+ * space. Slices of 0..total-1 tile the whole space, so segments are disjoint and
+ * together complete.
+ */
 export function scanBounds(view: KeyView, segment: number, totalSegments: number): Bounds {
   const prefix = indexPrefix(view.tableId, view.indexNo);
   const at = (hash: number) => {
@@ -84,12 +102,13 @@ export function withinBounds(key: Buffer, bounds: Bounds): boolean {
   return Buffer.compare(key, bounds.gte) >= 0 && (bounds.lt === undefined || Buffer.compare(key, bounds.lt) < 0);
 }
 
-/** Reads one page of a range, forward or backward. */
+/** Reads one page of a range, forward or backward, without parsing what it reads. */
 export function readPage(ops: ReadOps, view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): Page {
   let { gte, lt } = bounds;
   if (request.exclusiveStart !== undefined) {
     const start = view.storageKey(request.exclusiveStart);
     if (forward) {
+      // The smallest key after `start`.
       const after = Buffer.concat([start, ZERO]);
       if (Buffer.compare(after, gte) > 0) gte = after;
     } else if (lt === undefined || Buffer.compare(start, lt) < 0) {
@@ -97,23 +116,21 @@ export function readPage(ops: ReadOps, view: KeyView, bounds: Bounds, forward: b
     }
   }
   const limit = request.limit ?? Infinity;
-  const items: Item[] = [];
+  const values: Buffer[] = [];
   let bytesRead = 0;
-  let cut = false;
-  if (lt !== undefined && Buffer.compare(gte, lt) >= 0) return { items, bytesRead };
-  const range: Iterable<KVEntry> = ops.range({ gte, lt, reverse: !forward });
-  for (const { value } of range) {
-    if (items.length >= limit || bytesRead >= PAGE_BYTES) {
-      cut = true;
-      break;
-    }
-    items.push(decodeStoredItem(value));
+  if (lt !== undefined && Buffer.compare(gte, lt) >= 0) return { values, bytesRead };
+  // Stop as soon as the page is full: the item that crosses 1 MB is the page's last.
+  // A page that fills up exactly at the end of the data still reports its last key,
+  // as DynamoDB does, so no look-ahead is needed.
+  for (const { value } of ops.range({ gte, lt, reverse: !forward, limit })) {
+    values.push(value);
     bytesRead += storedItemSize(value);
+    if (bytesRead >= PAGE_BYTES) break;
   }
-  // A page cut exactly at the end of the data still reports its last key, as DynamoDB does.
-  if (!cut && (items.length >= limit || bytesRead >= PAGE_BYTES)) cut = true;
-  const page: Page = { items, bytesRead };
-  if (cut && items.length > 0) page.lastEvaluatedKey = pickKey(items[items.length - 1]!, view.lastKeyAttributes);
+  const page: Page = { values, bytesRead };
+  if (values.length > 0 && (values.length >= limit || bytesRead >= PAGE_BYTES)) {
+    page.lastEvaluatedKey = pickKey(decodeStoredItem(values[values.length - 1]!), view.lastKeyAttributes);
+  }
   return page;
 }
 

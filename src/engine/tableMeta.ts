@@ -49,6 +49,33 @@ export interface TableMeta {
   deletionProtection: boolean;
   sse?: { enabled: boolean; type?: string; kmsKeyArn?: string };
   tags: Tag[];
+  /** Secondary indexes (GSIs and LSIs), in creation order. */
+  indexes?: IndexMeta[];
+  /** The next index number to hand out (1..255); numbers are never reused within a table. */
+  nextIndexNo?: number;
+}
+
+export type IndexKind = 'GSI' | 'LSI';
+export type IndexStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
+
+export interface IndexProjection {
+  ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  NonKeyAttributes?: string[];
+}
+
+export interface IndexMeta {
+  name: string;
+  /** The index's key-space number (see keyspace.ts); 0 is the base table. */
+  no: number;
+  kind: IndexKind;
+  keySchema: KeySchemaElement[];
+  projection: IndexProjection;
+  status: IndexStatus;
+  /** True while a GSI added to a live table is being filled from existing items. */
+  backfilling?: boolean;
+  /** A GSI's own throughput (PROVISIONED tables). */
+  provisioned?: ProvisionedState;
+  onDemand?: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number };
 }
 
 export function keySchemaInfo(meta: Pick<TableMeta, 'keySchema' | 'attributeDefinitions'>): KeySchemaInfo {

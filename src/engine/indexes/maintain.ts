@@ -1,0 +1,114 @@
+/**
+ * Keeping index entries in step with base items, inside the base write's own
+ * transaction: key-value checks first (so a rejected write changes nothing), then
+ * the old entry out and the new one in, per-index statistics, and for tables with
+ * LSIs the size of the item collection.
+ */
+import { dynamoError, invalidParameter, validationError } from '../../errors.js';
+import type { WriteOps } from '../../storage/kv.js';
+import { itemSize } from '../../values/size.js';
+import { typeOf, type Item } from '../../values/types.js';
+import { encodeStoredItem, storedItemSize } from '../storedItem.js';
+import { entryKey, own, projectEntry, type IndexInfo } from './indexInfo.js';
+import { adjustCollection, adjustIndexStats } from './indexStats.js';
+
+/** DynamoDB's limit on one item collection (items and LSI entries sharing a partition key value). */
+export const ITEM_COLLECTION_LIMIT_BYTES = 10 * 1024 ** 3;
+
+export interface IndexedTable {
+  tableId: number;
+  /** Indexes to maintain, sorted by name. */
+  indexes: IndexInfo[];
+  hasLsi: boolean;
+  collectionLimitBytes: number;
+}
+
+/** Rejects an item whose index key attributes have the wrong type or an empty value. */
+export function checkIndexKeyValues(indexes: IndexInfo[], item: Item): void {
+  for (const index of indexes) {
+    checkValue(index, index.schema.hashKey, index.schema.hashType, item);
+    if (index.schema.rangeKey !== undefined) checkValue(index, index.schema.rangeKey, index.schema.rangeType!, item);
+  }
+}
+
+function checkValue(index: IndexInfo, name: string, expected: string, item: Item): void {
+  const value = own(item, name);
+  if (value === undefined) return;
+  const actual = typeOf(value);
+  if (actual !== expected) {
+    throw invalidParameter(`Type mismatch for Index Key ${name} Expected: ${expected} Actual: ${actual} IndexName: ${index.name}`);
+  }
+  const v = value as { S?: string; B?: string };
+  if (v.S === '' || v.B === '') {
+    throw validationError(
+      'One or more parameter values are not valid. A value specified for a secondary index key is not supported. ' +
+        `The AttributeValue for a key attribute cannot contain an empty ${v.S === '' ? 'string' : 'binary'} value. IndexName: ${index.name}, IndexKey: ${name}`,
+    );
+  }
+}
+
+/**
+ * Moves the index entries of one item from `old` to `next` (either may be absent).
+ * `nextStored` is the base item's stored form, reused as the entry of ALL indexes.
+ * Returns the item collection's size after the write for tables with LSIs.
+ */
+export function maintainIndexes(
+  txn: WriteOps,
+  table: IndexedTable,
+  key: Item,
+  old: Item | undefined,
+  next: Item | undefined,
+  nextStored: Buffer | undefined,
+  baseSizeDelta: number,
+): number | undefined {
+  if (next !== undefined) checkIndexKeyValues(table.indexes, next);
+  let lsiDelta = 0;
+  for (const index of table.indexes) {
+    const sizeDelta = moveEntry(txn, table.tableId, index, old, next, nextStored);
+    if (index.meta.kind === 'LSI') lsiDelta += sizeDelta;
+  }
+  if (!table.hasLsi) return undefined;
+  const hashKey = table.indexes.find((i) => i.meta.kind === 'LSI')!.base.hashKey;
+  const delta = baseSizeDelta + lsiDelta;
+  const size = adjustCollection(txn, table.tableId, key[hashKey]!, delta);
+  if (delta > 0 && size > table.collectionLimitBytes) {
+    throw dynamoError('ItemCollectionSizeLimitExceededException', 'Item collection size limit exceeded.');
+  }
+  return size;
+}
+
+/** Replaces one index's entry for an item; returns the change in the index's bytes. */
+function moveEntry(txn: WriteOps, tableId: number, index: IndexInfo, old: Item | undefined, next: Item | undefined, nextStored: Buffer | undefined): number {
+  const oldKey = old === undefined ? undefined : entryKey(tableId, index, old);
+  const newKey = next === undefined ? undefined : entryKey(tableId, index, next);
+  // The entry may be missing even when `old` has a key: an index still backfilling.
+  const prev = oldKey === undefined ? undefined : txn.get(oldKey);
+  const sameKey = oldKey !== undefined && newKey !== undefined && oldKey.equals(newKey);
+  let count = 0;
+  let size = 0;
+  if (prev !== undefined && !sameKey) {
+    txn.delete(oldKey!);
+    count--;
+    size -= storedItemSize(prev);
+  }
+  if (newKey !== undefined) {
+    const value = entryValue(index, next!, nextStored);
+    if (sameKey && prev !== undefined) {
+      if (!prev.equals(value)) txn.put(newKey, value);
+      size += storedItemSize(value) - storedItemSize(prev);
+    } else {
+      txn.put(newKey, value);
+      count++;
+      size += storedItemSize(value);
+    }
+  }
+  adjustIndexStats(txn, tableId, index.no, count, size);
+  return size;
+}
+
+/** The stored form of an item's entry in an index. */
+export function entryValue(index: IndexInfo, item: Item, stored: Buffer | undefined): Buffer {
+  if (index.projected === undefined && stored !== undefined) return stored;
+  const projected = projectEntry(index, item);
+  return encodeStoredItem(projected, itemSize(projected));
+}

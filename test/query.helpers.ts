@@ -1,0 +1,73 @@
+/** Shared helpers for the Query and Scan tests (not a test file itself). */
+import {
+  CreateTableCommand, QueryCommand, ScanCommand,
+  type AttributeValue, type QueryCommandInput, type QueryCommandOutput, type ScanCommandInput, type ScanCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { rawRequest, type TestContext } from './helpers.js';
+
+export type KeyType = 'S' | 'N' | 'B';
+export type Item = Record<string, AttributeValue>;
+
+export async function createTable(t: TestContext, name: string, hash: [string, KeyType], range?: [string, KeyType]): Promise<void> {
+  await t.client.send(new CreateTableCommand({
+    TableName: name,
+    KeySchema: [{ AttributeName: hash[0], KeyType: 'HASH' }, ...(range ? [{ AttributeName: range[0], KeyType: 'RANGE' as const }] : [])],
+    AttributeDefinitions: [
+      { AttributeName: hash[0], AttributeType: hash[1] },
+      ...(range ? [{ AttributeName: range[0], AttributeType: range[1] }] : []),
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+}
+
+/**
+ * Writes items with PutItem, `parallel` requests at a time. Plain HTTP requests, not
+ * the SDK: loading is setup, and the SDK's per-call cost would dominate the test's time.
+ */
+export async function putAll(t: TestContext, table: string, items: Item[], parallel = 128): Promise<void> {
+  for (let i = 0; i < items.length; i += parallel) {
+    await Promise.all(items.slice(i, i + parallel).map(async (item) => {
+      const res = await rawRequest(t.server.url, 'PutItem', JSON.stringify({ TableName: table, Item: wire(item) }));
+      if (res.status !== 200) throw new Error(`PutItem failed: ${res.text}`);
+    }));
+  }
+}
+
+/** The SDK's AttributeValue (binary as bytes) in DynamoDB's JSON wire form (binary as base64). */
+function wire(item: Item): unknown {
+  return JSON.parse(JSON.stringify(item, (_key, value) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value?.type === 'Buffer' ? Buffer.from(value.data).toString('base64') : value));
+}
+
+/** Every page of a Query, following LastEvaluatedKey. */
+export async function queryPages(t: TestContext, input: QueryCommandInput): Promise<QueryCommandOutput[]> {
+  const pages: QueryCommandOutput[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await t.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    pages.push(page);
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined && pages.length < 10_000);
+  return pages;
+}
+
+/** Every page of a Scan, following LastEvaluatedKey. */
+export async function scanPages(t: TestContext, input: ScanCommandInput): Promise<ScanCommandOutput[]> {
+  const pages: ScanCommandOutput[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await t.client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+    pages.push(page);
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined && pages.length < 100_000);
+  return pages;
+}
+
+export function allItems(pages: { Items?: Item[] }[]): Item[] {
+  return pages.flatMap((p) => p.Items ?? []);
+}
+
+/** A string of about `bytes` characters, to make items of a known size. */
+export function filler(bytes: number): string {
+  return 'x'.repeat(bytes);
+}
