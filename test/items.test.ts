@@ -206,6 +206,15 @@ describe('item validation', () => {
     assert.equal(Item, undefined);
   });
 
+  it('stores keys at the size limits even when they encode long (NUL bytes are escaped)', async () => {
+    const key = { pk: { S: '\u0000'.repeat(2048) }, sk: { N: '1' } };
+    await put({ ...key, v: { S: 'max' } });
+    const { Item } = await t.client.send(new GetItemCommand({ TableName: 'vtable', Key: key }));
+    assert.equal(Item!.v!.S, 'max');
+    const other = await t.client.send(new GetItemCommand({ TableName: 'vtable', Key: { pk: { S: '\u0000'.repeat(2047) }, sk: { N: '1' } } }));
+    assert.equal(other.Item, undefined);
+  });
+
   it('enforces key size limits', async () => {
     await expectError(put({ pk: { S: 'x'.repeat(2049) }, sk: { N: '1' } }), 'ValidationException');
     await put({ pk: { S: 'x'.repeat(2048) }, sk: { N: '1' } });

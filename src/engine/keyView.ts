@@ -3,10 +3,9 @@
  * Query and Scan walk a view; a view knows how its storage keys are built and which
  * attributes form the LastEvaluatedKey of an item read from it.
  */
-import { encodeKeyValue } from '../values/keycodec.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import type { AttributeValue, Item } from '../values/types.js';
-import { partitionPrefix } from './keyspace.js';
+import { storageKey } from './keyspace.js';
 import type { IndexInfo } from './indexes/indexInfo.js';
 
 export interface KeyView {
@@ -30,7 +29,7 @@ export function baseTableView(tableId: number, schema: KeySchemaInfo): KeyView {
     indexNo: 0,
     schema,
     lastKeyAttributes,
-    storageKey: (item) => viewKey(tableId, 0, schema, item),
+    storageKey: (item) => storageKey(tableId, 0, schema, item),
   };
 }
 
@@ -43,17 +42,8 @@ export function indexView(tableId: number, index: IndexInfo): KeyView {
     schema,
     lastKeyAttributes: index.keyAttributes,
     storageKey: (item) =>
-      viewKey(tableId, index.no, schema, item, base.rangeKey === undefined ? [item[base.hashKey]!] : [item[base.hashKey]!, item[base.rangeKey]!]),
+      storageKey(tableId, index.no, schema, item, base.rangeKey === undefined ? [item[base.hashKey]!] : [item[base.hashKey]!, item[base.rangeKey]!]),
     index,
   };
 }
 
-/** partition prefix | sort key (if any) | extra key attributes (an index's base-table key). */
-export function viewKey(tableId: number, indexNo: number, schema: KeySchemaInfo, item: Item, extra: AttributeValue[] = []): Buffer {
-  const prefix = partitionPrefix(tableId, indexNo, item[schema.hashKey]!);
-  if (schema.rangeKey === undefined && extra.length === 0) return prefix;
-  const parts = [prefix];
-  if (schema.rangeKey !== undefined) parts.push(encodeKeyValue(item[schema.rangeKey] as never));
-  for (const value of extra) parts.push(encodeKeyValue(value as never));
-  return Buffer.concat(parts);
-}

@@ -9,7 +9,9 @@
  * Index number 0 is the base table. Keys are encoded with the order-preserving
  * key codec, so a partition's items are contiguous and sorted by sort key.
  */
+import { createHash } from 'node:crypto';
 import { encodeKeyValue, partitionHash, prefixEnd } from '../values/keycodec.js';
+import { MAX_KEY_BYTES } from '../storage/kv.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import type { AttributeValue, Item } from '../values/types.js';
 
@@ -78,21 +80,60 @@ export function indexPrefix(tableId: number, indexNo: number): Buffer {
   return prefix;
 }
 
-/** The prefix of one partition: index prefix | hash | encoded partition key. */
+/*
+ * The storage engine caps key length (MAX_KEY_BYTES), while DynamoDB allows a 2 KB
+ * partition key, a 1 KB sort key, and index keys that also carry the table's key.
+ * Parts that need no order are therefore stored inline when short and by SHA-256
+ * when long, behind a form byte that keeps the two forms apart: a long partition
+ * key (partitions are only grouped, never ordered by key), and the base-table key
+ * suffix of an index entry (equal index keys have no defined order).
+ */
+const INLINE = 0x01;
+const HASHED = 0x02;
+const INLINE_PARTITION_KEY_BYTES = 1024;
+
+function compactPart(encoded: Buffer, inline: boolean): Buffer {
+  if (inline) return Buffer.concat([FORM_INLINE, encoded]);
+  return Buffer.concat([FORM_HASHED, createHash('sha256').update(encoded).digest()]);
+}
+const FORM_INLINE = Buffer.from([INLINE]);
+const FORM_HASHED = Buffer.from([HASHED]);
+
+/** The prefix of one partition: index prefix | partition hash | partition key. */
 export function partitionPrefix(tableId: number, indexNo: number, pk: AttributeValue): Buffer {
   const encodedPk = encodeKeyValue(pk as never);
-  const prefix = Buffer.allocUnsafe(10 + encodedPk.length);
+  const pkPart = compactPart(encodedPk, encodedPk.length <= INLINE_PARTITION_KEY_BYTES);
+  const prefix = Buffer.allocUnsafe(10 + pkPart.length);
   prefix[0] = DATA;
   prefix.writeUInt32BE(tableId, 1);
   prefix[5] = indexNo;
   prefix.writeUInt32BE(partitionHash(encodedPk), 6);
-  encodedPk.copy(prefix, 10);
+  pkPart.copy(prefix, 10);
   return prefix;
+}
+
+/**
+ * The storage key of an item in a key space (index 0 = the table):
+ * partition prefix | sort key (if any) | extra key attributes (an index entry's base-table key).
+ */
+export function storageKey(tableId: number, indexNo: number, schema: KeySchemaInfo, item: Item, extra: AttributeValue[] = []): Buffer {
+  const prefix = partitionPrefix(tableId, indexNo, item[schema.hashKey]!);
+  if (schema.rangeKey === undefined && extra.length === 0) return prefix;
+  const parts = [prefix];
+  let length = prefix.length;
+  if (schema.rangeKey !== undefined) {
+    const sk = encodeKeyValue(item[schema.rangeKey] as never);
+    parts.push(sk);
+    length += sk.length;
+  }
+  if (extra.length > 0) {
+    const encoded = Buffer.concat(extra.map((v) => encodeKeyValue(v as never)));
+    parts.push(compactPart(encoded, length + 1 + encoded.length <= MAX_KEY_BYTES));
+  }
+  return Buffer.concat(parts);
 }
 
 /** The storage key of a base-table item, from an item or key holding the key attributes. */
 export function itemKey(tableId: number, schema: KeySchemaInfo, key: Item): Buffer {
-  const prefix = partitionPrefix(tableId, 0, key[schema.hashKey]!);
-  if (schema.rangeKey === undefined) return prefix;
-  return Buffer.concat([prefix, encodeKeyValue(key[schema.rangeKey] as never)]);
+  return storageKey(tableId, 0, schema, key);
 }

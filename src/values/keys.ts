@@ -72,6 +72,11 @@ function checkKeyValues(schema: KeySchemaInfo, hash: AttributeValue, range: Attr
   const hashBytes = keyValueBytes(hash, schema.hashKey);
   let rangeBytes = 0;
   if (range !== undefined) rangeBytes = keyValueBytes(range, schema.rangeKey!);
+  checkKeySizes(hashBytes, rangeBytes);
+}
+
+/** The key size limits, which secondary-index keys obey too. */
+export function checkKeySizes(hashBytes: number, rangeBytes: number): void {
   if (hashBytes > MAX_PARTITION_KEY_BYTES) {
     throw invalidParameter(`Size of hashkey has exceeded the maximum size limit of${MAX_PARTITION_KEY_BYTES} bytes`);
   }

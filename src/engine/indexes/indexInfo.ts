@@ -7,7 +7,7 @@
  */
 import type { KeySchemaInfo } from '../../values/keys.js';
 import { setAttribute, typeOf, type AttributeValue, type Item } from '../../values/types.js';
-import { viewKey } from '../keyView.js';
+import { storageKey } from '../keyspace.js';
 import { keySchemaInfo, type IndexMeta, type TableMeta } from '../tableMeta.js';
 
 export interface IndexInfo {
@@ -53,7 +53,7 @@ export function entryKey(tableId: number, index: IndexInfo, item: Item): Buffer 
   if (!hasKeyValue(own(item, schema.hashKey), schema.hashType)) return undefined;
   if (schema.rangeKey !== undefined && !hasKeyValue(own(item, schema.rangeKey), schema.rangeType!)) return undefined;
   const extra = base.rangeKey === undefined ? [item[base.hashKey]!] : [item[base.hashKey]!, item[base.rangeKey]!];
-  return viewKey(tableId, index.no, schema, item, extra);
+  return storageKey(tableId, index.no, schema, item, extra);
 }
 
 /** The attributes of `item` the index stores (the item itself for ALL). */

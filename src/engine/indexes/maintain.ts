@@ -4,9 +4,10 @@
  * the old entry out and the new one in, per-index statistics, and for tables with
  * LSIs the size of the item collection.
  */
+import { checkKeySizes } from '../../values/keys.js';
 import { dynamoError, invalidParameter, validationError } from '../../errors.js';
 import type { WriteOps } from '../../storage/kv.js';
-import { itemSize } from '../../values/size.js';
+import { attributeValueSize, itemSize } from '../../values/size.js';
 import { typeOf, type Item } from '../../values/types.js';
 import { encodeStoredItem, storedItemSize } from '../storedItem.js';
 import { entryKey, own, projectEntry, type IndexInfo } from './indexInfo.js';
@@ -26,14 +27,16 @@ export interface IndexedTable {
 /** Rejects an item whose index key attributes have the wrong type or an empty value. */
 export function checkIndexKeyValues(indexes: IndexInfo[], item: Item): void {
   for (const index of indexes) {
-    checkValue(index, index.schema.hashKey, index.schema.hashType, item);
-    if (index.schema.rangeKey !== undefined) checkValue(index, index.schema.rangeKey, index.schema.rangeType!, item);
+    const hashBytes = checkValue(index, index.schema.hashKey, index.schema.hashType, item);
+    const rangeBytes = index.schema.rangeKey === undefined ? 0 : checkValue(index, index.schema.rangeKey, index.schema.rangeType!, item);
+    checkKeySizes(hashBytes, rangeBytes);
   }
 }
 
-function checkValue(index: IndexInfo, name: string, expected: string, item: Item): void {
+/** Checks one index key attribute; returns its size in bytes (0 when absent). */
+function checkValue(index: IndexInfo, name: string, expected: string, item: Item): number {
   const value = own(item, name);
-  if (value === undefined) return;
+  if (value === undefined) return 0;
   const actual = typeOf(value);
   if (actual !== expected) {
     throw invalidParameter(`Type mismatch for Index Key ${name} Expected: ${expected} Actual: ${actual} IndexName: ${index.name}`);
@@ -45,6 +48,7 @@ function checkValue(index: IndexInfo, name: string, expected: string, item: Item
         `The AttributeValue for a key attribute cannot contain an empty ${v.S === '' ? 'string' : 'binary'} value. IndexName: ${index.name}, IndexKey: ${name}`,
     );
   }
+  return attributeValueSize(value);
 }
 
 /**
