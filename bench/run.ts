@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: OpenDDB side by side with dynalite and a bare node:http ceiling,
+ * one target after another, same data, same load. See docs/performance.md.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { BenchClient, errorType, isUnsupported } from './client.js';
+import { bigItem, ITEMS_TABLE, RANGES_TABLE, SCALE_TABLE, smallItem, type DataSizes } from './data.js';
+import { evaluateGoals } from './goals.js';
+import { runLoad, type MeasuredLoad } from './loadRunner.js';
+import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
+import { createTable, preload } from './preload.js';
+import { diskBytes, rss } from './procStats.js';
+import { goalSummary, resultsMarkdown, writeResults } from './report.js';
+import type { RunReport, ScaleCheck, SoakSample, TargetReport, WorkloadOutcome } from './results.js';
+import { startTarget, TARGETS, type RunningTarget, type TargetSpec } from './targets.js';
+import { findWorkload, SCALE_QUERY, WORKLOADS, type Workload } from './workloads.js';
+
+const DOC = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
+const DOC_INTRO = '# Performance\n\nHow fast OpenDDB is next to its peers, measured with `npm run bench` (code in `bench/`).';
+const SOAK_WINDOW_MS = 60_000;
+
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mbText = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+function describeLoad(l: MeasuredLoad): string {
+  const bad = l.errors + l.warmupErrors + l.checkFailures;
+  return `${Math.round(l.opsPerSec).toLocaleString('en-US')} ops/s  p50 ${l.p50Ms.toFixed(2)} ms  p99 ${l.p99Ms.toFixed(2)} ms  ` +
+    `cpu ${Math.round(l.cpuUsPerOp)} µs/op  server ${l.cpuCores.toFixed(2)} / loadgen ${l.loadgenCores.toFixed(2)} / other ${l.otherCores.toFixed(2)} cores${bad > 0 ? `  ERRORS ${bad}: ${l.samples[0] ?? ''}` : ''}`;
+}
+
+async function measure(target: RunningTarget, workload: Workload, opts: BenchOptions, overrides: { sizes?: DataSizes; connections?: number; warmupMs?: number; durationMs?: number } = {}): Promise<MeasuredLoad> {
+  return runLoad(target.pid, {
+    host: target.host, port: target.port, workload: workload.id,
+    sizes: overrides.sizes ?? opts.sizes,
+    connections: overrides.connections ?? opts.connections,
+    warmupMs: overrides.warmupMs ?? opts.warmupMs,
+    durationMs: overrides.durationMs ?? opts.durationMs,
+    checkBodies: target.spec.id !== 'ceiling',
+  });
+}
+
+/** Probes the operation once (unsupported servers are reported, not crashed on), then loads it. */
+async function runWorkload(target: RunningTarget, client: BenchClient | undefined, workload: Workload, opts: BenchOptions): Promise<WorkloadOutcome> {
+  if (client !== undefined) {
+    const { operation, body } = workload.build(0, opts.sizes);
+    const probe = await client.send(operation, body);
+    if (isUnsupported(probe.status, probe.body)) return { status: 'unsupported' };
+    if (probe.status < 200 || probe.status >= 300) {
+      return { status: 'failed', message: `${operation} answered ${probe.status} ${errorType(probe.body)}: ${probe.body?.message ?? ''}` };
+    }
+  }
+  return { status: 'ok', load: await measure(target, workload, opts) };
+}
+
+async function preloadTables(target: RunningTarget, client: BenchClient, report: TargetReport, opts: BenchOptions): Promise<void> {
+  await createTable(client, ITEMS_TABLE);
+  await createTable(client, RANGES_TABLE);
+  const diskBefore = target.dataDir === undefined ? 0 : diskBytes(target.dataDir);
+  const started = performance.now();
+  report.preloadMethod = await preload(client, ITEMS_TABLE, 0, opts.sizes.items, bigItem);
+  if (target.dataDir !== undefined) report.diskBytesPer100k = ((diskBytes(target.dataDir) - diskBefore) * 100_000) / opts.sizes.items;
+  const per = opts.sizes.perPartition;
+  await preload(client, RANGES_TABLE, 0, opts.sizes.partitions * per, (n) => smallItem(Math.floor(n / per), n % per));
+  report.preloadSeconds = (performance.now() - started) / 1000;
+  log(`  preloaded ${opts.sizes.items} items + ${opts.sizes.partitions * per} small items in ${report.preloadSeconds.toFixed(1)} s (${report.preloadMethod})`);
+}
+
+async function scaleCheck(target: RunningTarget, client: BenchClient, opts: BenchOptions): Promise<ScaleCheck> {
+  const per = opts.sizes.perPartition;
+  const small = 10 * per;
+  const sizes = { ...opts.sizes, perPartition: per };
+  const item = (n: number) => smallItem(Math.floor(n / per), n % per);
+  await createTable(client, SCALE_TABLE);
+  await preload(client, SCALE_TABLE, 0, small, item);
+  const one = { sizes, connections: 1 };
+  const smallLoad = await measure(target, SCALE_QUERY, opts, one);
+  log(`  scale ${small} items: ${describeLoad(smallLoad)}`);
+  const started = performance.now();
+  await preload(client, SCALE_TABLE, small, opts.scaleItems, item);
+  const growSeconds = (performance.now() - started) / 1000;
+  const largeLoad = await measure(target, SCALE_QUERY, opts, one);
+  log(`  scale ${opts.scaleItems} items (grown in ${growSeconds.toFixed(0)} s): ${describeLoad(largeLoad)}`);
+  return { smallItems: small, largeItems: opts.scaleItems, growSeconds, small: smallLoad, large: largeLoad };
+}
+
+async function soak(target: RunningTarget, opts: BenchOptions): Promise<SoakSample[]> {
+  const samples: SoakSample[] = [];
+  const mixed = findWorkload('mixed');
+  for (let minute = 1; minute <= opts.soakMinutes; minute++) {
+    const load = await measure(target, mixed, opts, { warmupMs: 100, durationMs: SOAK_WINDOW_MS - 100 });
+    const sample = { minute, rss: rss(target.pid), opsPerSec: load.opsPerSec, errors: load.errors };
+    samples.push(sample);
+    log(`  soak minute ${minute}: RSS ${mbText(sample.rss.total)}, ${describeLoad(load)}`);
+  }
+  return samples;
+}
+
+function profileArgs(spec: TargetSpec, opts: BenchOptions): string[] {
+  if (opts.profileDir === undefined || !spec.isOpenDDB) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${spec.id}-${Date.now()}.cpuprofile`];
+}
+
+async function benchTarget(spec: TargetSpec, opts: BenchOptions): Promise<TargetReport> {
+  log(`\n== ${spec.label}`);
+  const dataDir = spec.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-bench-')) : undefined;
+  try {
+    const target = await startTarget(spec, { dataDir, nodeArgs: profileArgs(spec, opts) });
+    const report: TargetReport = { spec, coldStartMs: target.coldStartMs, rssIdle: { total: 0, anon: 0 }, workloads: {} };
+    const client = spec.id === 'ceiling' ? undefined : new BenchClient(target.host, target.port);
+    try {
+      await sleep(500);
+      report.rssIdle = rss(target.pid);
+      log(`  cold start ${target.coldStartMs.toFixed(0)} ms, RSS idle ${mbText(report.rssIdle.total)} (anonymous ${mbText(report.rssIdle.anon)})`);
+      if (client !== undefined) {
+        await preloadTables(target, client, report, opts);
+        report.rssAfterPreload = rss(target.pid);
+        log(`  RSS after preload ${mbText(report.rssAfterPreload.total)} (anonymous ${mbText(report.rssAfterPreload.anon)})`);
+      }
+      for (const id of opts.workloads) {
+        const workload = findWorkload(id);
+        const outcome = await runWorkload(target, client, workload, opts);
+        report.workloads[id] = outcome;
+        log(`  ${workload.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
+      }
+      if (spec.isOpenDDB && client !== undefined && opts.scaleItems > 0) report.scale = await scaleCheck(target, client, opts);
+      if (spec.id === 'openddb-disk' && opts.soakMinutes > 0) report.soak = await soak(target, opts);
+    } finally {
+      client?.close();
+      await target.stop();
+    }
+    if (dataDir !== undefined && opts.profileDir === undefined) {
+      const reopened = await startTarget(spec, { dataDir });
+      report.reopenColdStartMs = reopened.coldStartMs;
+      await reopened.stop();
+      log(`  cold start over the preloaded data ${reopened.coldStartMs.toFixed(0)} ms`);
+    }
+    return report;
+  } finally {
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Linux ${release()}, Node.js ${process.version}`;
+}
+
+function settings(opts: BenchOptions): string {
+  const s = opts.sizes;
+  return `${opts.connections} keep-alive connections from a separate load-generator process, ${opts.warmupMs / 1000} s warm-up (bodies checked) + ${opts.durationMs / 1000} s measured per workload; ` +
+    `${s.items.toLocaleString('en-US')} items of ~1 KB, ${s.partitions.toLocaleString('en-US')} partitions × ${s.perPartition} small items`;
+}
+
+async function main(): Promise<void> {
+  let opts: BenchOptions | undefined;
+  try {
+    opts = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (opts === undefined) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (opts.profileDir !== undefined) mkdirSync(opts.profileDir, { recursive: true });
+  const started = performance.now();
+  const targets: TargetReport[] = [];
+  for (const spec of TARGETS.filter((t) => opts.targets.includes(t.id))) targets.push(await benchTarget(spec, opts));
+  const run: RunReport = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', quick: opts.quick, machine: machine(), settings: settings(opts), items: opts.sizes.items, targets };
+  const goals = evaluateGoals(run);
+  const markdown = resultsMarkdown(run, goals);
+  process.stdout.write(`\n${markdown.split('\n').slice(1, -1).join('\n')}\n\n${goalSummary(goals)}\n`);
+  if (opts.write) {
+    writeResults(DOC, markdown, DOC_INTRO);
+    log(`\nwrote ${DOC}`);
+  }
+  log(`benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+/**
+ * The servers under test, each spawned as its own process on a free port:
+ * OpenDDB on disk (the default) and in memory through its real CLI, dynalite
+ * (in memory), and the ceiling server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer, request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import { signedHeaders } from './sigv4.js';
+
+export type TargetId = 'openddb-disk' | 'openddb-memory' | 'dynalite' | 'ceiling';
+
+export interface TargetSpec {
+  id: TargetId;
+  label: string;
+  isOpenDDB: boolean;
+  onDisk: boolean;
+}
+
+export const TARGETS: TargetSpec[] = [
+  { id: 'ceiling', label: 'ceiling (bare node:http)', isOpenDDB: false, onDisk: false },
+  { id: 'openddb-disk', label: 'OpenDDB on disk', isOpenDDB: true, onDisk: true },
+  { id: 'openddb-memory', label: 'OpenDDB --in-memory', isOpenDDB: true, onDisk: false },
+  { id: 'dynalite', label: 'dynalite (in memory)', isOpenDDB: false, onDisk: false },
+];
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const OPENDDB_CLI = join(ROOT, 'dist/src/cli/main.js');
+const CEILING = fileURLToPath(new URL('./ceilingServer.js', import.meta.url));
+
+function dynaliteCli(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('dynalite/package.json')), 'cli.js');
+}
+
+export interface RunningTarget {
+  spec: TargetSpec;
+  host: string;
+  port: number;
+  pid: number;
+  dataDir: string | undefined;
+  /** Process spawn to first successful request, in ms. */
+  coldStartMs: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra node flags, e.g. --cpu-prof for profiling. */
+  nodeArgs?: string[];
+  /** Data directory of an on-disk target (the caller creates and removes it). */
+  dataDir?: string;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function commandFor(spec: TargetSpec, port: number, dataDir: string | undefined): string[] {
+  switch (spec.id) {
+    case 'openddb-disk':
+      return [OPENDDB_CLI, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn'];
+    case 'openddb-memory':
+      return [OPENDDB_CLI, '--port', String(port), '--in-memory', '--log-level', 'warn'];
+    case 'dynalite':
+      return [dynaliteCli(), '--port', String(port), '--host', '127.0.0.1', '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'];
+    case 'ceiling':
+      return [CEILING, String(port)];
+  }
+}
+
+export async function startTarget(spec: TargetSpec, options: StartOptions = {}): Promise<RunningTarget> {
+  const host = '127.0.0.1';
+  const port = await freePort();
+  const dataDir = spec.onDisk ? options.dataDir : undefined;
+  if (spec.onDisk && dataDir === undefined) throw new Error(`${spec.label} needs a data directory`);
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...commandFor(spec, port, dataDir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+
+  while (!(await answers(host, port))) {
+    if (exited) throw new Error(`${spec.label} exited during start:\n${out}`);
+    if (performance.now() - started > 30_000) throw new Error(`${spec.label} did not answer within 30 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const coldStartMs = performance.now() - started;
+  return {
+    spec, host, port, pid: child.pid!, dataDir, coldStartMs,
+    output: () => out,
+    stop: () => stopChild(child, exitPromise, () => exited),
+  };
+}
+
+/** Whether a signed ListTables gets a 2xx answer (the first successful request). */
+function answers(host: string, port: number): Promise<boolean> {
+  const body = Buffer.from('{}');
+  const headers = { ...signedHeaders(`${host}:${port}`, 'DynamoDB_20120810.ListTables', body), 'Content-Length': String(body.length) };
+  return new Promise((resolve) => {
+    const req = request({ host, port, method: 'POST', path: '/', headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300));
+    });
+    req.on('error', () => resolve(false));
+    req.end(body);
+  });
+}
+
+async function stopChild(child: ChildProcess, exitPromise: Promise<void>, exited: () => boolean): Promise<void> {
+  if (exited()) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exitPromise;
+  clearTimeout(timer);
+}
