@@ -12,6 +12,9 @@ import { runOperation } from './api/operations.js';
 import { createLogger, type LogLevel } from './logger.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
+import { ThrottleGate } from './api/throttling.js';
+
+export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
 export interface ServerOptions {
   port?: number;
@@ -24,6 +27,11 @@ export interface ServerOptions {
   /** Allowed CORS origins (comma-separated or `*`); CORS is off when undefined. */
   cors?: string;
   delayTransientStatuses?: boolean;
+  /**
+   * Throttle requests above each table's provisioned capacity (or on-demand maximum),
+   * as DynamoDB does. Off by default; the table tag `openddb:throttle` = on | off overrides it.
+   */
+  throttle?: boolean;
 }
 
 export interface RunningServer {
@@ -51,7 +59,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
-  const ctx: ApiContext = { db, endpointAddress: '', metrics };
+  const throttle = new ThrottleGate(metrics, options.throttle === true);
+  const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
   const server = createHttpServer({
     handler: (operation, body) => runOperation(ctx, operation, body),
     knownOperations,
@@ -85,12 +94,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return { url: `http://${urlHost}:${port}`, port, close };
 }
 
-/** Provisioned capacity of every table, for the Provisioned*CapacityUnits gauges. */
+/** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */
 function provisionedViews(db: Database): ProvisionedView[] {
   const views: ProvisionedView[] = [];
   for (const name of db.tableNames()) {
     const meta = db.findTable(name)?.meta;
-    if (meta && meta.billingMode === 'PROVISIONED') views.push({ table: name, read: meta.provisioned.read, write: meta.provisioned.write });
+    if (meta === undefined || meta.billingMode !== 'PROVISIONED') continue;
+    views.push({ table: name, read: meta.provisioned.read, write: meta.provisioned.write });
+    for (const index of meta.indexes ?? []) {
+      if (index.kind === 'GSI' && index.provisioned !== undefined) {
+        views.push({ table: name, index: index.name, read: index.provisioned.read, write: index.provisioned.write });
+      }
+    }
   }
   return views;
 }

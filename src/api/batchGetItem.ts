@@ -1,9 +1,11 @@
 /**
  * BatchGetItem: up to 100 keys across tables, each table with its own ConsistentRead and
  * projection. Reads are read-committed, like DynamoDB's. A response holds at most 16 MB of
- * items; keys that did not fit come back in UnprocessedKeys (always present, `{}` when empty).
+ * items; keys that did not fit, or were throttled, come back in UnprocessedKeys (always
+ * present, `{}` when empty). Only when throttling leaves nothing to answer does the call
+ * fail with ProvisionedThroughputExceededException, as DynamoDB does.
  */
-import { validationError } from '../errors.js';
+import { validationError, type DynamoError } from '../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../expressions/index.js';
 import { readUnits } from '../engine/capacity.js';
 import type { Table } from '../engine/database.js';
@@ -49,16 +51,26 @@ export const batchGetItem: Operation = (ctx, input) => {
     requests.push({ name, table, compiled, consistent: options.ConsistentRead === true, keys, options });
   }
 
-  const tally = new CapacityTally(input.ReturnConsumedCapacity);
+  const tally = new CapacityTally(ctx, 'BatchGetItem', input.ReturnConsumedCapacity);
   const responses: string[] = [];
   const unprocessed: Record<string, unknown> = {};
   let bytes = 0;
   let full = false;
+  let processed = 0;
+  let throttled: DynamoError | undefined;
   for (const request of requests) {
     const items: string[] = [];
     const left: Item[] = [];
     for (const key of request.keys) {
       if (full) {
+        left.push(key);
+        continue;
+      }
+      // A throttled key is left for the caller to retry, as DynamoDB does.
+      const pk = key[request.table.schema.hashKey];
+      const refused = ctx.throttle.refuseRead(request.table, 'BatchGetItem', undefined, pk);
+      if (refused !== undefined) {
+        throttled ??= refused;
         left.push(key);
         continue;
       }
@@ -70,7 +82,8 @@ export const batchGetItem: Operation = (ctx, input) => {
         continue;
       }
       bytes += size;
-      if (tally.wanted) tally.add(request.name, readUnits(size, request.consistent), 0);
+      processed++;
+      tally.read(request.table, readUnits(size, request.consistent), undefined, pk);
       if (stored !== undefined) {
         const item = itemJson(stored, request.compiled);
         if (item !== undefined) items.push(item);
@@ -80,7 +93,9 @@ export const batchGetItem: Operation = (ctx, input) => {
     if (left.length > 0) unprocessed[request.name] = { ...request.options, Keys: left };
   }
 
-  const consumed = tally.toJson();
+  // Only when throttling left nothing at all to answer is the whole request refused.
+  if (processed === 0 && throttled !== undefined) throw throttled;
+  const consumed = tally.list();
   const tail = consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
   return `{"Responses":{${responses.join(',')}},"UnprocessedKeys":${JSON.stringify(unprocessed)}${tail}}`;
 };

@@ -1,11 +1,13 @@
 /**
  * BatchWriteItem: up to 25 PutRequest / DeleteRequest across tables. DynamoDB applies each
- * request atomically but not the batch as a whole; this server applies the whole batch in
- * ONE storage transaction (stronger, and faster than one commit per item). Nothing is
- * throttled here, so UnprocessedItems is always `{}` — present, as DynamoDB returns it.
+ * request atomically but not the batch as a whole; this server applies the admitted
+ * requests in ONE storage transaction (stronger, and faster than one commit per item).
+ * With throttling on, requests over their table's capacity come back in UnprocessedItems
+ * (always present, `{}` when empty); only when none could be processed does the call fail
+ * with ProvisionedThroughputExceededException, as DynamoDB does.
  * ItemCollectionMetrics come only from tables with local secondary indexes.
  */
-import { invalidParameter, validationError } from '../errors.js';
+import { invalidParameter, validationError, type DynamoError } from '../errors.js';
 import { writeUnits } from '../engine/capacity.js';
 import type { ItemWrite } from '../engine/database.js';
 import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
@@ -29,7 +31,7 @@ export const batchWriteItem: Operation = async (ctx, input) => {
   if (requestCount > MAX_BATCH_WRITE_REQUESTS) throw validationError('Too many items requested for the BatchWriteItem call');
 
   const guard = new DuplicateGuard(() => validationError('Provided list of item keys contains duplicates'));
-  const writes: ItemWrite[] = [];
+  const requests: { write: ItemWrite; name: string; raw: Record<string, any>; estimate: number }[] = [];
   for (const name in requestItems) {
     const table = ctx.db.table(name);
     for (const request of requestItems[name]!) {
@@ -41,27 +43,49 @@ export const batchWriteItem: Operation = async (ctx, input) => {
       if (put != null) {
         const item = validateItem(put.Item);
         validateItemKey(item, table.schema);
-        checkItemSize(item);
+        const bytes = checkItemSize(item);
         const key = extractKey(item, table.schema);
         guard.add(table, key);
-        writes.push({ table, key, mutate: storeItem(item) });
+        requests.push({ write: { table, key, mutate: storeItem(item) }, name, raw: request, estimate: writeUnits(0, bytes) });
       } else {
         const key = validateKey(del.Key, table.schema);
         guard.add(table, key);
-        writes.push({ table, key, mutate: removeItem });
+        requests.push({ write: { table, key, mutate: removeItem }, name, raw: request, estimate: 1 });
       }
     }
   }
 
-  const results = await ctx.db.writeItems(writes);
-  const tally = new CapacityTally(input.ReturnConsumedCapacity);
-  if (tally.wanted) {
-    for (let i = 0; i < writes.length; i++) {
-      tally.add(writes[i]!.table.meta.name, 0, writeUnits(results[i]!.oldSize, results[i]!.newSize));
+  // Admission: each admitted request takes an estimate from the buckets at once, so the
+  // rest of the batch sees it; the estimate is swapped for the real cost after the commit.
+  const admitted: typeof requests = [];
+  const unprocessed: Record<string, Record<string, any>[]> = {};
+  let throttled: DynamoError | undefined;
+  for (const r of requests) {
+    const pk = r.write.key[r.write.table.schema.hashKey];
+    const refused = ctx.throttle.refuseWrite(r.write.table, 'BatchWriteItem', pk);
+    if (refused !== undefined) {
+      throttled ??= refused;
+      (unprocessed[r.name] ??= []).push(r.raw);
+      continue;
     }
+    ctx.throttle.consume(r.write.table, undefined, 'write', r.estimate, pk);
+    admitted.push(r);
   }
-  const consumed = tally.toJson();
+  if (admitted.length === 0) throw throttled!;
+
+  const writes = admitted.map((r) => r.write);
+  let results;
+  try {
+    results = await ctx.db.writeItems(writes);
+  } finally {
+    for (const { write, estimate } of admitted) ctx.throttle.consume(write.table, undefined, 'write', -estimate, write.key[write.table.schema.hashKey]);
+  }
+  const tally = new CapacityTally(ctx, 'BatchWriteItem', input.ReturnConsumedCapacity);
+  for (let i = 0; i < writes.length; i++) tally.written(writes[i]!.table, writes[i]!.key, results[i]!);
+  const consumed = tally.list();
   const metrics = collectionMetricsPerTable(input.ReturnItemCollectionMetrics, writes.map((w, i) => ({ table: w.table, key: w.key, result: results[i]! })));
-  if (consumed === undefined && metrics === undefined) return '{"UnprocessedItems":{}}';
-  return JSON.stringify({ UnprocessedItems: {}, ConsumedCapacity: consumed, ItemCollectionMetrics: metrics });
+  const unprocessedJson = throttled === undefined ? '{}' : JSON.stringify(unprocessed);
+  if (consumed === undefined && metrics === undefined) return `{"UnprocessedItems":${unprocessedJson}}`;
+  return `{"UnprocessedItems":${unprocessedJson}${consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`}` +
+    `${metrics === undefined ? '' : `,"ItemCollectionMetrics":${JSON.stringify(metrics)}`}}`;
 };

@@ -1,12 +1,15 @@
 /** What every operation handler receives. */
 import type { Database } from '../engine/database.js';
 import type { Metrics } from '../engine/metrics.js';
+import type { ThrottleGate } from './throttling.js';
 
 export interface ApiContext {
   db: Database;
   /** host:port clients reach this server at (DescribeEndpoints). */
   endpointAddress: string;
   metrics: Metrics;
+  /** Opt-in throttling; admits requests and takes what they consumed. */
+  throttle: ThrottleGate;
 }
 
 /** An operation: takes the shape-validated request body, returns the response JSON text. */

@@ -6,7 +6,7 @@
 import { dynamoError, invalidParameter, resourceNotFound, validationError } from '../errors.js';
 import { allocateIndexNo, usedDefinitions } from '../engine/indexes/catalog.js';
 import type { AttributeDefinition, BillingMode, IndexKind, IndexMeta, IndexProjection, KeySchemaElement, TableMeta } from '../engine/tableMeta.js';
-import { validateCapacityLimits } from './billing.js';
+import { changeProvisioned, validateCapacityLimits } from './billing.js';
 
 export const MAX_GSIS = 20;
 export const MAX_LSIS = 5;
@@ -126,15 +126,7 @@ function updateIndexThroughput(meta: TableMeta, update: { IndexName: string; Pro
         `Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
     );
   }
-  validateCapacityLimits(t);
-  const now = Date.now();
-  if (t.ReadCapacityUnits > p.read || t.WriteCapacityUnits > p.write) p.lastIncrease = now;
-  if (t.ReadCapacityUnits < p.read || t.WriteCapacityUnits < p.write) {
-    p.lastDecrease = now;
-    p.decreasesToday += 1;
-  }
-  p.read = t.ReadCapacityUnits;
-  p.write = t.WriteCapacityUnits;
+  changeProvisioned(p, t, Date.now());
 }
 
 function deleteIndex(meta: TableMeta, name: string): void {

@@ -1,20 +1,53 @@
 /** PutItem, GetItem, DeleteItem, UpdateItem. */
-import { validationError } from '../errors.js';
+import { DynamoError, validationError } from '../errors.js';
 import { applyProjection, compileRequest } from '../expressions/index.js';
 import { readUnits, writeUnits } from '../engine/capacity.js';
+import type { Mutation, Table, WriteResult } from '../engine/database.js';
 import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
 import { validateItem } from '../values/validate.js';
 import { validateItemKey, validateKey } from '../values/keys.js';
-import { checkItemSize } from '../values/size.js';
-import type { Operation } from './context.js';
-import { consumedCapacity } from './consumedCapacity.js';
+import { checkItemSize, itemSize } from '../values/size.js';
+import type { Item } from '../values/types.js';
+import type { ApiContext, Operation } from './context.js';
+import { CapacityTally } from './capacityTally.js';
 import { deleteMutation, putMutation, updateMutation, type UpdatedPaths } from './itemActions.js';
 import { itemCollectionMetrics } from './itemCollectionMetrics.js';
 
-function withCapacity(out: Record<string, unknown>, input: Record<string, any>, units: number, kind: 'read' | 'write'): string {
-  const cc = consumedCapacity(input.ReturnConsumedCapacity, input.TableName, units, kind);
+function withCapacity(out: Record<string, unknown>, tally: CapacityTally, table: Table): string {
+  const cc = tally.single(table);
   if (cc) out.ConsumedCapacity = cc;
   return JSON.stringify(out);
+}
+
+/**
+ * One item write, admitted by the throttle and accounted in a tally. A write refused by
+ * its condition still consumes capacity (the larger of the current item and `newBytes`),
+ * as in DynamoDB; it is recorded although the error carries no ConsumedCapacity.
+ */
+async function commitWrite(
+  ctx: ApiContext,
+  operation: string,
+  input: Record<string, any>,
+  table: Table,
+  key: Item,
+  mutate: Mutation,
+  newBytes: number,
+): Promise<{ result: WriteResult; tally: CapacityTally }> {
+  const pk = key[table.schema.hashKey];
+  const refused = ctx.throttle.refuseWrite(table, operation, pk);
+  if (refused !== undefined) throw refused;
+  const tally = new CapacityTally(ctx, operation, input.ReturnConsumedCapacity);
+  let current: Item | undefined;
+  try {
+    const result = await ctx.db.writeItem(table, key, (old) => mutate((current = old)));
+    tally.written(table, key, result);
+    return { result, tally };
+  } catch (err) {
+    if (err instanceof DynamoError && err.code === 'ConditionalCheckFailedException') {
+      tally.write(table, writeUnits(current === undefined ? 0 : itemSize(current), newBytes), undefined, pk);
+    }
+    throw err;
+  }
 }
 
 function allowOnly(returnValues: string | undefined, allowed: string[], message: string): string {
@@ -29,13 +62,14 @@ export const putItem: Operation = async (ctx, input) => {
   const compiled = compileRequest('PutItem', input);
   const table = ctx.db.table(input.TableName);
   validateItemKey(item, table.schema);
-  checkItemSize(item);
-  const result = await ctx.db.writeItem(table, item, putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure));
+  const bytes = checkItemSize(item);
+  const mutate = putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure);
+  const { result, tally } = await commitWrite(ctx, 'PutItem', input, table, item, mutate, bytes);
   const out: Record<string, unknown> = {};
   if (rv === 'ALL_OLD' && result.old) out.Attributes = result.old;
   const metrics = itemCollectionMetrics(input.ReturnItemCollectionMetrics, table, item, result);
   if (metrics) out.ItemCollectionMetrics = metrics;
-  return withCapacity(out, input, writeUnits(result.oldSize, result.newSize), 'write');
+  return withCapacity(out, tally, table);
 };
 
 export const deleteItem: Operation = async (ctx, input) => {
@@ -43,32 +77,35 @@ export const deleteItem: Operation = async (ctx, input) => {
   const compiled = compileRequest('DeleteItem', input);
   const table = ctx.db.table(input.TableName);
   const key = validateKey(input.Key, table.schema);
-  const result = await ctx.db.writeItem(table, key, deleteMutation(compiled, input.ReturnValuesOnConditionCheckFailure));
+  const mutate = deleteMutation(compiled, input.ReturnValuesOnConditionCheckFailure);
+  const { result, tally } = await commitWrite(ctx, 'DeleteItem', input, table, key, mutate, 0);
   const out: Record<string, unknown> = {};
   if (rv === 'ALL_OLD' && result.old) out.Attributes = result.old;
   const metrics = itemCollectionMetrics(input.ReturnItemCollectionMetrics, table, key, result);
   if (metrics) out.ItemCollectionMetrics = metrics;
-  return withCapacity(out, input, writeUnits(result.oldSize, 0), 'write');
+  return withCapacity(out, tally, table);
 };
 
 export const getItem: Operation = (ctx, input) => {
   const compiled = compileRequest('GetItem', input);
   const table = ctx.db.table(input.TableName);
   const key = validateKey(input.Key, table.schema);
+  const pk = key[table.schema.hashKey];
+  const refused = ctx.throttle.refuseRead(table, 'GetItem', undefined, pk);
+  if (refused !== undefined) throw refused;
   const stored = ctx.db.getStoredItem(table, key);
-  const consistent = input.ConsistentRead === true;
-  const wantsCapacity = input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES';
-  if (stored === undefined) return withCapacity({}, input, readUnits(0, consistent), 'read');
-  if (compiled.projection === undefined && !wantsCapacity) {
+  const tally = new CapacityTally(ctx, 'GetItem', input.ReturnConsumedCapacity);
+  tally.read(table, readUnits(stored === undefined ? 0 : storedItemSize(stored), input.ConsistentRead === true), undefined, pk);
+  if (stored === undefined) return withCapacity({}, tally, table);
+  if (compiled.projection === undefined && !tally.wanted) {
     // Fast path: the stored encoding is the wire form, so it is spliced in unparsed.
     return `{"Item":${storedItemJson(stored)}}`;
   }
   const item = decodeStoredItem(stored);
-  const units = readUnits(storedItemSize(stored), consistent);
   const projected = compiled.projection === undefined ? item : applyProjection(compiled.projection, item);
   const out: Record<string, unknown> = {};
   if (compiled.projection === undefined || Object.keys(projected).length > 0) out.Item = projected;
-  return withCapacity(out, input, units, 'read');
+  return withCapacity(out, tally, table);
 };
 
 const UPDATE_RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'];
@@ -79,7 +116,8 @@ export const updateItem: Operation = async (ctx, input) => {
   const table = ctx.db.table(input.TableName);
   const key = validateKey(input.Key, table.schema);
   const touched: UpdatedPaths = { updatedOld: {}, updatedNew: {} };
-  const result = await ctx.db.writeItem(table, key, updateMutation(compiled, table, key, input.ReturnValuesOnConditionCheckFailure, touched));
+  const mutate = updateMutation(compiled, table, key, input.ReturnValuesOnConditionCheckFailure, touched);
+  const { result, tally } = await commitWrite(ctx, 'UpdateItem', input, table, key, mutate, 0);
   const { updatedOld, updatedNew } = touched;
   const out: Record<string, unknown> = {};
   const attributes =
@@ -87,5 +125,5 @@ export const updateItem: Operation = async (ctx, input) => {
   if (attributes !== undefined && Object.keys(attributes).length > 0) out.Attributes = attributes;
   const metrics = itemCollectionMetrics(input.ReturnItemCollectionMetrics, table, key, result);
   if (metrics) out.ItemCollectionMetrics = metrics;
-  return withCapacity(out, input, writeUnits(result.oldSize, result.newSize), 'write');
+  return withCapacity(out, tally, table);
 };

@@ -7,7 +7,7 @@ import { valuesEqual } from '../values/compare.js';
 import { encodeKeyValue, type KeyValue } from '../values/keycodec.js';
 import type { AttributeValue, Item } from '../values/types.js';
 import type { Operation } from './context.js';
-import { checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
+import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
 
 export const query: Operation = (ctx, input) => {
   const select = checkSelect(input);
@@ -21,9 +21,11 @@ export const query: Operation = (ctx, input) => {
   checkFilterAvoidsKey(input, compiled.filter?.node, view.schema);
   const forward = input.ScanIndexForward !== false;
   const exclusiveStart = queryStartKey(input, view, keyCondition, forward);
-  const bounds = queryBounds(view, keyCondition.hash.value, keyCondition.range);
+  const pk = keyCondition.hash.value;
+  admitRead(ctx, 'Query', table, view, pk);
+  const bounds = queryBounds(view, pk, keyCondition.range);
   const page = readPage(ctx.db.store, view, bounds, forward, { limit: input.Limit, exclusiveStart });
-  return pageResponse(input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
+  return pageResponse(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
 };
 
 /** A Query filter may not test the key attributes: those belong in the key condition. */

@@ -9,9 +9,10 @@ import { baseTableView, indexView, type KeyView } from '../engine/keyView.js';
 import type { Page } from '../engine/reads.js';
 import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
 import { validateKey } from '../values/keys.js';
-import { typeOf, type Item } from '../values/types.js';
+import { typeOf, type AttributeValue, type Item } from '../values/types.js';
 import { validateItem } from '../values/validate.js';
-import { consumedCapacity } from './consumedCapacity.js';
+import type { ApiContext } from './context.js';
+import { CapacityTally } from './capacityTally.js';
 
 export type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
 
@@ -73,12 +74,17 @@ function validateIndexKey(esk: unknown, index: IndexInfo): Item {
   return item;
 }
 
+/** A page as Query/Scan answer it: for an LSI, with the bytes of the base items fetched for it. */
+export interface ReadPage extends Page {
+  fetchedBytes?: number;
+}
+
 /**
  * Applies an index's projection rules to a page read from it: a GSI serves only what
  * it projects (asking for more is rejected) and never reads consistently; an LSI
  * fetches the base items when more than it projects is asked for, and is charged for them.
  */
-export function indexPage(db: Database, view: KeyView, input: Record<string, any>, compiled: CompiledRequest, page: Page): Page {
+export function indexPage(db: Database, view: KeyView, input: Record<string, any>, compiled: CompiledRequest, page: Page): ReadPage {
   const index = view.index;
   if (index === undefined) return page;
   const global = index.meta.kind === 'GSI';
@@ -96,21 +102,50 @@ export function indexPage(db: Database, view: KeyView, input: Record<string, any
   }
   if (!wantsAll && missing.length === 0) return page;
   const values: Buffer[] = [];
-  let bytesRead = page.bytesRead;
+  let fetchedBytes = 0;
   for (const entry of page.values) {
     const stored = db.store.get(itemKey(view.tableId, index.base, decodeStoredItem(entry)));
     if (stored === undefined) continue;
     values.push(stored);
-    bytesRead += storedItemSize(stored);
+    fetchedBytes += storedItemSize(stored);
   }
-  return { ...page, values, bytesRead };
+  return { ...page, values, fetchedBytes };
+}
+
+/** Refuses a Query/Scan with ProvisionedThroughputExceededException when throttled. */
+export function admitRead(ctx: ApiContext, operation: string, table: Table, view: KeyView, pk: AttributeValue | undefined): void {
+  const refused = ctx.throttle.refuseRead(table, operation, view.index, pk);
+  if (refused !== undefined) throw refused;
+}
+
+/**
+ * Accounts a page: everything read, before filter and projection, rounded up once. For
+ * an LSI that fetched base items, the index is charged for its entries and the table
+ * for the rest.
+ */
+function chargePage(tally: CapacityTally, table: Table, view: KeyView, consistent: boolean, page: ReadPage, pk: AttributeValue | undefined): void {
+  const total = readUnits(page.bytesRead + (page.fetchedBytes ?? 0), consistent);
+  if (view.index === undefined) return tally.read(table, total, undefined, pk);
+  const own = page.fetchedBytes === undefined ? total : readUnits(page.bytesRead, consistent);
+  tally.read(table, own, view.index, pk);
+  if (total > own) tally.read(table, total - own, undefined, view.index.meta.kind === 'LSI' ? pk : undefined);
 }
 
 /**
  * Filters, projects and shapes one page into a Query/Scan response. Stored item JSON
  * is spliced in as it is; an item is parsed only when a filter or projection reads it.
  */
-export function pageResponse(input: Record<string, any>, compiled: CompiledRequest, select: Select, page: Page): string {
+export function pageResponse(
+  ctx: ApiContext,
+  operation: 'Query' | 'Scan',
+  table: Table,
+  view: KeyView,
+  pk: AttributeValue | undefined,
+  input: Record<string, any>,
+  compiled: CompiledRequest,
+  select: Select,
+  page: ReadPage,
+): string {
   const { filter, projection } = compiled;
   const wantItems = select !== 'COUNT';
   const parse = filter !== undefined || (wantItems && projection !== undefined);
@@ -132,8 +167,10 @@ export function pageResponse(input: Record<string, any>, compiled: CompiledReque
   let out = wantItems ? `{"Items":[${items}],"Count":${count}` : `{"Count":${count}`;
   out += `,"ScannedCount":${page.values.length}`;
   if (page.lastEvaluatedKey !== undefined) out += `,"LastEvaluatedKey":${JSON.stringify(page.lastEvaluatedKey)}`;
-  const units = readUnits(page.bytesRead, input.ConsistentRead === true);
-  const cc = consumedCapacity(input.ReturnConsumedCapacity, input.TableName, units, 'read');
+  const tally = new CapacityTally(ctx, operation, input.ReturnConsumedCapacity);
+  chargePage(tally, table, view, input.ConsistentRead === true, page, pk);
+  ctx.metrics.returned(table.meta.name, operation, count, items.length);
+  const cc = tally.single(table);
   if (cc) out += `,"ConsumedCapacity":${JSON.stringify(cc)}`;
   return out + '}';
 }

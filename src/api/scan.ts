@@ -3,7 +3,7 @@ import { validationError } from '../errors.js';
 import { compileRequest } from '../expressions/index.js';
 import { readPage, scanBounds, withinBounds } from '../engine/reads.js';
 import type { Operation } from './context.js';
-import { checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
+import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
 
 export const scan: Operation = (ctx, input) => {
   const select = checkSelect(input);
@@ -28,6 +28,7 @@ export const scan: Operation = (ctx, input) => {
       `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${total} Segment: ${segment}`,
     );
   }
+  admitRead(ctx, 'Scan', table, view, undefined);
   const page = readPage(ctx.db.store, view, bounds, true, { limit: input.Limit, exclusiveStart });
-  return pageResponse(input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
+  return pageResponse(ctx, 'Scan', table, view, undefined, input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
 };

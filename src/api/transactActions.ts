@@ -4,7 +4,7 @@
  * rejects the whole request before the transaction starts. What is left for inside the
  * transaction — conditions and data-dependent update errors — is each action's Mutation.
  */
-import { validationError } from '../errors.js';
+import { dynamoError, validationError, type DynamoError } from '../errors.js';
 import { compileRequest } from '../expressions/index.js';
 import type { Database, Mutation, Table } from '../engine/database.js';
 import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
@@ -86,4 +86,29 @@ function expressionMembers(request: Record<string, any>, withUpdate: boolean): R
     ExpressionAttributeValues: request.ExpressionAttributeValues,
     UpdateExpression: withUpdate ? request.UpdateExpression : undefined,
   };
+}
+
+export function transactionCanceled(reasons: Record<string, unknown>[]): DynamoError {
+  const codes = reasons.map((r) => r.Code).join(', ');
+  return dynamoError(
+    'TransactionCanceledException',
+    `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`,
+    { CancellationReasons: reasons },
+  );
+}
+
+/**
+ * A transaction with throttled items is cancelled as a whole: the throttled items' reasons
+ * are ProvisionedThroughputExceeded (or ThrottlingError above an on-demand maximum).
+ * Undefined when nothing was throttled.
+ */
+export function throttledCancellation(refusals: (DynamoError | undefined)[]): DynamoError | undefined {
+  if (!refusals.some((r) => r !== undefined)) return undefined;
+  return transactionCanceled(
+    refusals.map((r) => {
+      if (r === undefined) return { Code: 'None' };
+      const onDemand = (r.extra?.ThrottlingReasons as { reason: string }[] | undefined)?.some((t) => t.reason.endsWith('MaxOnDemandThroughputExceeded'));
+      return { Code: onDemand ? 'ThrottlingError' : 'ProvisionedThroughputExceeded', Message: r.message };
+    }),
+  );
 }

@@ -9,13 +9,15 @@ import type { Table } from '../engine/database.js';
 import { itemKey } from '../engine/keyspace.js';
 import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
 import { validateKey } from '../values/keys.js';
+import type { Item } from '../values/types.js';
 import type { Operation } from './context.js';
 import { CapacityTally } from './capacityTally.js';
 import { DuplicateGuard } from './itemIdentity.js';
-import { MAX_TRANSACTION_BYTES, sameItemError } from './transactActions.js';
+import { MAX_TRANSACTION_BYTES, sameItemError, throttledCancellation } from './transactActions.js';
 
 interface PreparedGet {
   table: Table;
+  key: Item;
   storageKey: Buffer;
   compiled: CompiledRequest;
 }
@@ -27,26 +29,28 @@ export const transactGetItems: Operation = (ctx, input) => {
     const table = ctx.db.table(get.TableName);
     const key = validateKey(get.Key, table.schema);
     guard.add(table, key);
-    return { table, storageKey: itemKey(table.meta.id, table.schema, key), compiled };
+    return { table, key, storageKey: itemKey(table.meta.id, table.schema, key), compiled };
   });
+  const throttled = throttledCancellation(gets.map((g) => ctx.throttle.refuseRead(g.table, 'TransactGetItems', undefined, g.key[g.table.schema.hashKey])));
+  if (throttled !== undefined) throw throttled;
 
   const found = ctx.db.store.snapshot((snap) => gets.map((g) => snap.get(g.storageKey)));
 
-  const tally = new CapacityTally(input.ReturnConsumedCapacity);
+  const tally = new CapacityTally(ctx, 'TransactGetItems', input.ReturnConsumedCapacity, true);
   const responses: string[] = new Array(gets.length);
   let totalBytes = 0;
   for (let i = 0; i < gets.length; i++) {
-    const { table, compiled } = gets[i]!;
+    const { table, key, compiled } = gets[i]!;
     const stored = found[i];
     const size = stored === undefined ? 0 : storedItemSize(stored);
     totalBytes += size;
-    if (tally.wanted) tally.add(table.meta.name, 2 * readUnits(size, true), 0);
+    tally.read(table, 2 * readUnits(size, true), undefined, key[table.schema.hashKey]);
     responses[i] = stored === undefined ? '{}' : itemResponse(stored, compiled);
   }
   if (totalBytes > MAX_TRANSACTION_BYTES) {
     throw validationError('Transaction size has exceeded the maximum allowed size of 4 MB');
   }
-  const consumed = tally.toJson();
+  const consumed = tally.list();
   const tail = consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
   return `{"Responses":[${responses.join(',')}]${tail}}`;
 };

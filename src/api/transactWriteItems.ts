@@ -5,21 +5,29 @@
  * See docs/transactions.md for the isolation model and idempotency.
  */
 import { DynamoError, dynamoError } from '../errors.js';
-import { readUnits, writeUnits } from '../engine/capacity.js';
+import { readUnits } from '../engine/capacity.js';
 import type { Database, WriteResult } from '../engine/database.js';
 import { storedItemSize } from '../engine/storedItem.js';
 import { readTokenRecord, requestFingerprint, writeTokenRecord } from '../engine/idempotency.js';
 import type { Operation } from './context.js';
 import { CapacityTally } from './capacityTally.js';
 import { collectionMetricsPerTable, type WrittenItem } from './collectionMetricsPerTable.js';
-import { prepareTransactActions, type TransactAction } from './transactActions.js';
+import { prepareTransactActions, throttledCancellation, transactionCanceled, type TransactAction } from './transactActions.js';
 
 /** Tokens whose transaction is still committing, per database (token -> request fingerprint). */
 const inFlight = new WeakMap<Database, Map<string, string>>();
 
 export const transactWriteItems: Operation = async (ctx, input) => {
   const actions = prepareTransactActions(ctx.db, input.TransactItems);
-  const tally = new CapacityTally(input.ReturnConsumedCapacity);
+  const throttled = throttledCancellation(
+    actions.map((a) =>
+      a.kind === 'ConditionCheck'
+        ? ctx.throttle.refuseRead(a.table, 'TransactWriteItems', undefined, a.key[a.table.schema.hashKey])
+        : ctx.throttle.refuseWrite(a.table, 'TransactWriteItems', a.key[a.table.schema.hashKey]),
+    ),
+  );
+  if (throttled !== undefined) throw throttled;
+  const tally = new CapacityTally(ctx, 'TransactWriteItems', input.ReturnConsumedCapacity, true);
   const token = input.ClientRequestToken as string | undefined;
   const written: WrittenItem[] = [];
   if (token === undefined) {
@@ -82,7 +90,7 @@ function commit(
           reasons[i] = cancellationReason(err);
           failed = true;
         }
-        if (tally.wanted) tally.add(action.table.meta.name, 2 * readUnits(current?.size ?? 0, true), 0);
+        tally.read(action.table, 2 * readUnits(current?.size ?? 0, true), undefined, action.key[action.table.schema.hashKey]);
         continue;
       }
       const result: WriteResult = txn.write({
@@ -99,7 +107,7 @@ function commit(
         },
       });
       written.push({ table: action.table, key: action.key, result });
-      if (tally.wanted) tally.add(action.table.meta.name, 0, 2 * writeUnits(result.oldSize, result.newSize));
+      tally.written(action.table, action.key, result, 2);
     }
     if (failed) throw transactionCanceled(reasons);
     if (idempotency !== undefined) writeTokenRecord(txn.kv, idempotency.token, idempotency.fingerprint, now);
@@ -113,17 +121,15 @@ function commit(
  */
 function replay(db: Database, recorded: string, fingerprint: string, actions: TransactAction[], tally: CapacityTally): string {
   if (recorded !== fingerprint) throw mismatch();
-  if (tally.wanted) {
-    for (const action of actions) {
-      const stored = db.getStoredItem(action.table, action.key);
-      tally.add(action.table.meta.name, readUnits(stored === undefined ? 0 : storedItemSize(stored), true), 0);
-    }
+  for (const action of actions) {
+    const stored = db.getStoredItem(action.table, action.key);
+    tally.read(action.table, readUnits(stored === undefined ? 0 : storedItemSize(stored), true), undefined, action.key[action.table.schema.hashKey]);
   }
   return respond(tally);
 }
 
 function respond(tally: CapacityTally, metrics?: Record<string, unknown[]>): string {
-  const consumed = tally.toJson();
+  const consumed = tally.list();
   if (consumed === undefined && metrics === undefined) return '{}';
   return JSON.stringify({ ConsumedCapacity: consumed, ItemCollectionMetrics: metrics });
 }
@@ -139,15 +145,6 @@ function cancellationReason(err: unknown): Record<string, unknown> {
   }
   if (err.code === 'ValidationException') return { Code: 'ValidationError', Message: err.message };
   throw err;
-}
-
-function transactionCanceled(reasons: Record<string, unknown>[]): DynamoError {
-  const codes = reasons.map((r) => r.Code).join(', ');
-  return dynamoError(
-    'TransactionCanceledException',
-    `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`,
-    { CancellationReasons: reasons },
-  );
 }
 
 function mismatch(): DynamoError {

@@ -4,10 +4,8 @@ import type { BillingMode, TableMeta } from '../engine/tableMeta.js';
 import type { Operation } from './context.js';
 import { tableDescription } from './tableDescription.js';
 import { requireTable } from './tableOps.js';
-import { validateCapacityLimits } from './billing.js';
+import { changeProvisioned, recordOnDemandSwitch, validateCapacityLimits } from './billing.js';
 import { applyIndexUpdates } from './indexValidation.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const updateTable: Operation = async (ctx, input) => {
   const table = requireTable(ctx, input.TableName);
@@ -25,7 +23,10 @@ export const updateTable: Operation = async (ctx, input) => {
   const meta = await ctx.db.updateTable(
     table.meta.name,
     (meta) => {
+      // The billing mode changes first: index updates are checked against the new mode.
+      const switchedToProvisioned = applyBilling(meta, input);
       if (changesIndexes) applyIndexUpdates(meta, input);
+      if (switchedToProvisioned) requireIndexThroughput(meta, input);
       return applyUpdate(meta, input);
     },
     transient,
@@ -33,7 +34,12 @@ export const updateTable: Operation = async (ctx, input) => {
   return JSON.stringify({ TableDescription: tableDescription(meta, ctx.db.stats(meta)) });
 };
 
-function applyUpdate(meta: TableMeta, input: Record<string, any>): TableMeta {
+/**
+ * Billing mode and table throughput. Switching to PAY_PER_REQUEST is allowed four times
+ * in 24 hours; switching to PROVISIONED needs the table's (and each GSI's) throughput.
+ * Returns true when the table switched to PROVISIONED.
+ */
+function applyBilling(meta: TableMeta, input: Record<string, any>): boolean {
   const now = Date.now();
   const mode: BillingMode = input.BillingMode ?? meta.billingMode;
   const throughput = input.ProvisionedThroughput as { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined;
@@ -41,23 +47,51 @@ function applyUpdate(meta: TableMeta, input: Record<string, any>): TableMeta {
     if (throughput !== undefined) {
       throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
     }
-    if (meta.billingMode !== 'PAY_PER_REQUEST') {
-      meta.billingMode = 'PAY_PER_REQUEST';
-      meta.billingModeChangedAt = now;
+    if (meta.billingMode === 'PAY_PER_REQUEST') return false;
+    meta.onDemandSwitches = recordOnDemandSwitch(meta.onDemandSwitches, now);
+    meta.billingMode = 'PAY_PER_REQUEST';
+    meta.billingModeChangedAt = now;
+    // On-demand GSIs have no provisioned throughput; switching back must give it again.
+    for (const index of meta.indexes ?? []) delete index.provisioned;
+    return false;
+  }
+  if (meta.billingMode === 'PAY_PER_REQUEST') {
+    if (throughput === undefined) {
+      throw validationError('One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
     }
-  } else {
-    if (meta.billingMode === 'PAY_PER_REQUEST') {
-      if (throughput === undefined) {
-        throw validationError('One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
-      }
-      meta.billingMode = 'PROVISIONED';
-      meta.provisioned.read = throughput.ReadCapacityUnits;
-      meta.provisioned.write = throughput.WriteCapacityUnits;
-    } else if (throughput !== undefined) {
-      changeThroughput(meta, throughput, now);
+    validateCapacityLimits(throughput);
+    meta.billingMode = 'PROVISIONED';
+    meta.provisioned.read = throughput.ReadCapacityUnits;
+    meta.provisioned.write = throughput.WriteCapacityUnits;
+    delete meta.onDemand;
+    for (const index of meta.indexes ?? []) delete index.onDemand;
+    return true;
+  }
+  if (throughput !== undefined) changeThroughput(meta, throughput, now);
+  return false;
+}
+
+/** Every GSI of a table switched to PROVISIONED needs its throughput in the same request. */
+function requireIndexThroughput(meta: TableMeta, input: Record<string, any>): void {
+  const given = new Set<string>();
+  for (const update of (input.GlobalSecondaryIndexUpdates ?? []) as Record<string, any>[]) {
+    const spec = update.Update ?? update.Create;
+    if (spec?.ProvisionedThroughput != null) given.add(spec.IndexName);
+  }
+  for (const index of meta.indexes ?? []) {
+    if (index.kind === 'GSI' && index.status !== 'DELETING' && !given.has(index.name)) {
+      throw invalidParameter(`ProvisionedThroughput must be specified for index: ${index.name}`);
     }
   }
-  if (input.OnDemandThroughput !== undefined) meta.onDemand = input.OnDemandThroughput;
+}
+
+function applyUpdate(meta: TableMeta, input: Record<string, any>): TableMeta {
+  if (input.OnDemandThroughput !== undefined) {
+    if (meta.billingMode !== 'PAY_PER_REQUEST') {
+      throw invalidParameter('OnDemandThroughput can only be specified when BillingMode is PAY_PER_REQUEST');
+    }
+    meta.onDemand = { ...meta.onDemand, ...input.OnDemandThroughput };
+  }
   if (input.TableClass !== undefined) meta.tableClass = input.TableClass;
   if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
   if (input.SSESpecification !== undefined) {
@@ -76,13 +110,5 @@ function changeThroughput(meta: TableMeta, t: { ReadCapacityUnits: number; Write
         `Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
     );
   }
-  validateCapacityLimits(t);
-  if (p.lastDecrease !== undefined && now - p.lastDecrease > DAY_MS) p.decreasesToday = 0;
-  if (t.ReadCapacityUnits > p.read || t.WriteCapacityUnits > p.write) p.lastIncrease = now;
-  if (t.ReadCapacityUnits < p.read || t.WriteCapacityUnits < p.write) {
-    p.lastDecrease = now;
-    p.decreasesToday += 1;
-  }
-  p.read = t.ReadCapacityUnits;
-  p.write = t.WriteCapacityUnits;
+  changeProvisioned(p, t, now);
 }

@@ -34,6 +34,8 @@ export const USAGE = `Usage: openddb [options]
   --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
   --cors <origins>            enable CORS for a comma-separated list of origins or * (env OPENDDB_CORS)
   --delay-transient-statuses  hold CREATING/UPDATING/DELETING briefly, as DynamoDB does
+  --throttle                  throttle requests above provisioned capacity / on-demand maximums
+                              (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -65,6 +67,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'log-level': { type: 'string' },
         cors: { type: 'string' },
         'delay-transient-statuses': { type: 'boolean' },
+        throttle: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -90,6 +93,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     logLevel: logLevel as LogLevel,
     cors: values.cors ?? env.OPENDDB_CORS,
     delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
+    throttle: values.throttle ?? isTrue(env.OPENDDB_THROTTLE),
   };
 }
 

@@ -53,6 +53,8 @@ export interface WriteResult {
   newSize: number;
   /** For tables with LSIs: the bytes of the item's collection after the write. */
   collectionBytes?: number;
+  /** For tables with indexes: the write units the write cost on each of `table.indexing.indexes` (0: untouched). */
+  indexWriteUnits?: number[];
 }
 
 export class Database {
@@ -324,13 +326,16 @@ function applyItemWrite(txn: WriteOps, { table, key, mutate }: ItemWrite): Write
   const oldSize = stored === undefined ? 0 : storedItemSize(stored);
   const newSize = next === undefined ? 0 : itemSize(next);
   const nextStored = next === undefined ? undefined : encodeStoredItem(next, newSize);
-  const collectionBytes =
-    table.indexing.indexes.length === 0 ? undefined : maintainIndexes(txn, table.indexing, key, old, next, nextStored, newSize - oldSize);
+  const result: WriteResult = { old, new: next, oldSize, newSize };
+  if (table.indexing.indexes.length > 0) {
+    const indexWriteUnits = new Array<number>(table.indexing.indexes.length);
+    const collectionBytes = maintainIndexes(txn, table.indexing, key, old, next, nextStored, newSize - oldSize, indexWriteUnits);
+    result.indexWriteUnits = indexWriteUnits;
+    if (collectionBytes !== undefined) result.collectionBytes = collectionBytes;
+  }
   if (nextStored !== undefined) txn.put(storageKey, nextStored);
   else if (old !== undefined) txn.delete(storageKey);
   adjustStats(txn, table.meta.id, (next ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);
-  const result: WriteResult = { old, new: next, oldSize, newSize };
-  if (collectionBytes !== undefined) result.collectionBytes = collectionBytes;
   return result;
 }
 

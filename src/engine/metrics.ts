@@ -13,10 +13,17 @@ export interface ProvisionedView {
   write: number;
 }
 
+type CapacityKind = 'read' | 'write';
+
+interface ConsumedCell {
+  read: number;
+  write: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
-  private readonly consumedRead: Counter<string>;
-  private readonly consumedWrite: Counter<string>;
+  /** Consumption per table -> GSI ('' = the table) -> operation, summed here and read at scrape time. */
+  private readonly consumption = new Map<string, Map<string, Map<string, ConsumedCell>>>();
   private readonly readThrottles: Counter<string>;
   private readonly writeThrottles: Counter<string>;
   private readonly throttledRequests: Counter<string>;
@@ -25,14 +32,34 @@ export class Metrics {
   private readonly systemErrors: Counter<string>;
   private readonly conditionalFailures: Counter<string>;
   private readonly transactionConflicts: Counter<string>;
-  private readonly returnedItems: Counter<string>;
-  private readonly returnedBytes: Counter<string>;
+  /** Items and bytes returned per table -> operation, read at scrape time. */
+  private readonly returns = new Map<string, Map<string, { items: number; bytes: number }>>();
 
   constructor(provisioned: () => ProvisionedView[]) {
     const registers = [this.registry];
     const capacityLabels = ['TableName', 'GlobalSecondaryIndexName', 'Operation'];
-    this.consumedRead = new Counter({ name: 'ConsumedReadCapacityUnits', help: 'Read capacity units consumed', labelNames: capacityLabels, registers });
-    this.consumedWrite = new Counter({ name: 'ConsumedWriteCapacityUnits', help: 'Write capacity units consumed', labelNames: capacityLabels, registers });
+    // Consumption is recorded on every data request, so it is summed in plain cells and
+    // handed to prom-client only when scraped (a labelled inc hashes its labels each call).
+    const consumption = this.consumption;
+    const consumedCounter = (name: string, kind: CapacityKind) =>
+      new Counter({
+        name,
+        help: `${kind === 'read' ? 'Read' : 'Write'} capacity units consumed`,
+        labelNames: capacityLabels,
+        registers,
+        collect() {
+          this.reset();
+          for (const [TableName, byIndex] of consumption) {
+            for (const [GlobalSecondaryIndexName, byOperation] of byIndex) {
+              for (const [Operation, cell] of byOperation) {
+                if (cell[kind] > 0) this.inc({ TableName, GlobalSecondaryIndexName, Operation }, cell[kind]);
+              }
+            }
+          }
+        },
+      });
+    consumedCounter('ConsumedReadCapacityUnits', 'read');
+    consumedCounter('ConsumedWriteCapacityUnits', 'write');
     const provisionedGauge = (name: string, kind: 'read' | 'write') =>
       new Gauge({
         name,
@@ -60,8 +87,22 @@ export class Metrics {
     this.systemErrors = new Counter({ name: 'SystemErrors', help: 'Requests that failed with HTTP 500', labelNames: ['TableName', 'Operation'], registers });
     this.conditionalFailures = new Counter({ name: 'ConditionalCheckFailedRequests', help: 'Failed conditional writes', labelNames: ['TableName'], registers });
     this.transactionConflicts = new Counter({ name: 'TransactionConflict', help: 'Item-level requests rejected by transactional conflicts', labelNames: ['TableName'], registers });
-    this.returnedItems = new Counter({ name: 'ReturnedItemCount', help: 'Items returned by Query, Scan and ExecuteStatement', labelNames: ['TableName', 'Operation'], registers });
-    this.returnedBytes = new Counter({ name: 'ReturnedBytes', help: 'Bytes returned', labelNames: ['TableName', 'Operation'], registers });
+    const returns = this.returns;
+    const returnedCounter = (name: string, help: string, field: 'items' | 'bytes') =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['TableName', 'Operation'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [TableName, byOperation] of returns) {
+            for (const [Operation, cell] of byOperation) if (cell[field] > 0) this.inc({ TableName, Operation }, cell[field]);
+          }
+        },
+      });
+    returnedCounter('ReturnedItemCount', 'Items returned by Query and Scan', 'items');
+    returnedCounter('ReturnedBytes', 'Bytes of the items returned by Query and Scan (JSON)', 'bytes');
   }
 
   /** One finished request: latency on success, an error counter otherwise. */
@@ -76,21 +117,32 @@ export class Metrics {
     }
   }
 
-  consumed(table: string, index: string | undefined, operation: string, kind: 'read' | 'write', units: number): void {
+  /** Capacity consumed on a table, or on one of its GSIs (`index`). */
+  consumed(table: string, index: string | undefined, operation: string, kind: CapacityKind, units: number): void {
     if (units <= 0) return;
-    const counter = kind === 'read' ? this.consumedRead : this.consumedWrite;
-    counter.inc({ TableName: table, GlobalSecondaryIndexName: index ?? '', Operation: operation }, units);
+    let byIndex = this.consumption.get(table);
+    if (byIndex === undefined) this.consumption.set(table, (byIndex = new Map()));
+    let byOperation = byIndex.get(index ?? '');
+    if (byOperation === undefined) byIndex.set(index ?? '', (byOperation = new Map()));
+    let cell = byOperation.get(operation);
+    if (cell === undefined) byOperation.set(operation, (cell = { read: 0, write: 0 }));
+    cell[kind] += units;
   }
 
-  throttled(table: string, index: string | undefined, operation: string, kind: 'read' | 'write'): void {
+  /** One throttled request; `index` names the GSI whose capacity ran out, if it was one. */
+  throttled(table: string, index: string | undefined, operation: string, kind: CapacityKind): void {
     const counter = kind === 'read' ? this.readThrottles : this.writeThrottles;
     counter.inc({ TableName: table, GlobalSecondaryIndexName: index ?? '', Operation: operation });
     this.throttledRequests.inc({ TableName: table, Operation: operation });
   }
 
   returned(table: string, operation: string, items: number, bytes: number): void {
-    this.returnedItems.inc({ TableName: table, Operation: operation }, items);
-    this.returnedBytes.inc({ TableName: table, Operation: operation }, bytes);
+    let byOperation = this.returns.get(table);
+    if (byOperation === undefined) this.returns.set(table, (byOperation = new Map()));
+    let cell = byOperation.get(operation);
+    if (cell === undefined) byOperation.set(operation, (cell = { items: 0, bytes: 0 }));
+    cell.items += items;
+    cell.bytes += bytes;
   }
 
   text(): Promise<string> {

@@ -43,6 +43,8 @@ export interface TableMeta {
   attributeDefinitions: AttributeDefinition[];
   billingMode: BillingMode;
   billingModeChangedAt?: number;
+  /** When the table was switched from PROVISIONED to PAY_PER_REQUEST (the last 24 hours' worth). */
+  onDemandSwitches?: number[];
   provisioned: ProvisionedState;
   onDemand?: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number };
   tableClass: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';

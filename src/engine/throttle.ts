@@ -1,10 +1,10 @@
 /**
  * Opt-in throttling: token buckets per table and per GSI at the provisioned rate
- * (with up to 300 s of unused capacity kept as burst credit, as DynamoDB does), and
- * per partition, where the table's rate is divided evenly over its partitions and
- * each partition is capped at 3,000 RCU / 1,000 WCU. A hot partition key therefore
- * throttles while the rest of the table does not. On-demand tables throttle only
- * above their OnDemandThroughput maxima.
+ * (with up to 300 s of unused capacity kept as burst credit, as DynamoDB does), and,
+ * for provisioned tables, per partition, where the rate is divided evenly over the
+ * partitions and each partition is capped at 3,000 RCU / 1,000 WCU. A hot partition
+ * key therefore throttles while the rest of the table does not. On-demand tables
+ * throttle only above their OnDemandThroughput maxima.
  *
  * A request is admitted while its buckets hold credit; what it consumed is taken
  * afterwards (DynamoDB cannot know a read's cost before reading either), so a bucket
@@ -42,6 +42,7 @@ export class TokenBucket {
     return this.tokens > 0;
   }
 
+  /** Takes `units` (a negative amount gives back what an estimate overcharged). */
   take(units: number, now: number): void {
     this.refill(now);
     this.tokens -= units;
@@ -52,6 +53,15 @@ export class TokenBucket {
 export interface CapacityLimits {
   read: number;
   write: number;
+}
+
+/** What is throttled together: a table or one GSI, with its limits. */
+export interface ThrottleScope {
+  /** Names the scope's buckets: e.g. the table id, or table id / index number. */
+  key: string;
+  limits: CapacityLimits;
+  /** Provisioned capacity is split over partitions; on-demand maxima are not. */
+  partitioned: boolean;
 }
 
 /** DynamoDB's classic partition count for a provisioned table. */
@@ -67,23 +77,30 @@ export function partitionOf(hash: number, count: number): number {
 
 interface Buckets {
   limits: CapacityLimits;
+  partitioned: boolean;
   whole: Record<CapacityKind, TokenBucket | undefined>;
   partitions: Record<CapacityKind, Map<number, TokenBucket>>;
 }
 
-/** Throttling state for every table and index, keyed by e.g. `table` or `table/index`. */
+/** Throttling state for every table and index, keyed by scope. */
 export class Throttler {
   private readonly buckets = new Map<string, Buckets>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  private bucketsFor(scope: string, limits: CapacityLimits): Buckets {
-    let b = this.buckets.get(scope);
-    if (!b || b.limits.read !== limits.read || b.limits.write !== limits.write) {
+  private bucketsFor(scope: ThrottleScope): Buckets {
+    const { limits } = scope;
+    let b = this.buckets.get(scope.key);
+    if (!b || b.limits.read !== limits.read || b.limits.write !== limits.write || b.partitioned !== scope.partitioned) {
       const now = this.clock();
       const whole = (rate: number) => (Number.isFinite(rate) ? new TokenBucket(rate, BURST_SECONDS, now) : undefined);
-      b = { limits, whole: { read: whole(limits.read), write: whole(limits.write) }, partitions: { read: new Map(), write: new Map() } };
-      this.buckets.set(scope, b);
+      b = {
+        limits: { ...limits },
+        partitioned: scope.partitioned,
+        whole: { read: whole(limits.read), write: whole(limits.write) },
+        partitions: { read: new Map(), write: new Map() },
+      };
+      this.buckets.set(scope.key, b);
     }
     return b;
   }
@@ -94,34 +111,32 @@ export class Throttler {
     let bucket = b.partitions[kind].get(index);
     if (!bucket) {
       const cap = kind === 'read' ? PARTITION_MAX_RCU : PARTITION_MAX_WCU;
-      const share = Number.isFinite(b.limits[kind]) ? b.limits[kind] / count : cap;
       // Partitions get no long-term burst: a hot partition is capped at its share.
-      bucket = new TokenBucket(Math.min(share, cap), 1, this.clock());
+      bucket = new TokenBucket(Math.min(b.limits[kind] / count, cap), 1, this.clock());
       b.partitions[kind].set(index, bucket);
     }
     return bucket;
   }
 
-  /** Whether a request may proceed; `hashes` are the partition hashes it touches (if known). */
-  admits(scope: string, limits: CapacityLimits, kind: CapacityKind, hashes: readonly number[]): boolean {
-    const b = this.bucketsFor(scope, limits);
+  /**
+   * Whether a request may proceed: 'ok', 'scope' when the table's (or index's) bucket
+   * is empty, 'partition' when only the key's partition is. `hash` is the partition-key
+   * hash when the request targets one partition.
+   */
+  admits(scope: ThrottleScope, kind: CapacityKind, hash: number | undefined): 'ok' | 'scope' | 'partition' {
+    const b = this.bucketsFor(scope);
     const now = this.clock();
-    if (b.whole[kind] && !b.whole[kind]!.hasCredit(now)) return false;
-    for (const h of hashes) if (!this.partitionBucket(b, kind, h).hasCredit(now)) return false;
-    return true;
+    const whole = b.whole[kind];
+    if (whole !== undefined && !whole.hasCredit(now)) return 'scope';
+    if (hash !== undefined && b.partitioned && !this.partitionBucket(b, kind, hash).hasCredit(now)) return 'partition';
+    return 'ok';
   }
 
-  /** Records what a request consumed, spread evenly over the partitions it touched. */
-  consume(scope: string, limits: CapacityLimits, kind: CapacityKind, units: number, hashes: readonly number[]): void {
-    const b = this.bucketsFor(scope, limits);
+  /** Records what a request consumed (negative: returns an overestimate). */
+  consume(scope: ThrottleScope, kind: CapacityKind, units: number, hash: number | undefined): void {
+    const b = this.bucketsFor(scope);
     const now = this.clock();
     b.whole[kind]?.take(units, now);
-    if (hashes.length === 0) return;
-    const share = units / hashes.length;
-    for (const h of hashes) this.partitionBucket(b, kind, h).take(share, now);
-  }
-
-  forget(scopePrefix: string): void {
-    for (const key of this.buckets.keys()) if (key === scopePrefix || key.startsWith(scopePrefix + '/')) this.buckets.delete(key);
+    if (hash !== undefined && b.partitioned) this.partitionBucket(b, kind, hash).take(units, now);
   }
 }

@@ -1,6 +1,10 @@
 /**
- * Lazy, bounded iteration over an in-memory B+ tree keyed by Buffers, and the
- * ordered merge of a transaction's pending writes over the committed data.
+ * Lazy, bounded iteration over an in-memory B+ tree, and the ordered merge of a
+ * transaction's pending writes over the committed data.
+ *
+ * Keys are held as latin1 strings: one char per byte, so JavaScript's string order
+ * is exactly unsigned byte order, and comparing strings is far cheaper than
+ * Buffer.compare (which showed at the top of in-memory profiles).
  */
 import BTreeModule from 'sorted-btree';
 import type { KVEntry, RangeOptions } from './kv.js';
@@ -9,41 +13,54 @@ import type { KVEntry, RangeOptions } from './kv.js';
 const BTree = BTreeModule.default;
 export type BTree<K, V> = InstanceType<typeof BTreeModule.default<K, V>>;
 
-const compareKeys: (a: Buffer, b: Buffer) => number = Buffer.compare;
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** An empty tree ordered by unsigned bytes. */
-export function newKeyTree<V>(): BTree<Buffer, V> {
-  return new BTree<Buffer, V>(undefined, compareKeys);
+/** An empty tree ordered by unsigned bytes of its (latin1 string) keys. */
+export function newKeyTree<V>(): BTree<string, V> {
+  return new BTree<string, V>(undefined, compareKeys);
 }
+
+export const keyString = (key: Buffer): string => key.toString('latin1');
+export const keyBuffer = (key: string): Buffer => Buffer.from(key, 'latin1');
 
 /** `value: null` marks a key deleted by the transaction. */
 export interface PendingEntry {
-  key: Buffer;
+  key: string;
   value: Buffer | null;
 }
 
+export interface TreeEntry<V> {
+  key: string;
+  value: V;
+}
+
 /** Entries of `tree` with gte <= key < lt, in the requested direction, at most `limit`. */
-export function* treeRange<V>(
-  tree: BTree<Buffer, V>,
-  { gte, lt, reverse, limit = Infinity }: RangeOptions,
-): Generator<{ key: Buffer; value: V }> {
+export function* treeRange<V>(tree: BTree<string, V>, options: RangeOptions): Generator<TreeEntry<V>> {
+  const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
+  const gte = options.gte === undefined ? undefined : keyString(options.gte);
+  const lt = options.lt === undefined ? undefined : keyString(options.lt);
   let count = 0;
-  const pair: (Buffer | V)[] = [];
-  if (reverse) {
+  const pair: (string | V)[] = [];
+  if (options.reverse) {
     // Starts at the greatest key <= lt; skipHighest drops lt itself.
     for (const [key, value] of tree.entriesReversed(lt, pair, true)) {
-      if (gte !== undefined && Buffer.compare(key, gte) < 0) return;
+      if (gte !== undefined && key < gte) return;
       yield { key, value };
       if (++count >= limit) return;
     }
   } else {
     for (const [key, value] of tree.entries(gte, pair)) {
-      if (lt !== undefined && Buffer.compare(key, lt) >= 0) return;
+      if (lt !== undefined && key >= lt) return;
       yield { key, value };
       if (++count >= limit) return;
     }
   }
+}
+
+/** Tree entries as KV entries (keys back to Buffers). */
+export function* asKVEntries(entries: Iterable<TreeEntry<Buffer>>): Generator<KVEntry> {
+  for (const { key, value } of entries) yield { key: keyBuffer(key), value };
 }
 
 /**
@@ -52,23 +69,23 @@ export function* treeRange<V>(
  * hides it. Both inputs must be unlimited; `limit` applies to the output.
  */
 export function* mergeRanges(
-  committed: Iterator<KVEntry>,
+  committed: Iterator<TreeEntry<Buffer>>,
   pending: Iterator<PendingEntry>,
   reverse: boolean,
   limit: number,
-): Generator<KVEntry> {
+): Generator<TreeEntry<Buffer>> {
   const direction = reverse ? -1 : 1;
   let base = committed.next();
   let write = pending.next();
   let count = 0;
   while (count < limit) {
-    let next: KVEntry;
+    let next: TreeEntry<Buffer>;
     if (write.done) {
       if (base.done) return;
       next = base.value;
       base = committed.next();
     } else {
-      const order = base.done ? 1 : Buffer.compare(base.value.key, write.value.key) * direction;
+      const order = base.done ? 1 : compareKeys(base.value.key, write.value.key) * direction;
       if (order < 0) {
         next = base.value;
         base = committed.next();

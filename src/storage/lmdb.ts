@@ -23,6 +23,8 @@ import type { KVEntry, KVStore, RangeOptions, ReadOps, WriteOps } from './kv.js'
 
 type BinaryDb = Database<Buffer, Buffer>;
 
+const GATHER_MS = 1;
+
 export class LmdbStore implements KVStore {
   private readonly db: RootDatabase<Buffer, Buffer>;
 
@@ -49,7 +51,44 @@ export class LmdbStore implements KVStore {
     return lmdbRange(this.db, options, undefined);
   }
 
+  /**
+   * Group commit: while one batch of transactions is committing (and syncing), new
+   * ones wait, then all go together into the next batch — one sync for the lot.
+   * Left to itself lmdb-js starts a new commit for whatever trickles in, so under
+   * concurrent load most syncs carried only a few writes; a lone writer still
+   * commits at once.
+   */
   transact<T>(fn: (txn: WriteOps) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        this.inFlight++;
+        this.run(fn).then(resolve, reject).finally(() => {
+          if (--this.inFlight === 0) this.startWaiting();
+        });
+      };
+      if (this.inFlight === 0 && this.waiting.length === 0 && !this.concurrent) start();
+      else {
+        this.waiting.push(start);
+        // Under concurrent load, gather arrivals for a moment so the next sync carries them all.
+        if (this.inFlight === 0 && this.waiting.length === 1) setTimeout(() => this.startWaiting(), GATHER_MS);
+      }
+    });
+  }
+
+  private inFlight = 0;
+  private waiting: (() => void)[] = [];
+  /** Whether the last batch had company: a lone writer is never delayed. */
+  private concurrent = false;
+
+  private startWaiting(): void {
+    const starts = this.waiting;
+    if (starts.length === 0) return;
+    this.waiting = [];
+    this.concurrent = starts.length > 1;
+    for (const start of starts) start();
+  }
+
+  private run<T>(fn: (txn: WriteOps) => T): Promise<T> {
     const db = this.db;
     return db.childTransaction(() => {
       const txn = new LmdbTransaction(db);

@@ -5,7 +5,7 @@
  * writes; being synchronous on a single thread, that is serializable. The overlay
  * is applied only if `fn` returns. Nothing is durable.
  */
-import { mergeRanges, newKeyTree, treeRange, type BTree } from './btree-range.js';
+import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree } from './btree-range.js';
 import { MAX_KEY_BYTES, type KVEntry, type KVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
 
 export class MemoryStore implements KVStore {
@@ -15,15 +15,15 @@ export class MemoryStore implements KVStore {
    * lands while one is being consumed neither breaks nor changes it (the same
    * snapshot behaviour LMDB cursors have). Shared until the next commit.
    */
-  private frozen: BTree<Buffer, Buffer> | undefined;
+  private frozen: BTree<string, Buffer> | undefined;
   private closed = false;
 
   get(key: Buffer): Buffer | undefined {
-    return this.tree.get(key);
+    return this.tree.get(keyString(key));
   }
 
   range(options: RangeOptions): Iterable<KVEntry> {
-    return treeRange(this.view(), options);
+    return asKVEntries(treeRange(this.view(), options));
   }
 
   transact<T>(fn: (txn: WriteOps) => T): Promise<T> {
@@ -52,11 +52,11 @@ export class MemoryStore implements KVStore {
   }
 
   /** The committed tree as of now, safe to iterate across later commits. */
-  view(): BTree<Buffer, Buffer> {
+  view(): BTree<string, Buffer> {
     return (this.frozen ??= this.tree.clone());
   }
 
-  private apply(pending: BTree<Buffer, Buffer | null> | undefined): void {
+  private apply(pending: BTree<string, Buffer | null> | undefined): void {
     if (pending === undefined) return;
     const tree = this.tree;
     pending.forEachPair((key, value) => {
@@ -70,13 +70,13 @@ export class MemoryStore implements KVStore {
 class MemoryTransaction implements WriteOps {
   active = true;
   /** Writes made so far (`null` = deleted), created on the first write. */
-  pending: BTree<Buffer, Buffer | null> | undefined;
+  pending: BTree<string, Buffer | null> | undefined;
 
   constructor(private readonly store: MemoryStore) {}
 
   get(key: Buffer): Buffer | undefined {
     this.assertActive();
-    const written = this.pending?.get(key);
+    const written = this.pending?.get(keyString(key));
     if (written !== undefined) return written ?? undefined;
     return this.store.get(key);
   }
@@ -84,26 +84,26 @@ class MemoryTransaction implements WriteOps {
   range(options: RangeOptions): Iterable<KVEntry> {
     this.assertActive();
     const committed = this.store.view();
-    if (this.pending === undefined) return treeRange(committed, options);
+    if (this.pending === undefined) return asKVEntries(treeRange(committed, options));
     const unlimited: RangeOptions = { gte: options.gte, lt: options.lt, reverse: options.reverse };
     // Walk a clone of the pending writes so fn may keep writing while iterating.
     const pending = treeRange(this.pending.clone(), unlimited);
-    return mergeRanges(treeRange(committed, unlimited), pending, options.reverse === true, options.limit ?? Infinity);
+    return asKVEntries(mergeRanges(treeRange(committed, unlimited), pending, options.reverse === true, options.limit ?? Infinity));
   }
 
   put(key: Buffer, value: Buffer): void {
     this.assertActive();
     checkKey(key);
-    this.writes().set(Buffer.from(key), Buffer.from(value));
+    this.writes().set(keyString(key), Buffer.from(value));
   }
 
   delete(key: Buffer): void {
     this.assertActive();
     checkKey(key);
-    this.writes().set(Buffer.from(key), null);
+    this.writes().set(keyString(key), null);
   }
 
-  private writes(): BTree<Buffer, Buffer | null> {
+  private writes(): BTree<string, Buffer | null> {
     return (this.pending ??= newKeyTree<Buffer | null>());
   }
 

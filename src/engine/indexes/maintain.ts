@@ -9,6 +9,7 @@ import { dynamoError, invalidParameter, validationError } from '../../errors.js'
 import type { WriteOps } from '../../storage/kv.js';
 import { attributeValueSize, itemSize } from '../../values/size.js';
 import { typeOf, type Item } from '../../values/types.js';
+import { writeUnits } from '../capacity.js';
 import { encodeStoredItem, storedItemSize } from '../storedItem.js';
 import { entryKey, own, projectEntry, type IndexInfo } from './indexInfo.js';
 import { adjustCollection, adjustIndexStats } from './indexStats.js';
@@ -54,6 +55,7 @@ function checkValue(index: IndexInfo, name: string, expected: string, item: Item
 /**
  * Moves the index entries of one item from `old` to `next` (either may be absent).
  * `nextStored` is the base item's stored form, reused as the entry of ALL indexes.
+ * `writeUnits[i]` receives the write capacity the change costs on `table.indexes[i]`.
  * Returns the item collection's size after the write for tables with LSIs.
  */
 export function maintainIndexes(
@@ -64,11 +66,13 @@ export function maintainIndexes(
   next: Item | undefined,
   nextStored: Buffer | undefined,
   baseSizeDelta: number,
+  writeUnits: number[],
 ): number | undefined {
   if (next !== undefined) checkIndexKeyValues(table.indexes, next);
   let lsiDelta = 0;
-  for (const index of table.indexes) {
-    const sizeDelta = moveEntry(txn, table.tableId, index, old, next, nextStored);
+  for (let i = 0; i < table.indexes.length; i++) {
+    const index = table.indexes[i]!;
+    const sizeDelta = moveEntry(txn, table.tableId, index, old, next, nextStored, writeUnits, i);
     if (index.meta.kind === 'LSI') lsiDelta += sizeDelta;
   }
   if (!table.hasLsi) return undefined;
@@ -81,8 +85,22 @@ export function maintainIndexes(
   return size;
 }
 
-/** Replaces one index's entry for an item; returns the change in the index's bytes. */
-function moveEntry(txn: WriteOps, tableId: number, index: IndexInfo, old: Item | undefined, next: Item | undefined, nextStored: Buffer | undefined): number {
+/**
+ * Replaces one index's entry for an item; returns the change in the index's bytes and
+ * sets `units[at]` to what DynamoDB charges for it: each entry put or deleted costs its
+ * size in 1 KB units (a changed index key is a delete plus a put), a rewrite in place
+ * the larger of the old and new entry, and an entry left as it was nothing.
+ */
+function moveEntry(
+  txn: WriteOps,
+  tableId: number,
+  index: IndexInfo,
+  old: Item | undefined,
+  next: Item | undefined,
+  nextStored: Buffer | undefined,
+  units: number[],
+  at: number,
+): number {
   const oldKey = old === undefined ? undefined : entryKey(tableId, index, old);
   const newKey = next === undefined ? undefined : entryKey(tableId, index, next);
   // The entry may be missing even when `old` has a key: an index still backfilling.
@@ -90,22 +108,29 @@ function moveEntry(txn: WriteOps, tableId: number, index: IndexInfo, old: Item |
   const sameKey = oldKey !== undefined && newKey !== undefined && oldKey.equals(newKey);
   let count = 0;
   let size = 0;
+  let charged = 0;
   if (prev !== undefined && !sameKey) {
     txn.delete(oldKey!);
     count--;
     size -= storedItemSize(prev);
+    charged += writeUnits(storedItemSize(prev), 0);
   }
   if (newKey !== undefined) {
     const value = entryValue(index, next!, nextStored);
     if (sameKey && prev !== undefined) {
-      if (!prev.equals(value)) txn.put(newKey, value);
+      if (!prev.equals(value)) {
+        txn.put(newKey, value);
+        charged += writeUnits(storedItemSize(prev), storedItemSize(value));
+      }
       size += storedItemSize(value) - storedItemSize(prev);
     } else {
       txn.put(newKey, value);
       count++;
       size += storedItemSize(value);
+      charged += writeUnits(0, storedItemSize(value));
     }
   }
+  units[at] = charged;
   adjustIndexStats(txn, tableId, index.no, count, size);
   return size;
 }
