@@ -77,5 +77,25 @@ export function evaluateGoals(run: RunReport): GoalResult[] {
       add(`no unbounded growth over a ${target.soak.length}-minute mixed run`, `RSS ${fmt(first / 2 ** 20, 0)} → ${fmt(last / 2 ** 20, 0)} MB`, last <= first * SOAK_GROWTH_LIMIT);
     }
   }
+  const workers = workersGoal(byId.get('openddb-disk'), byId.get('openddb-workers'));
+  if (workers !== undefined) results.push(workers);
   return results;
+}
+
+/** `--workers 2` against one process, over every workload both ran: the geometric mean of the ratios. */
+function workersGoal(single: TargetReport | undefined, workers: TargetReport | undefined): GoalResult | undefined {
+  if (single === undefined || workers === undefined) return undefined;
+  const ratios: string[] = [];
+  let logSum = 0;
+  for (const workload of WORKLOADS) {
+    const one = opsOf(single, workload.id);
+    const two = opsOf(workers, workload.id);
+    if (one === undefined || two === undefined) continue;
+    ratios.push(`${workload.id} ${fmt(two / one)}`);
+    logSum += Math.log(two / one);
+  }
+  const goal = 'workers raise throughput (2 workers vs 1 process, geometric mean over workloads)';
+  if (ratios.length === 0) return { target: 'openddb-workers', goal, measured: 'not measured', pass: undefined };
+  const mean = Math.exp(logSum / ratios.length);
+  return { target: 'openddb-workers', goal, measured: `${fmt(mean)} × (${ratios.join(', ')})`, pass: mean > 1 };
 }

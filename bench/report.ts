@@ -28,7 +28,7 @@ function ratio(a: WorkloadOutcome | undefined, b: WorkloadOutcome | undefined): 
 function throughputTable(run: RunReport): string[] {
   const t = (id: string) => run.targets.find((x) => x.spec.id === id);
   const openddb = run.targets.filter((x) => x.spec.isOpenDDB);
-  const short = (x: TargetReport) => (x.spec.id === 'openddb-disk' ? 'disk' : 'mem');
+  const short = (x: TargetReport) => (x.spec.id === 'openddb-disk' ? 'disk' : x.spec.id === 'openddb-workers' ? '2 workers' : 'mem');
   const head = ['workload', ...run.targets.map((x) => x.spec.label)];
   for (const o of openddb) head.push(`${short(o)} / ceiling`);
   for (const o of openddb) head.push(`${short(o)} / dynalite`);
@@ -51,7 +51,7 @@ function cpuCell(outcome: WorkloadOutcome | undefined): string {
 function cpuTable(run: RunReport): string[] {
   const openddb = run.targets.filter((x) => x.spec.isOpenDDB);
   const dynalite = run.targets.find((x) => x.spec.id === 'dynalite');
-  const short = (x: TargetReport) => (x.spec.id === 'openddb-disk' ? 'disk' : 'mem');
+  const short = (x: TargetReport) => (x.spec.id === 'openddb-disk' ? 'disk' : x.spec.id === 'openddb-workers' ? '2 workers' : 'mem');
   const head = ['workload', ...run.targets.map((x) => x.spec.label), ...openddb.map((o) => `dynalite / ${short(o)}`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const w of WORKLOADS) {

@@ -1,7 +1,7 @@
 /**
  * The servers under test, each spawned as its own process on a free port:
- * OpenDDB on disk (the default) and in memory through its real CLI, dynalite
- * (in memory), and the ceiling server.
+ * OpenDDB on disk (the default), on disk with two worker processes, and in memory
+ * through its real CLI, dynalite (in memory), and the ceiling server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { signedHeaders } from './sigv4.js';
 
-export type TargetId = 'openddb-disk' | 'openddb-memory' | 'dynalite' | 'ceiling';
+export type TargetId = 'openddb-disk' | 'openddb-workers' | 'openddb-memory' | 'dynalite' | 'ceiling';
 
 export interface TargetSpec {
   id: TargetId;
@@ -24,6 +24,7 @@ export interface TargetSpec {
 export const TARGETS: TargetSpec[] = [
   { id: 'ceiling', label: 'ceiling (bare node:http)', isOpenDDB: false, onDisk: false },
   { id: 'openddb-disk', label: 'OpenDDB on disk', isOpenDDB: true, onDisk: true },
+  { id: 'openddb-workers', label: 'OpenDDB on disk, 2 workers', isOpenDDB: true, onDisk: true },
   { id: 'openddb-memory', label: 'OpenDDB --in-memory', isOpenDDB: true, onDisk: false },
   { id: 'dynalite', label: 'dynalite (in memory)', isOpenDDB: false, onDisk: false },
 ];
@@ -68,6 +69,8 @@ function commandFor(spec: TargetSpec, port: number, dataDir: string | undefined)
   switch (spec.id) {
     case 'openddb-disk':
       return [OPENDDB_CLI, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn'];
+    case 'openddb-workers':
+      return [OPENDDB_CLI, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn', '--workers', '2'];
     case 'openddb-memory':
       return [OPENDDB_CLI, '--port', String(port), '--in-memory', '--log-level', 'warn'];
     case 'dynalite':

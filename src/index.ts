@@ -32,6 +32,16 @@ export interface ServerOptions {
    * as DynamoDB does. Off by default; the table tag `openddb:throttle` = on | off overrides it.
    */
   throttle?: boolean;
+  /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
+  worker?: WorkerRole;
+}
+
+/** What a `--workers` primary tells each worker process. */
+export interface WorkerRole {
+  /** The token the primary holds the data directory's lock with. */
+  lockToken: string;
+  /** Whether this worker finishes background jobs a restart cut short (see DatabaseOptions.resumeJobs). */
+  resumeJobs: boolean;
 }
 
 export interface RunningServer {
@@ -45,13 +55,17 @@ export const ACCOUNT_ID = '000000000000';
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(options.logLevel ?? 'warn');
   const inMemory = options.inMemory === true || options.dataDir === undefined;
-  const store = await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir! });
+  const worker = options.worker;
+  if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
+  const store = await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken });
   let db: Database;
   try {
     db = await Database.open(store, {
       region: options.region ?? 'us-east-1',
       accountId: ACCOUNT_ID,
       delayTransientStatuses: options.delayTransientStatuses === true,
+      shared: worker !== undefined,
+      resumeJobs: worker?.resumeJobs ?? true,
     });
   } catch (err) {
     await store.close();

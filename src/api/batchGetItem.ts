@@ -10,12 +10,13 @@ import { applyProjection, compileRequest, type CompiledRequest } from '../expres
 import { readUnits } from '../engine/capacity.js';
 import type { Table } from '../engine/database.js';
 import { itemKey } from '../engine/keyspace.js';
-import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
+import { decodeStoredItem, storedItemSize } from '../engine/storedItem.js';
 import { validateKey } from '../values/keys.js';
 import type { Item } from '../values/types.js';
 import type { Operation } from './context.js';
 import { CapacityTally } from './capacityTally.js';
 import { DuplicateGuard } from './itemIdentity.js';
+import { ResponseBody } from './responseBody.js';
 
 export const MAX_BATCH_GET_KEYS = 100;
 /** DynamoDB stops filling a BatchGetItem response at 16 MB of items. */
@@ -52,14 +53,16 @@ export const batchGetItem: Operation = (ctx, input) => {
   }
 
   const tally = new CapacityTally(ctx, 'BatchGetItem', input.ReturnConsumedCapacity);
-  const responses: string[] = [];
+  const body = new ResponseBody().text('{"Responses":{');
+  let tablesAnswered = 0;
   const unprocessed: Record<string, unknown> = {};
   let bytes = 0;
   let full = false;
   let processed = 0;
   let throttled: DynamoError | undefined;
   for (const request of requests) {
-    const items: string[] = [];
+    /** Stored items, or JSON text of projected ones. */
+    const items: (Buffer | string)[] = [];
     const left: Item[] = [];
     for (const key of request.keys) {
       if (full) {
@@ -89,7 +92,16 @@ export const batchGetItem: Operation = (ctx, input) => {
         if (item !== undefined) items.push(item);
       }
     }
-    if (left.length < request.keys.length) responses.push(`${JSON.stringify(request.name)}:[${items.join(',')}]`);
+    if (left.length < request.keys.length) {
+      body.text(`${tablesAnswered++ === 0 ? '' : ','}${JSON.stringify(request.name)}:[`);
+      for (let i = 0; i < items.length; i++) {
+        if (i > 0) body.comma();
+        const item = items[i]!;
+        if (typeof item === 'string') body.text(item);
+        else body.storedItem(item);
+      }
+      body.text(']');
+    }
     if (left.length > 0) unprocessed[request.name] = { ...request.options, Keys: left };
   }
 
@@ -97,13 +109,13 @@ export const batchGetItem: Operation = (ctx, input) => {
   if (processed === 0 && throttled !== undefined) throw throttled;
   const consumed = tally.list();
   const tail = consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
-  return `{"Responses":{${responses.join(',')}},"UnprocessedKeys":${JSON.stringify(unprocessed)}${tail}}`;
+  return body.text(`},"UnprocessedKeys":${JSON.stringify(unprocessed)}${tail}}`).finish();
 };
 
-/** The item's JSON as the response carries it; undefined when the projection leaves nothing. */
-function itemJson(stored: Buffer, compiled: CompiledRequest): string | undefined {
+/** The stored item, or the projected item's JSON; undefined when the projection leaves nothing. */
+function itemJson(stored: Buffer, compiled: CompiledRequest): Buffer | string | undefined {
   // Without a projection the stored encoding is the wire form, spliced in unparsed.
-  if (compiled.projection === undefined) return storedItemJson(stored);
+  if (compiled.projection === undefined) return stored;
   const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
   return Object.keys(projected).length === 0 ? undefined : JSON.stringify(projected);
 }

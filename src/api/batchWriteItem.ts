@@ -9,7 +9,7 @@
  */
 import { invalidParameter, validationError, type DynamoError } from '../errors.js';
 import { writeUnits } from '../engine/capacity.js';
-import type { ItemWrite } from '../engine/database.js';
+import { blindMutation, type ItemWrite } from '../engine/database.js';
 import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
 import { checkItemSize } from '../values/size.js';
 import type { Item } from '../values/types.js';
@@ -21,8 +21,8 @@ import { DuplicateGuard } from './itemIdentity.js';
 
 export const MAX_BATCH_WRITE_REQUESTS = 25;
 
-const storeItem = (item: Item) => () => item;
-const removeItem = () => undefined;
+const storeItem = (item: Item, bytes: number) => blindMutation(() => item, bytes);
+const removeItem = blindMutation(() => undefined);
 
 export const batchWriteItem: Operation = async (ctx, input) => {
   const requestItems = input.RequestItems as Record<string, Record<string, any>[]>;
@@ -46,7 +46,7 @@ export const batchWriteItem: Operation = async (ctx, input) => {
         const bytes = checkItemSize(item);
         const key = extractKey(item, table.schema);
         guard.add(table, key);
-        requests.push({ write: { table, key, mutate: storeItem(item) }, name, raw: request, estimate: writeUnits(0, bytes) });
+        requests.push({ write: { table, key, mutate: storeItem(item, bytes) }, name, raw: request, estimate: writeUnits(0, bytes) });
       } else {
         const key = validateKey(del.Key, table.schema);
         guard.add(table, key);

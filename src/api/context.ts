@@ -13,4 +13,5 @@ export interface ApiContext {
 }
 
 /** An operation: takes the shape-validated request body, returns the response JSON text. */
-export type Operation = (ctx: ApiContext, input: Record<string, any>) => Promise<string> | string;
+/** Runs one operation; returns the response body as JSON text, or as its UTF-8 bytes. */
+export type Operation = (ctx: ApiContext, input: Record<string, any>) => Promise<string | Buffer> | string | Buffer;

@@ -6,19 +6,24 @@
  * ValidationException.
  */
 import { applyUpdate, type CompiledRequest } from '../expressions/index.js';
-import type { Mutation, Table } from '../engine/database.js';
+import { blindMutation, type Mutation, type Table } from '../engine/database.js';
 import { checkItemSize } from '../values/size.js';
 import type { Item } from '../values/types.js';
 import { enforceCondition } from './conditions.js';
 
-export function putMutation(compiled: CompiledRequest, item: Item, returnOnFailure: unknown): Mutation {
-  return (old) => {
+/** `itemBytes`: the item's DynamoDB size, when the caller has already measured it. */
+export function putMutation(compiled: CompiledRequest, item: Item, returnOnFailure: unknown, itemBytes?: number): Mutation {
+  if (compiled.condition === undefined) return blindMutation(() => item, itemBytes);
+  const mutation: Mutation = (old) => {
     enforceCondition(compiled, old, returnOnFailure);
     return item;
   };
+  if (itemBytes !== undefined) mutation.nextSize = itemBytes;
+  return mutation;
 }
 
 export function deleteMutation(compiled: CompiledRequest, returnOnFailure: unknown): Mutation {
+  if (compiled.condition === undefined) return blindMutation(() => undefined);
   return (old) => {
     enforceCondition(compiled, old, returnOnFailure);
     return undefined;
@@ -46,15 +51,18 @@ export function updateMutation(
   returnOnFailure: unknown,
   touched?: UpdatedPaths,
 ): Mutation {
-  return (old) => {
+  const mutation: Mutation = (old) => {
     enforceCondition(compiled, old, returnOnFailure);
+    mutation.nextSize = undefined;
     if (compiled.update === undefined) return old ?? { ...key };
     const applied = applyUpdate(compiled.update, old, table.schema, key);
-    checkItemSize(applied.item);
+    // Measured once here for the limit, and handed to the write so it need not measure again.
+    mutation.nextSize = checkItemSize(applied.item);
     if (touched !== undefined) {
       touched.updatedOld = applied.updatedOld;
       touched.updatedNew = applied.updatedNew;
     }
     return applied.item;
   };
+  return mutation;
 }

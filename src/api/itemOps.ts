@@ -3,7 +3,7 @@ import { DynamoError, validationError } from '../errors.js';
 import { applyProjection, compileRequest } from '../expressions/index.js';
 import { readUnits, writeUnits } from '../engine/capacity.js';
 import type { Mutation, Table, WriteResult } from '../engine/database.js';
-import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
+import { decodeStoredItem, storedItemSize } from '../engine/storedItem.js';
 import { validateItem } from '../values/validate.js';
 import { validateItemKey, validateKey } from '../values/keys.js';
 import { checkItemSize, itemSize } from '../values/size.js';
@@ -12,6 +12,7 @@ import type { ApiContext, Operation } from './context.js';
 import { CapacityTally } from './capacityTally.js';
 import { deleteMutation, putMutation, updateMutation, type UpdatedPaths } from './itemActions.js';
 import { itemCollectionMetrics } from './itemCollectionMetrics.js';
+import { itemResponse } from './responseBody.js';
 
 function withCapacity(out: Record<string, unknown>, tally: CapacityTally, table: Table): string {
   const cc = tally.single(table);
@@ -39,7 +40,13 @@ async function commitWrite(
   const tally = new CapacityTally(ctx, operation, input.ReturnConsumedCapacity);
   let current: Item | undefined;
   try {
-    const result = await ctx.db.writeItem(table, key, (old) => mutate((current = old)));
+    // A blind mutation has no condition to fail, so nothing to observe: pass it as it is.
+    const observed: Mutation = mutate.blind === true ? mutate : (old) => {
+      const next = mutate((current = old));
+      observed.nextSize = mutate.nextSize;
+      return next;
+    };
+    const result = await ctx.db.writeItem(table, key, observed);
     tally.written(table, key, result);
     return { result, tally };
   } catch (err) {
@@ -63,7 +70,7 @@ export const putItem: Operation = async (ctx, input) => {
   const table = ctx.db.table(input.TableName);
   validateItemKey(item, table.schema);
   const bytes = checkItemSize(item);
-  const mutate = putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure);
+  const mutate = putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure, bytes);
   const { result, tally } = await commitWrite(ctx, 'PutItem', input, table, item, mutate, bytes);
   const out: Record<string, unknown> = {};
   if (rv === 'ALL_OLD' && result.old) out.Attributes = result.old;
@@ -99,7 +106,7 @@ export const getItem: Operation = (ctx, input) => {
   if (stored === undefined) return withCapacity({}, tally, table);
   if (compiled.projection === undefined && !tally.wanted) {
     // Fast path: the stored encoding is the wire form, so it is spliced in unparsed.
-    return `{"Item":${storedItemJson(stored)}}`;
+    return itemResponse(stored);
   }
   const item = decodeStoredItem(stored);
   const projected = compiled.projection === undefined ? item : applyProjection(compiled.projection, item);

@@ -41,7 +41,7 @@ export function implementedOperations(): string[] {
   return Object.keys(operations);
 }
 
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>): Promise<string> | string {
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>): Promise<string | Buffer> | string | Buffer {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);

@@ -7,12 +7,13 @@ import type { IndexInfo } from '../engine/indexes/indexInfo.js';
 import { itemKey } from '../engine/keyspace.js';
 import { baseTableView, indexView, type KeyView } from '../engine/keyView.js';
 import type { Page } from '../engine/reads.js';
-import { decodeStoredItem, storedItemJson, storedItemSize } from '../engine/storedItem.js';
+import { decodeStoredItem, storedItemSize } from '../engine/storedItem.js';
 import { validateKey } from '../values/keys.js';
 import { typeOf, type AttributeValue, type Item } from '../values/types.js';
 import { validateItem } from '../values/validate.js';
 import type { ApiContext } from './context.js';
 import { CapacityTally } from './capacityTally.js';
+import { ResponseBody } from './responseBody.js';
 
 export type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
 
@@ -145,32 +146,35 @@ export function pageResponse(
   compiled: CompiledRequest,
   select: Select,
   page: ReadPage,
-): string {
+): Buffer {
   const { filter, projection } = compiled;
   const wantItems = select !== 'COUNT';
   const parse = filter !== undefined || (wantItems && projection !== undefined);
-  let items = '';
+  const body = new ResponseBody();
+  if (wantItems) body.text('{"Items":[');
+  const itemsStart = body.byteLength;
   let count = 0;
   for (const value of page.values) {
     let json: string | undefined;
     if (parse) {
-      json = storedItemJson(value);
-      const item = JSON.parse(json) as Item;
+      const item = decodeStoredItem(value);
       if (filter !== undefined && !evaluateCondition(filter, item)) continue;
       if (wantItems && projection !== undefined) json = JSON.stringify(applyProjection(projection, item));
     }
     count++;
     if (!wantItems) continue;
-    json ??= storedItemJson(value);
-    items += count === 1 ? json : ',' + json;
+    if (count > 1) body.comma();
+    if (json === undefined) body.storedItem(value);
+    else body.text(json);
   }
-  let out = wantItems ? `{"Items":[${items}],"Count":${count}` : `{"Count":${count}`;
+  const itemBytes = body.byteLength - itemsStart;
+  let out = wantItems ? `],"Count":${count}` : `{"Count":${count}`;
   out += `,"ScannedCount":${page.values.length}`;
   if (page.lastEvaluatedKey !== undefined) out += `,"LastEvaluatedKey":${JSON.stringify(page.lastEvaluatedKey)}`;
   const tally = new CapacityTally(ctx, operation, input.ReturnConsumedCapacity);
   chargePage(tally, table, view, input.ConsistentRead === true, page, pk);
-  ctx.metrics.returned(table.meta.name, operation, count, items.length);
+  ctx.metrics.returned(table.meta.name, operation, count, itemBytes);
   const cc = tally.single(table);
   if (cc) out += `,"ConsumedCapacity":${JSON.stringify(cc)}`;
-  return out + '}';
+  return body.text(out + '}').finish();
 }

@@ -3,13 +3,19 @@
  * (`--port 8000`); DynamoDB Local's single-dash flags are accepted as aliases so
  * OpenDDB is a drop-in replacement in existing scripts.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isLogLevel, type LogLevel } from '../logger.js';
 import type { ServerOptions } from '../index.js';
 
 export interface CliConfig extends ServerOptions {
   help: boolean;
+  /** Server processes sharing the data directory; 1 = this process serves alone. */
+  workers: number;
 }
+
+/** A sanity bound: more workers than this only adds memory and contention. */
+const MAX_WORKERS = 64;
 
 /** DynamoDB Local flag -> our flag (undefined: accepted and ignored). */
 const DYNAMODB_LOCAL_ALIASES: Record<string, string | undefined> = {
@@ -36,6 +42,8 @@ export const USAGE = `Usage: openddb [options]
   --delay-transient-statuses  hold CREATING/UPDATING/DELETING briefly, as DynamoDB does
   --throttle                  throttle requests above provisioned capacity / on-demand maximums
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
+  --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
+                              default 1; env OPENDDB_WORKERS)
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -68,6 +76,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         cors: { type: 'string' },
         'delay-transient-statuses': { type: 'boolean' },
         throttle: { type: 'boolean' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -83,8 +92,13 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
   const logLevel = values['log-level'] ?? env.OPENDDB_LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel)) throw new UsageError(`invalid log level: ${logLevel}`);
   const inMemory = values['in-memory'] ?? isTrue(env.OPENDDB_IN_MEMORY);
+  const workers = parseWorkers(values.workers ?? env.OPENDDB_WORKERS ?? '1');
+  if (workers > 1 && inMemory) {
+    throw new UsageError('--workers needs a data directory: with --in-memory every worker process would have its own separate data');
+  }
   return {
     help: values.help === true,
+    workers,
     port,
     host: values.host ?? env.OPENDDB_HOST ?? '127.0.0.1',
     dataDir: inMemory ? undefined : (values['data-dir'] ?? env.OPENDDB_DATA_DIR ?? './data'),
@@ -95,6 +109,15 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
     throttle: values.throttle ?? isTrue(env.OPENDDB_THROTTLE),
   };
+}
+
+function parseWorkers(text: string): number {
+  if (text === 'auto') return availableParallelism();
+  const workers = Number(text);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new UsageError(`invalid number of workers: ${text} (1 to ${MAX_WORKERS}, or auto)`);
+  }
+  return workers;
 }
 
 function isTrue(value: string | undefined): boolean {

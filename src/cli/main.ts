@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /** The `openddb` command: start a server, stop it cleanly on SIGINT/SIGTERM. */
+import cluster from 'node:cluster';
 import { startServer } from '../index.js';
 import { parseCliArgs, USAGE, UsageError } from './args.js';
+import { runPrimary } from './cluster.js';
+import { runWorker } from './worker.js';
 
 async function main(): Promise<void> {
   let config;
@@ -16,6 +19,8 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (cluster.isWorker) return runWorker(config);
+  if (config.workers > 1) return runPrimary(config);
   let server;
   try {
     server = await startServer(config);

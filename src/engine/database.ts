@@ -3,7 +3,7 @@
  * key space) and item reads and writes, each write one storage transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { KVStore, WriteOps } from '../storage/kv.js';
+import type { KVStore, ReadOps, WriteOps } from '../storage/kv.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { itemSize } from '../values/size.js';
@@ -17,6 +17,7 @@ import { ITEM_COLLECTION_LIMIT_BYTES, maintainIndexes, type IndexedTable } from 
 import { backfillBatch, purgeIndexBatch } from './indexes/backfill.js';
 import { indexBookkeepingRanges, indexStatsKey, readIndexStats } from './indexes/indexStats.js';
 import { usedDefinitions } from './indexes/catalog.js';
+import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -25,6 +26,17 @@ export interface DatabaseOptions {
   delayTransientStatuses: boolean;
   /** The item-collection size limit of tables with LSIs (DynamoDB: 10 GB); lowered by tests. */
   itemCollectionLimitBytes?: number;
+  /**
+   * Other processes (a `--workers` cluster) serve the same store: catalog reads and
+   * item writes first check the catalog version and reload a catalog another
+   * process changed. Off for a single process, which skips the check entirely.
+   */
+  shared?: boolean;
+  /**
+   * Finish the table deletions and index builds and drops a restart cut short
+   * (default true). In a cluster, only the first worker and restarted ones do.
+   */
+  resumeJobs?: boolean;
 }
 
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
@@ -61,17 +73,21 @@ export class Database {
   private readonly tables = new Map<string, Table>();
   /** Index builds and drops running in the background, as "tableId:indexNo". */
   private readonly indexJobs = new Set<string>();
+  /** The catalog version the cached catalog reflects (shared stores only). */
+  private catalogVersion = 0;
 
   private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {}
 
   static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
     const db = new Database(store, options);
+    db.catalogVersion = readCatalogVersion(store);
     const interrupted: TableMeta[] = [];
     for (const { value } of store.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })) {
       const meta = JSON.parse(value.toString('utf8')) as TableMeta;
       if (meta.status === 'DELETING') interrupted.push(meta);
       else db.tables.set(meta.name, db.tableOf(meta));
     }
+    if (options.resumeJobs === false) return db;
     // A deletion cut short by a restart is finished now.
     for (const meta of interrupted) await db.finishDelete(meta);
     // Index builds and drops cut short by a restart carry on in the background.
@@ -85,6 +101,7 @@ export class Database {
 
   /** The table, or ResourceNotFoundException with DynamoDB's item-operation message. */
   table(name: string): Table {
+    if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
     if (!table) throw resourceNotFound();
     settle(table.meta);
@@ -93,12 +110,14 @@ export class Database {
 
   /** The table, or undefined. */
   findTable(name: string): Table | undefined {
+    if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
     if (table) settle(table.meta);
     return table;
   }
 
   tableNames(): string[] {
+    if (this.options.shared) this.syncCatalog(this.store);
     return [...this.tables.keys()].sort();
   }
 
@@ -106,6 +125,43 @@ export class Database {
     const indexes: Record<string, TableStats> = {};
     for (const index of meta.indexes ?? []) indexes[index.name] = readIndexStats(this.store, meta.id, index.no);
     return { ...readStats(this.store, meta.id), indexes };
+  }
+
+  /**
+   * Reloads the cached catalog if another process changed it. A table that is still
+   * the same (same id) keeps its Table object, updated in place, so requests holding
+   * it write with its current indexes; see `assertCurrent`.
+   */
+  private syncCatalog(ops: ReadOps): void {
+    // The counter only grows: a lower number comes from an older read snapshot.
+    const version = readCatalogVersion(ops);
+    if (version <= this.catalogVersion) return;
+    this.catalogVersion = version;
+    const fresh = new Map<string, Table>();
+    for (const { value } of ops.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })) {
+      const meta = JSON.parse(value.toString('utf8')) as TableMeta;
+      // As in the deleting process: a DELETING table stays visible only while its status is held.
+      if (meta.status === 'DELETING' && !this.options.delayTransientStatuses) continue;
+      fresh.set(meta.name, this.installed(meta));
+    }
+    this.tables.clear();
+    for (const [name, table] of fresh) this.tables.set(name, table);
+  }
+
+  /** The Table for a catalog entry: in a shared store, the cached object updated in place. */
+  private installed(meta: TableMeta): Table {
+    const current = this.tables.get(meta.name);
+    if (!this.options.shared || current?.meta.id !== meta.id) return this.tableOf(meta);
+    return Object.assign(current, this.tableOf(meta));
+  }
+
+  /**
+   * Inside a write transaction on a shared store: brings the catalog up to date and
+   * refuses a write to a table another process has dropped since the request looked it up.
+   */
+  private assertCurrent(txn: ReadOps, tables: Iterable<Table>): void {
+    this.syncCatalog(txn);
+    for (const table of tables) if (this.tables.get(table.meta.name) !== table) throw resourceNotFound();
   }
 
   private tableOf(meta: TableMeta): Table {
@@ -135,6 +191,7 @@ export class Database {
 
   /** The live table if it is still the one with this id. */
   private liveTable(name: string, tableId: number): Table | undefined {
+    if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
     return table?.meta.id === tableId && table.meta.status !== 'DELETING' ? table : undefined;
   }
@@ -143,9 +200,16 @@ export class Database {
   private async backfillIndex(name: string, tableId: number, indexNo: number): Promise<void> {
     let from: Buffer | undefined;
     for (;;) {
-      const index = this.liveTable(name, tableId)?.indexing.indexes.find((i) => i.no === indexNo);
-      if (index === undefined || !index.meta.backfilling) return;
-      const done = await this.store.transact((txn) => (from = backfillBatch(txn, tableId, index, from)) === undefined);
+      // Checked inside the batch's transaction: another process may drop the index.
+      const done = await this.store.transact((txn) => {
+        if (this.options.shared) this.syncCatalog(txn);
+        const table = this.tables.get(name);
+        const live = table?.meta.id === tableId && table.meta.status !== 'DELETING';
+        const index = live ? table.indexing.indexes.find((i) => i.no === indexNo) : undefined;
+        if (index === undefined || !index.meta.backfilling) return undefined;
+        return (from = backfillBatch(txn, tableId, index, from)) === undefined;
+      });
+      if (done === undefined) return;
       if (done) break;
       await yieldToTraffic();
     }
@@ -198,14 +262,16 @@ export class Database {
         settlesAt: delay ? now + TRANSIENT_MS : 0,
       };
       txn.put(key, encodeMeta(created));
+      bumpCatalogVersion(txn);
       return created;
     });
-    this.tables.set(meta.name, this.tableOf(meta));
+    this.tables.set(meta.name, this.installed(meta));
     return meta;
   }
 
   /** Rewrites a table's catalog entry; `mutate` returns the new entry (validation may throw). */
   async updateTable(name: string, mutate: (meta: TableMeta) => TableMeta, transient = false): Promise<TableMeta> {
+    if (this.options.shared) return this.updateSharedTable(name, mutate, transient);
     const current = this.table(name).meta;
     const next = mutate(structuredClone(current));
     if (transient && this.options.delayTransientStatuses) {
@@ -214,9 +280,34 @@ export class Database {
     }
     // The in-memory catalog changes as the write is queued, so writes queued after it
     // already maintain a new index, and concurrent catalog changes build on each other.
-    const committed = this.store.transact((txn) => txn.put(catalogKey(name), encodeMeta(next)));
+    const committed = this.store.transact((txn) => {
+      txn.put(catalogKey(name), encodeMeta(next));
+      bumpCatalogVersion(txn);
+    });
     this.tables.set(name, this.tableOf(next));
     await committed;
+    this.startIndexJobs(next);
+    return next;
+  }
+
+  /** updateTable when other processes may change the catalog too: read, change and write in one transaction. */
+  private async updateSharedTable(name: string, mutate: (meta: TableMeta) => TableMeta, transient: boolean): Promise<TableMeta> {
+    this.table(name);
+    const next = await this.store.transact((txn) => {
+      this.syncCatalog(txn);
+      const current = this.tables.get(name);
+      if (current === undefined) throw resourceNotFound();
+      settle(current.meta);
+      const next = mutate(structuredClone(current.meta));
+      if (transient && this.options.delayTransientStatuses) {
+        next.status = 'UPDATING';
+        next.settlesAt = Date.now() + TRANSIENT_MS;
+      }
+      txn.put(catalogKey(name), encodeMeta(next));
+      bumpCatalogVersion(txn);
+      return next;
+    });
+    if (this.tables.get(name)?.meta.id === next.id) this.tables.set(name, this.installed(next));
     this.startIndexJobs(next);
     return next;
   }
@@ -224,7 +315,10 @@ export class Database {
   /** Marks the table DELETING and removes it (after a delay if asked); returns the DELETING entry. */
   async deleteTable(name: string): Promise<TableMeta> {
     const meta = { ...this.table(name).meta, status: 'DELETING' as const, settlesAt: 0 };
-    await this.store.transact((txn) => txn.put(catalogKey(name), encodeMeta(meta)));
+    await this.store.transact((txn) => {
+      txn.put(catalogKey(name), encodeMeta(meta));
+      bumpCatalogVersion(txn);
+    });
     if (this.options.delayTransientStatuses) {
       this.tables.set(name, this.tableOf(meta));
       setTimeout(() => void this.finishDelete(meta), TRANSIENT_MS).unref();
@@ -237,7 +331,10 @@ export class Database {
 
   private async finishDelete(meta: TableMeta): Promise<void> {
     await this.store.transact((txn) => {
-      txn.delete(catalogKey(meta.name));
+      // Another process may have finished this deletion and a new table taken the name.
+      const stored = txn.get(catalogKey(meta.name));
+      if (stored !== undefined && (JSON.parse(stored.toString('utf8')) as TableMeta).id === meta.id) txn.delete(catalogKey(meta.name));
+      bumpCatalogVersion(txn);
       adjustStats(txn, meta.id, -readStats(txn, meta.id).itemCount, -readStats(txn, meta.id).sizeBytes);
     });
     if (this.tables.get(meta.name)?.meta.id === meta.id) this.tables.delete(meta.name);
@@ -279,7 +376,11 @@ export class Database {
 
   /** Several item writes (possibly across tables) as one all-or-nothing transaction. */
   writeItems(writes: ItemWrite[]): Promise<WriteResult[]> {
-    return this.store.transact((txn) => writes.map((w) => applyItemWrite(txn, w)));
+    if (!this.options.shared) return this.store.transact((txn) => writes.map((w) => applyItemWrite(txn, w)));
+    return this.store.transact((txn) => {
+      this.assertCurrent(txn, writes.map((w) => w.table));
+      return writes.map((w) => applyItemWrite(txn, w));
+    });
   }
 
   /**
@@ -288,16 +389,21 @@ export class Database {
    * throwing aborts everything.
    */
   transactItems<T>(fn: (txn: ItemTransaction) => T): Promise<T> {
-    return this.store.transact((kv) =>
-      fn({
+    const shared = this.options.shared === true;
+    return this.store.transact((kv) => {
+      if (shared) this.syncCatalog(kv);
+      return fn({
         kv,
         read: (table, key) => {
           const stored = kv.get(itemKey(table.meta.id, table.schema, key));
           return stored === undefined ? undefined : { item: decodeStoredItem(stored), size: storedItemSize(stored) };
         },
-        write: (write) => applyItemWrite(kv, write),
-      }),
-    );
+        write: (write) => {
+          if (shared) this.assertCurrent(kv, [write.table]);
+          return applyItemWrite(kv, write);
+        },
+      });
+    });
   }
 }
 
@@ -309,7 +415,28 @@ export interface ItemTransaction {
 }
 
 /** Decides an item's next state from its current one: an item to store, or undefined to delete. */
-export type Mutation = (old: Item | undefined) => Item | undefined;
+export interface Mutation {
+  (old: Item | undefined): Item | undefined;
+  /**
+   * Set on a mutation that never looks at the current item (a put or delete without a
+   * condition): it is then called with undefined and the current item is not decoded
+   * unless index maintenance or `WriteResult.old` asks for it.
+   */
+  blind?: boolean;
+  /**
+   * The DynamoDB size of the item the mutation returns, when it knows it: set beforehand
+   * (a put) or by the call itself (an update measuring its result); read after the call.
+   */
+  nextSize?: number | undefined;
+}
+
+/** A mutation that ignores the current item; `nextSize` is the stored item's size if known. */
+export function blindMutation(fn: (old: Item | undefined) => Item | undefined, nextSize?: number): Mutation {
+  const mutation: Mutation = fn;
+  mutation.blind = true;
+  if (nextSize !== undefined) mutation.nextSize = nextSize;
+  return mutation;
+}
 
 export interface ItemWrite {
   table: Table;
@@ -321,22 +448,48 @@ export interface ItemWrite {
 function applyItemWrite(txn: WriteOps, { table, key, mutate }: ItemWrite): WriteResult {
   const storageKey = itemKey(table.meta.id, table.schema, key);
   const stored = txn.get(storageKey);
-  const old = stored === undefined ? undefined : decodeStoredItem(stored);
+  const indexed = table.indexing.indexes.length > 0;
+  // Parsing the current item is most of a plain put's cost; only decode it when read.
+  const old = stored === undefined || (mutate.blind === true && !indexed) ? undefined : decodeStoredItem(stored);
   const next = mutate(old);
   const oldSize = stored === undefined ? 0 : storedItemSize(stored);
-  const newSize = next === undefined ? 0 : itemSize(next);
+  const newSize = next === undefined ? 0 : mutate.nextSize ?? itemSize(next);
   const nextStored = next === undefined ? undefined : encodeStoredItem(next, newSize);
-  const result: WriteResult = { old, new: next, oldSize, newSize };
-  if (table.indexing.indexes.length > 0) {
+  const result = new ItemWriteResult(stored, old, next, oldSize, newSize);
+  if (indexed) {
     const indexWriteUnits = new Array<number>(table.indexing.indexes.length);
     const collectionBytes = maintainIndexes(txn, table.indexing, key, old, next, nextStored, newSize - oldSize, indexWriteUnits);
     result.indexWriteUnits = indexWriteUnits;
     if (collectionBytes !== undefined) result.collectionBytes = collectionBytes;
   }
   if (nextStored !== undefined) txn.put(storageKey, nextStored);
-  else if (old !== undefined) txn.delete(storageKey);
-  adjustStats(txn, table.meta.id, (next ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);
+  else if (stored !== undefined) txn.delete(storageKey);
+  adjustStats(txn, table.meta.id, (next ? 1 : 0) - (stored ? 1 : 0), newSize - oldSize);
   return result;
+}
+
+/** A WriteResult whose `old` item is decoded from the stored bytes on first access. */
+class ItemWriteResult implements WriteResult {
+  readonly new: Item | undefined;
+  collectionBytes?: number;
+  indexWriteUnits?: number[];
+  private decodedOld: Item | undefined;
+
+  constructor(
+    private readonly stored: Buffer | undefined,
+    old: Item | undefined,
+    next: Item | undefined,
+    readonly oldSize: number,
+    readonly newSize: number,
+  ) {
+    this.decodedOld = old;
+    this.new = next;
+  }
+
+  get old(): Item | undefined {
+    if (this.decodedOld === undefined && this.stored !== undefined) this.decodedOld = decodeStoredItem(this.stored);
+    return this.decodedOld;
+  }
 }
 
 /** Lets queued requests run between background batches. */

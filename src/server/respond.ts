@@ -24,8 +24,9 @@ export function newRequestId(): string {
   return ID_PREFIX + idCounter.toString(36).toUpperCase().padStart(12, '0');
 }
 
-export function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
-  const buf = Buffer.from(body, 'utf8');
+/** `body` is JSON text, or its UTF-8 bytes (encoded once, here or by the handler). */
+export function sendJson(res: ServerResponse, status: number, body: string | Buffer, requestId: string): void {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, {
     'Content-Type': 'application/x-amz-json-1.0',
     'Content-Length': buf.length,

@@ -11,8 +11,8 @@ import { errorBody, newRequestId, sendJson } from './respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
 
-/** Runs one operation; returns the response body as JSON text. */
-export type OperationHandler = (operation: string, body: Record<string, unknown>) => Promise<string> | string;
+/** Runs one operation; returns the response body as JSON text, or as its UTF-8 bytes. */
+export type OperationHandler = (operation: string, body: Record<string, unknown>) => Promise<string | Buffer> | string | Buffer;
 
 export interface HttpOptions {
   handler: OperationHandler;

@@ -60,7 +60,18 @@ export function* treeRange<V>(tree: BTree<string, V>, options: RangeOptions): Ge
 
 /** Tree entries as KV entries (keys back to Buffers). */
 export function* asKVEntries(entries: Iterable<TreeEntry<Buffer>>): Generator<KVEntry> {
-  for (const { key, value } of entries) yield { key: keyBuffer(key), value };
+  for (const { key, value } of entries) yield new TreeKVEntry(key, value);
+}
+
+/** Turns its key back into a Buffer only when asked: Query and Scan read values alone. */
+class TreeKVEntry implements KVEntry {
+  private keyBytes: Buffer | undefined;
+
+  constructor(private readonly keyText: string, readonly value: Buffer) {}
+
+  get key(): Buffer {
+    return (this.keyBytes ??= keyBuffer(this.keyText));
+  }
 }
 
 /**

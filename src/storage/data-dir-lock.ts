@@ -1,6 +1,9 @@
 /**
- * One OpenDDB process per data directory: a lock file, created exclusively, holds
+ * One OpenDDB server per data directory: a lock file, created exclusively, holds
  * the owner's pid. A lock whose process is gone is stale and taken over.
+ *
+ * A `--workers` primary writes a secret token under its pid; only its own worker
+ * processes, which got the token from it, may open the directory alongside it.
  */
 import { closeSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,15 +16,18 @@ const heldByThisProcess = new Set<string>();
 export class DataDirLock {
   private constructor(private readonly path: string) {}
 
-  /** Takes the lock of an existing directory, or throws if a live process holds it. */
-  static acquire(dataDir: string): DataDirLock {
+  /**
+   * Takes the lock of an existing directory, or throws if a live process holds it.
+   * `shareToken` lets this process's workers `join` the lock.
+   */
+  static acquire(dataDir: string, shareToken?: string): DataDirLock {
     const path = join(realpathSync(dataDir), LOCK_FILE_NAME);
     if (heldByThisProcess.has(path)) {
       throw new Error(`data directory ${dataDir} is already open in this process (pid ${process.pid})`);
     }
     // Two tries: the second follows the removal of a stale lock.
     for (let attempt = 1; ; attempt++) {
-      if (createExclusively(path)) {
+      if (createExclusively(path, shareToken)) {
         heldByThisProcess.add(path);
         return new DataDirLock(path);
       }
@@ -34,6 +40,18 @@ export class DataDirLock {
     }
   }
 
+  /**
+   * Checks that our parent process holds the directory's lock with this share token,
+   * so a worker may open the directory alongside it; throws otherwise.
+   */
+  static join(dataDir: string, shareToken: string): void {
+    const path = join(realpathSync(dataDir), LOCK_FILE_NAME);
+    const lines = readLock(path)?.split('\n');
+    if (lines === undefined || Number.parseInt(lines[0]!, 10) !== process.ppid || lines[1] !== shareToken) {
+      throw new Error(`data directory ${dataDir} is not held by this worker's primary process (pid ${process.ppid})`);
+    }
+  }
+
   release(): void {
     if (!heldByThisProcess.delete(this.path)) return;
     // Leave the file alone if someone else has (wrongly) taken it over meanwhile.
@@ -41,8 +59,8 @@ export class DataDirLock {
   }
 }
 
-/** Creates the lock file holding our pid; false if it already exists. */
-function createExclusively(path: string): boolean {
+/** Creates the lock file holding our pid (and share token); false if it already exists. */
+function createExclusively(path: string, shareToken: string | undefined): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx');
@@ -51,7 +69,7 @@ function createExclusively(path: string): boolean {
     throw error;
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
+    writeSync(fd, shareToken === undefined ? `${process.pid}\n` : `${process.pid}\n${shareToken}\n`);
   } finally {
     closeSync(fd);
   }
@@ -60,15 +78,18 @@ function createExclusively(path: string): boolean {
 
 /** The pid in the lock file; undefined when it is gone or unreadable (a crash mid-write). */
 function readOwner(path: string): number | undefined {
-  let text: string;
+  const text = readLock(path);
+  const pid = text === undefined ? Number.NaN : Number.parseInt(text, 10);
+  return pid > 0 ? pid : undefined;
+}
+
+function readLock(path: string): string | undefined {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
-  const pid = Number.parseInt(text, 10);
-  return pid > 0 ? pid : undefined;
 }
 
 function isRunning(pid: number): boolean {

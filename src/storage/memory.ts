@@ -5,7 +5,7 @@
  * writes; being synchronous on a single thread, that is serializable. The overlay
  * is applied only if `fn` returns. Nothing is durable.
  */
-import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree } from './btree-range.js';
+import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btree-range.js';
 import { MAX_KEY_BYTES, type KVEntry, type KVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
 
 export class MemoryStore implements KVStore {
@@ -56,21 +56,24 @@ export class MemoryStore implements KVStore {
     return (this.frozen ??= this.tree.clone());
   }
 
-  private apply(pending: BTree<string, Buffer | null> | undefined): void {
+  private apply(pending: Map<string, Buffer | null> | undefined): void {
     if (pending === undefined) return;
     const tree = this.tree;
-    pending.forEachPair((key, value) => {
+    for (const [key, value] of pending) {
       if (value === null) tree.delete(key);
       else tree.set(key, value);
-    });
+    }
     this.frozen = undefined;
   }
 }
 
 class MemoryTransaction implements WriteOps {
   active = true;
-  /** Writes made so far (`null` = deleted), created on the first write. */
-  pending: BTree<string, Buffer | null> | undefined;
+  /**
+   * Writes made so far (`null` = deleted), created on the first write. A Map, not a
+   * tree: most transactions write a key or two and never range over their own writes.
+   */
+  pending: Map<string, Buffer | null> | undefined;
 
   constructor(private readonly store: MemoryStore) {}
 
@@ -86,8 +89,7 @@ class MemoryTransaction implements WriteOps {
     const committed = this.store.view();
     if (this.pending === undefined) return asKVEntries(treeRange(committed, options));
     const unlimited: RangeOptions = { gte: options.gte, lt: options.lt, reverse: options.reverse };
-    // Walk a clone of the pending writes so fn may keep writing while iterating.
-    const pending = treeRange(this.pending.clone(), unlimited);
+    const pending = sortedPending(this.pending, unlimited);
     return asKVEntries(mergeRanges(treeRange(committed, unlimited), pending, options.reverse === true, options.limit ?? Infinity));
   }
 
@@ -103,13 +105,29 @@ class MemoryTransaction implements WriteOps {
     this.writes().set(keyString(key), null);
   }
 
-  private writes(): BTree<string, Buffer | null> {
-    return (this.pending ??= newKeyTree<Buffer | null>());
+  private writes(): Map<string, Buffer | null> {
+    return (this.pending ??= new Map());
   }
 
   private assertActive(): void {
     if (!this.active) throw new Error('The transaction has already finished');
   }
+}
+
+/**
+ * The pending writes inside a range, sorted in its direction. A copy, so fn may keep
+ * writing while iterating.
+ */
+function sortedPending(pending: Map<string, Buffer | null>, { gte, lt, reverse }: RangeOptions): Iterator<PendingEntry> {
+  const low = gte === undefined ? undefined : keyString(gte);
+  const high = lt === undefined ? undefined : keyString(lt);
+  const entries: PendingEntry[] = [];
+  for (const [key, value] of pending) {
+    if ((low === undefined || key >= low) && (high === undefined || key < high)) entries.push({ key, value });
+  }
+  const direction = reverse === true ? -1 : 1;
+  entries.sort((a, b) => (a.key < b.key ? -direction : a.key > b.key ? direction : 0));
+  return entries[Symbol.iterator]();
 }
 
 /** Same limits as the on-disk adapter, so code tested in memory also runs on disk. */

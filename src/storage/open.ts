@@ -6,19 +6,34 @@ import type { KVStore } from './kv.js';
 import { LmdbStore } from './lmdb.js';
 import { MemoryStore } from './memory.js';
 
-export type OpenStoreOptions = { inMemory: true } | { inMemory?: false; dataDir: string };
+export type OpenStoreOptions =
+  | { inMemory: true }
+  | {
+      inMemory?: false;
+      dataDir: string;
+      /**
+       * Open as a worker of the `--workers` primary that holds the directory's lock
+       * with this token (see DataDirLock.join), instead of taking the lock.
+       */
+      workerOf?: string;
+    };
 
 const LMDB_FILE_NAME = 'openddb.mdb';
 
 /**
  * In memory, or LMDB under `dataDir` (created if missing). The data directory is
  * locked to this process until `close()`; opening a directory a running OpenDDB
- * process holds throws.
+ * process holds throws. LMDB itself is safe for several processes, so a primary's
+ * workers share the directory under its lock.
  */
 export async function openStore(options: OpenStoreOptions): Promise<KVStore> {
   if (options.inMemory === true) return new MemoryStore();
-  const { dataDir } = options;
+  const { dataDir, workerOf } = options;
   mkdirSync(dataDir, { recursive: true });
+  if (workerOf !== undefined) {
+    DataDirLock.join(dataDir, workerOf);
+    return new LmdbStore(join(dataDir, LMDB_FILE_NAME));
+  }
   const lock = DataDirLock.acquire(dataDir);
   try {
     return new LmdbStore(join(dataDir, LMDB_FILE_NAME), () => lock.release());
