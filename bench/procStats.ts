@@ -16,12 +16,35 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** CPU time (user + system, all threads) the process has used, in seconds. */
+/** Fields of /proc/<pid>/stat after the parenthesised command name (field 3 onwards). */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // the process is gone
+  }
+}
+
+/** The process and its live child processes (a multi-worker server serves from its children). */
+export function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (Number(statFields(Number(entry))?.[1]) === pid) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** CPU time (user + system, all threads) the process and its children have used, in seconds. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    const fields = statFields(p);
+    // utime and stime are fields 14 and 15.
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / clockTicks();
 }
 
 export interface Rss {
@@ -31,10 +54,21 @@ export interface Rss {
   anon: number;
 }
 
+/** Resident memory of the process and its children. */
 export function rss(pid: number): Rss {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-  return { total: kb('VmRSS'), anon: kb('RssAnon') };
+  const sum: Rss = { total: 0, anon: 0 };
+  for (const p of processTree(pid)) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${p}/status`, 'utf8');
+    } catch {
+      continue;
+    }
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    sum.total += kb('VmRSS');
+    sum.anon += kb('RssAnon');
+  }
+  return sum;
 }
 
 /** Bytes actually allocated on disk under a directory (sparse files count what they use). */
