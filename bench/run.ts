@@ -17,7 +17,7 @@ import { diskBytes, rss } from './procStats.js';
 import { goalSummary, resultsMarkdown, writeResults } from './report.js';
 import type { RunReport, ScaleCheck, SoakSample, TargetReport, WorkloadOutcome } from './results.js';
 import { startTarget, TARGETS, type RunningTarget, type TargetSpec } from './targets.js';
-import { findWorkload, SCALE_QUERY, WORKLOADS, type Workload } from './workloads.js';
+import { findWorkload, SCALE_QUERY, type Workload } from './workloads.js';
 
 const DOC = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
 const DOC_INTRO = '# Performance\n\nHow fast OpenDDB is next to its peers, measured with `npm run bench` (code in `bench/`).';

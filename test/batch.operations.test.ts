@@ -5,8 +5,8 @@ import {
   BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, type KeysAndAttributes, type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { expectError, rawRequest, startTestServer, type TestContext } from './helpers.js';
-import { createTable, retryWithBackoff } from './transactions.helpers.js';
+import { createTable, expectError, rawRequest, startTestServer, type TestContext } from './helpers.js';
+import { retryWithBackoff } from './batch.helpers.js';
 
 describe('batch operations', () => {
   let t: TestContext;

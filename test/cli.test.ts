@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { parseCliArgs } from '../src/cli/args.js';
-import { sdkClient } from './helpers.js';
+import { createTable, sdkClient } from './helpers.js';
 import { runCli, spawnCli } from './cliProcess.js';
 
 describe('cli arguments', () => {
@@ -51,10 +51,7 @@ describe('cli process', () => {
     try {
       const first = await spawnCli(['--port', '0', '--data-dir', dir]);
       const client = sdkClient(first.url);
-      await client.send(new CreateTableCommand({
-        TableName: 'kept', BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      }));
+      await createTable(client, 'kept', ['id', 'S']);
       const second = await runCli(['--port', '0', '--data-dir', dir]);
       assert.equal(second.code, 1);
       assert.match(second.output, /in use by another OpenDDB process/);

@@ -1,6 +1,9 @@
 /** Spawning the real `openddb` command as a child process for tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdkClient } from './helpers.js';
 
 export const CLI_PATH = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -35,4 +38,44 @@ export function runCli(args: string[]): Promise<{ code: number | null; output: s
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('exit', (code) => resolve({ code, output }));
   });
+}
+
+/**
+ * Starts `openddb` on `dataDir`, runs `setup`, then lets 16 concurrent writers call
+ * `write(id)` with ids counting up from `firstId` until `target` writes have been
+ * acknowledged, kills the server with SIGKILL mid-stream and waits for it to exit.
+ * Resolves with the ids of every acknowledged write, for checks after reopening.
+ */
+export async function writeUntilKilled(dataDir: string, options: {
+  target: number;
+  firstId?: number;
+  setup?: (sdk: { client: DynamoDBClient; doc: DynamoDBDocumentClient }) => Promise<void>;
+  write: (sdk: { client: DynamoDBClient; doc: DynamoDBDocumentClient }, id: number) => Promise<unknown>;
+}): Promise<number[]> {
+  const proc = await spawnCli(['--port', '0', '--data-dir', dataDir, '--log-level', 'silent']);
+  const client = sdkClient(proc.url);
+  const sdk = { client, doc: DynamoDBDocumentClient.from(client) };
+  await options.setup?.(sdk);
+  const acknowledged: number[] = [];
+  let next = options.firstId ?? 0;
+  let killed = false;
+  const writer = async () => {
+    while (!killed) {
+      const id = next++;
+      try {
+        await options.write(sdk, id);
+        acknowledged.push(id);
+      } catch {
+        return; // the server is gone
+      }
+    }
+  };
+  const writers = Array.from({ length: 16 }, writer);
+  while (acknowledged.length < options.target) await new Promise((r) => setTimeout(r, 5));
+  proc.child.kill('SIGKILL');
+  killed = true;
+  await Promise.all(writers);
+  client.destroy();
+  await new Promise((r) => proc.child.once('exit', r));
+  return acknowledged;
 }

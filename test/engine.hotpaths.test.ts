@@ -4,11 +4,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { startTestServer, type TestContext } from './helpers.js';
+import { createTable, startTestServer, type TestContext } from './helpers.js';
 import { ResponseBody, itemResponse } from '../src/api/responseBody.js';
 import { encodeStoredItem } from '../src/engine/storedItem.js';
 
@@ -35,12 +35,7 @@ describe('item fast paths', () => {
   const TableName = 'fast';
   before(async () => {
     t = await startTestServer();
-    await t.client.send(new CreateTableCommand({
-      TableName,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
+    await createTable(t.client, TableName, ['pk', 'S'], ['sk', 'N']);
   });
   after(() => t.close());
 

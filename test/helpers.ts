@@ -1,5 +1,5 @@
 /** Test helpers: an in-process server and SDK clients pointed at it. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
 
@@ -32,6 +32,18 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
       await server.close();
     },
   };
+}
+
+export type KeyType = 'S' | 'N' | 'B';
+
+/** Creates an on-demand table with this hash key and optional range key. */
+export async function createTable(client: DynamoDBClient, name: string, hash: [string, KeyType], range?: [string, KeyType]): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: hash[0], KeyType: 'HASH' }, ...(range ? [{ AttributeName: range[0], KeyType: 'RANGE' as const }] : [])],
+    AttributeDefinitions: [{ AttributeName: hash[0], AttributeType: hash[1] }, ...(range ? [{ AttributeName: range[0], AttributeType: range[1] }] : [])],
+  }));
 }
 
 /** Sends a raw DynamoDB JSON request, for protocol-level tests. */

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryCommand as LowQuery, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { expectError, startTestServer, type TestContext } from './helpers.js';
-import { createTable, putAll } from './query.helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
+import { putAll } from './query.helpers.js';
 
 describe('query conditions', () => {
   let t: TestContext;
@@ -14,11 +14,11 @@ describe('query conditions', () => {
 
   before(async () => {
     t = await startTestServer();
-    await createTable(t, 'users', ['username', 'S'], ['last_name', 'S']);
-    await createTable(t, 'events', ['pk', 'S'], ['sk', 'N']);
-    await createTable(t, 'words', ['pk', 'S'], ['w', 'S']);
-    await createTable(t, 'blobs', ['pk', 'N'], ['b', 'B']);
-    await createTable(t, 'simple', ['id', 'S']);
+    await createTable(t.client, 'users', ['username', 'S'], ['last_name', 'S']);
+    await createTable(t.client, 'events', ['pk', 'S'], ['sk', 'N']);
+    await createTable(t.client, 'words', ['pk', 'S'], ['w', 'S']);
+    await createTable(t.client, 'blobs', ['pk', 'N'], ['b', 'B']);
+    await createTable(t.client, 'simple', ['id', 'S']);
     for (const [username, last_name, age] of [['johndoe', 'Doe', 30], ['johndoe', 'Smith', 22], ['janedoe', 'Doe', 25]] as const) {
       await t.doc.send(new PutCommand({ TableName: 'users', Item: { username, last_name, first_name: username.slice(0, 4), age } }));
     }

@@ -1,24 +1,11 @@
 /** Shared helpers for the Query and Scan tests (not a test file itself). */
 import {
-  CreateTableCommand, QueryCommand, ScanCommand,
+  QueryCommand, ScanCommand,
   type AttributeValue, type QueryCommandInput, type QueryCommandOutput, type ScanCommandInput, type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { rawRequest, type TestContext } from './helpers.js';
 
-export type KeyType = 'S' | 'N' | 'B';
 export type Item = Record<string, AttributeValue>;
-
-export async function createTable(t: TestContext, name: string, hash: [string, KeyType], range?: [string, KeyType]): Promise<void> {
-  await t.client.send(new CreateTableCommand({
-    TableName: name,
-    KeySchema: [{ AttributeName: hash[0], KeyType: 'HASH' }, ...(range ? [{ AttributeName: range[0], KeyType: 'RANGE' as const }] : [])],
-    AttributeDefinitions: [
-      { AttributeName: hash[0], AttributeType: hash[1] },
-      ...(range ? [{ AttributeName: range[0], AttributeType: range[1] }] : []),
-    ],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
-}
 
 /**
  * Writes items with PutItem, `parallel` requests at a time. Plain HTTP requests, not
@@ -40,26 +27,24 @@ function wire(item: Item): unknown {
 }
 
 /** Every page of a Query, following LastEvaluatedKey. */
-export async function queryPages(t: TestContext, input: QueryCommandInput): Promise<QueryCommandOutput[]> {
-  const pages: QueryCommandOutput[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await t.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    pages.push(page);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined && pages.length < 10_000);
-  return pages;
+export function queryPages(t: TestContext, input: QueryCommandInput): Promise<QueryCommandOutput[]> {
+  return allPages((start) => t.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })), 10_000);
 }
 
 /** Every page of a Scan, following LastEvaluatedKey. */
-export async function scanPages(t: TestContext, input: ScanCommandInput): Promise<ScanCommandOutput[]> {
-  const pages: ScanCommandOutput[] = [];
+export function scanPages(t: TestContext, input: ScanCommandInput): Promise<ScanCommandOutput[]> {
+  return allPages((start) => t.client.send(new ScanCommand({ ...input, ExclusiveStartKey: start })), 100_000);
+}
+
+/** Fetches pages until one has no LastEvaluatedKey (or `maxPages`, against endless paging). */
+async function allPages<P extends { LastEvaluatedKey?: Item }>(fetchPage: (start: Item | undefined) => Promise<P>, maxPages: number): Promise<P[]> {
+  const pages: P[] = [];
   let start: Item | undefined;
   do {
-    const page = await t.client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+    const page = await fetchPage(start);
     pages.push(page);
     start = page.LastEvaluatedKey;
-  } while (start !== undefined && pages.length < 100_000);
+  } while (start !== undefined && pages.length < maxPages);
   return pages;
 }
 

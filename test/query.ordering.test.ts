@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { QueryCommand as LowQuery } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Decimal } from 'decimal.js';
-import { startTestServer, type TestContext } from './helpers.js';
-import { allItems, createTable, putAll, queryPages } from './query.helpers.js';
+import { createTable, startTestServer, type TestContext } from './helpers.js';
+import { allItems, putAll, queryPages } from './query.helpers.js';
 
 const NUMBERS = [
   '-9.9999999999999999999999999999999999999E+125', '-12345678901234567890123456789012345678', '-1E+10', '-2E+9',
@@ -43,9 +43,9 @@ describe('query ordering', () => {
   let t: TestContext;
   before(async () => {
     t = await startTestServer();
-    await createTable(t, 'nums', ['pk', 'S'], ['sk', 'N']);
-    await createTable(t, 'strs', ['pk', 'S'], ['sk', 'S']);
-    await createTable(t, 'bins', ['pk', 'S'], ['sk', 'B']);
+    await createTable(t.client, 'nums', ['pk', 'S'], ['sk', 'N']);
+    await createTable(t.client, 'strs', ['pk', 'S'], ['sk', 'S']);
+    await createTable(t.client, 'bins', ['pk', 'S'], ['sk', 'B']);
     await putAll(t, 'nums', shuffled(NUMBERS).map((n) => ({ pk: { S: 'p' }, sk: { N: n } })));
     // A neighbouring partition must never leak into the query.
     await putAll(t, 'nums', NUMBERS.map((n) => ({ pk: { S: 'q' }, sk: { N: n } })));

@@ -5,8 +5,8 @@ import { QueryCommand as LowQuery, type QueryCommandInput } from '@aws-sdk/clien
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { itemSize } from '../src/values/size.js';
 import type { Item as WireItem } from '../src/values/types.js';
-import { expectError, startTestServer, type TestContext } from './helpers.js';
-import { allItems, createTable, filler, putAll, queryPages, type Item } from './query.helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
+import { allItems, filler, putAll, queryPages, type Item } from './query.helpers.js';
 
 const SMALL = 20;
 const BIG = 25;
@@ -30,7 +30,7 @@ describe('query paging', () => {
 
   before(async () => {
     t = await startTestServer();
-    await createTable(t, 'paged', ['pk', 'S'], ['sk', 'N']);
+    await createTable(t.client, 'paged', ['pk', 'S'], ['sk', 'N']);
     await putAll(t, 'paged', Array.from({ length: SMALL }, (_, i) => ({ pk: { S: 's' }, sk: { N: String(i) }, even: { BOOL: i % 2 === 0 } })));
     await putAll(t, 'paged', bigItems, 8);
     // Other partitions on both sides must not show up.

@@ -5,8 +5,8 @@ import { ScanCommand as LowScan, type ScanCommandInput } from '@aws-sdk/client-d
 import { PutCommand, ScanCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { itemSize } from '../src/values/size.js';
 import type { Item as WireItem } from '../src/values/types.js';
-import { expectError, startTestServer, type TestContext } from './helpers.js';
-import { allItems, createTable, filler, putAll, scanPages, type Item } from './query.helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
+import { allItems, filler, putAll, scanPages, type Item } from './query.helpers.js';
 
 const MB = 1024 * 1024;
 
@@ -18,10 +18,10 @@ describe('scan', () => {
 
   before(async () => {
     t = await startTestServer();
-    await createTable(t, 'users', ['username', 'S'], ['last_name', 'S']);
-    await createTable(t, 'nums', ['id', 'N']);
-    await createTable(t, 'big', ['id', 'N']);
-    await createTable(t, 'empty', ['id', 'S']);
+    await createTable(t.client, 'users', ['username', 'S'], ['last_name', 'S']);
+    await createTable(t.client, 'nums', ['id', 'N']);
+    await createTable(t.client, 'big', ['id', 'N']);
+    await createTable(t.client, 'empty', ['id', 'S']);
     const people: [string, string, number][] = [['johndoe', 'Doe', 30], ['janedoe', 'Doe', 25], ['bob', 'Brown', 26], ['alice', 'Smith', 27], ['carol', 'Jones', 41]];
     for (const [username, last_name, age] of people) {
       await t.doc.send(new PutCommand({ TableName: 'users', Item: { username, last_name, age } }));

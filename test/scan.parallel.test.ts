@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ScanCommand as LowScan } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { expectError, startTestServer, type TestContext } from './helpers.js';
-import { allItems, createTable, putAll, scanPages } from './query.helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
+import { allItems, putAll, scanPages } from './query.helpers.js';
 
 const ITEMS = 10_000;
 const PARTITIONS = 2_500; // four sort keys each
@@ -16,7 +16,7 @@ describe('parallel scan', () => {
 
   before(async () => {
     t = await startTestServer();
-    await createTable(t, 'many', ['pk', 'S'], ['sk', 'N']);
+    await createTable(t.client, 'many', ['pk', 'S'], ['sk', 'N']);
     await putAll(t, 'many', Array.from({ length: ITEMS }, (_, i) => ({
       pk: { S: `p${i % PARTITIONS}` }, sk: { N: String(Math.floor(i / PARTITIONS)) }, v: { N: String(i) },
     })), 128);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { expectError, startTestServer, type TestContext } from './helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -11,10 +11,7 @@ describe('seed scenarios', () => {
   let t: TestContext;
   before(async () => {
     t = await startTestServer();
-    await t.client.send(new CreateTableCommand({
-      TableName: 'AccountStatus', BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'N' }],
-    }));
+    await createTable(t.client, 'AccountStatus', ['userId', 'N']);
     await t.client.send(new CreateTableCommand({
       TableName: 'Customer', BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'CustomerId', KeyType: 'HASH' }],

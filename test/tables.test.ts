@@ -6,7 +6,7 @@ import {
   ListTablesCommand, ListTagsOfResourceCommand, PutItemCommand, TagResourceCommand, UntagResourceCommand,
   UpdateTableCommand, waitUntilTableExists, waitUntilTableNotExists, paginateListTables,
 } from '@aws-sdk/client-dynamodb';
-import { expectError, startTestServer, type TestContext } from './helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 
 const usersTable = {
   TableName: 'users',
@@ -88,10 +88,7 @@ describe('tables', () => {
 
   it('pages ListTables', async () => {
     for (const name of ['page_a', 'page_b', 'page_c']) {
-      await t.client.send(new CreateTableCommand({
-        TableName: name, BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      }));
+      await createTable(t.client, name, ['id', 'S']);
     }
     const first = await t.client.send(new ListTablesCommand({ Limit: 2 }));
     assert.deepEqual(first.TableNames, ['page_a', 'page_b']);

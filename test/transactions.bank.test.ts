@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { sdkClient, startTestServer } from './helpers.js';
-import { createTable } from './transactions.helpers.js';
+import { createTable, sdkClient, startTestServer } from './helpers.js';
 
 const ACCOUNTS = 10;
 const CLIENTS = 50;

@@ -4,48 +4,30 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { sdkClient, startTestServer } from './helpers.js';
-import { spawnCli } from './cliProcess.js';
-import { createTable } from './transactions.helpers.js';
+import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createTable, startTestServer } from './helpers.js';
+import { writeUntilKilled } from './cliProcess.js';
 
 describe('transaction durability', () => {
   it('leaves every transaction all-or-nothing after SIGKILL, and keeps every acknowledged one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openddb-txkill-'));
     try {
-      const proc = await spawnCli(['--port', '0', '--data-dir', dir, '--log-level', 'silent']);
-      const client = sdkClient(proc.url);
-      const doc = DynamoDBDocumentClient.from(client);
-      for (const name of ['orders', 'shipments', 'totals']) await createTable(client, name, ['id', 'N']);
-      await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 'totals', Item: { id: 0, n: 0 } } }] }));
-
-      const acknowledged: number[] = [];
-      let next = 1;
-      let killed = false;
-      const writer = async () => {
-        while (!killed) {
-          const id = next++;
-          try {
-            await doc.send(new TransactWriteCommand({
-              TransactItems: [
-                { Put: { TableName: 'orders', Item: { id, payload: 'x'.repeat(300) } } },
-                { Put: { TableName: 'shipments', Item: { id, order: id } } },
-                { Update: { TableName: 'totals', Key: { id: 0 }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } },
-              ],
-            }));
-            acknowledged.push(id);
-          } catch {
-            return; // the server is gone
-          }
-        }
-      };
-      const writers = Array.from({ length: 16 }, writer);
-      while (acknowledged.length < 600) await new Promise((r) => setTimeout(r, 5));
-      proc.child.kill('SIGKILL');
-      killed = true;
-      await Promise.all(writers);
-      client.destroy();
-      await new Promise((r) => proc.child.once('exit', r));
+      const acknowledged = await writeUntilKilled(dir, {
+        target: 600,
+        firstId: 1,
+        setup: async ({ client, doc }) => {
+          for (const name of ['orders', 'shipments', 'totals']) await createTable(client, name, ['id', 'N']);
+          await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 'totals', Item: { id: 0, n: 0 } } }] }));
+        },
+        write: ({ doc }, id) =>
+          doc.send(new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: 'orders', Item: { id, payload: 'x'.repeat(300) } } },
+              { Put: { TableName: 'shipments', Item: { id, order: id } } },
+              { Update: { TableName: 'totals', Key: { id: 0 }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } },
+            ],
+          })),
+      });
 
       const t = await startTestServer({ dataDir: dir });
       try {

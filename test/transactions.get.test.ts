@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TransactGetItemsCommand, type TransactGetItem } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { expectError, startTestServer, type TestContext } from './helpers.js';
-import { createTable } from './transactions.helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 
 describe('TransactGetItems', () => {
   let t: TestContext;

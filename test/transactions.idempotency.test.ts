@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { MemoryStore } from '../src/storage/memory.js';
 import { readTokenRecord, requestFingerprint, TOKEN_LIFETIME_MS, writeTokenRecord } from '../src/engine/idempotency.js';
-import { expectError, startTestServer } from './helpers.js';
-import { createTable } from './transactions.helpers.js';
+import { createTable, expectError, startTestServer } from './helpers.js';
 
 describe('idempotency records', () => {
   it('fingerprints ignore member order but not list order', () => {

@@ -9,8 +9,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectError, rawRequest, startTestServer, type TestContext } from './helpers.js';
-import { createTable } from './transactions.helpers.js';
+import { createTable, expectError, rawRequest, startTestServer, type TestContext } from './helpers.js';
 
 const CANCELLED = 'Transaction cancelled, please refer cancellation reasons for specific reasons';
 

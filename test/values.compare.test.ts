@@ -2,15 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareScalars, compareUtf8, valuesEqual } from '../src/values/compare.js';
 import type { AttributeValue } from '../src/values/types.js';
-
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seededRandom.js';
 
 test('strings compare by UTF-8 bytes, not UTF-16 code units', () => {
   const astral = '\u{1F600}'; // surrogate pair D83D DE00, UTF-8 F0 9F 98 80
@@ -25,7 +17,7 @@ test('strings compare by UTF-8 bytes, not UTF-16 code units', () => {
 });
 
 test('compareUtf8 matches Buffer.compare on random strings', () => {
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   const pool = ['a', 'b', 'z', '\u0000', '\u007f', '\u0080', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{1F600}', '\u{10FFFF}'];
   const make = () => {
     let s = '';
@@ -41,7 +33,7 @@ test('compareUtf8 matches Buffer.compare on random strings', () => {
 });
 
 test('binary compares by unsigned bytes', () => {
-  const rnd = random(11);
+  const rnd = seededRandom(11);
   const make = () => {
     const n = Math.floor(rnd() * 5);
     const bytes = Buffer.alloc(n);

@@ -4,16 +4,9 @@ import { compareScalars } from '../src/values/compare.js';
 import { decodeKeyValue, encodeKeyValue, partitionHash, prefixEnd, type KeyValue } from '../src/values/keycodec.js';
 import { normalizeNumber } from '../src/values/numbers.js';
 import type { ScalarKeyType } from '../src/values/types.js';
+import { seededRandom } from './seededRandom.js';
 
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(42);
+const rnd = seededRandom(42);
 const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
 const int = (n: number) => Math.floor(rnd() * n);
 

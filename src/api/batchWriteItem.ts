@@ -9,7 +9,7 @@
  */
 import { invalidParameter, validationError, type DynamoError } from '../errors.js';
 import { writeUnits } from '../engine/capacity.js';
-import { blindMutation, type ItemWrite } from '../engine/database.js';
+import { blindMutation, type ItemWrite } from '../engine/itemWrite.js';
 import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
 import { checkItemSize } from '../values/size.js';
 import type { Item } from '../values/types.js';

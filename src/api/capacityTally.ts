@@ -10,7 +10,8 @@
  * ReadCapacityUnits / WriteCapacityUnits only for transactional operations.
  */
 import { writeUnits } from '../engine/capacity.js';
-import type { Table, WriteResult } from '../engine/database.js';
+import type { Table } from '../engine/database.js';
+import type { WriteResult } from '../engine/itemWrite.js';
 import type { IndexInfo } from '../engine/indexes/indexInfo.js';
 import type { AttributeValue, Item } from '../values/types.js';
 import type { ApiContext } from './context.js';

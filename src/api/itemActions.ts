@@ -6,7 +6,8 @@
  * ValidationException.
  */
 import { applyUpdate, type CompiledRequest } from '../expressions/index.js';
-import { blindMutation, type Mutation, type Table } from '../engine/database.js';
+import type { Table } from '../engine/database.js';
+import { blindMutation, type Mutation } from '../engine/itemWrite.js';
 import { checkItemSize } from '../values/size.js';
 import type { Item } from '../values/types.js';
 import { enforceCondition } from './conditions.js';

@@ -1,5 +1,6 @@
 /** ReturnItemCollectionMetrics=SIZE: the size of the written item's collection (tables with LSIs only). */
-import type { Table, WriteResult } from '../engine/database.js';
+import type { Table } from '../engine/database.js';
+import type { WriteResult } from '../engine/itemWrite.js';
 import type { Item } from '../values/types.js';
 
 const GB = 1024 ** 3;

@@ -2,7 +2,8 @@
 import { DynamoError, validationError } from '../errors.js';
 import { applyProjection, compileRequest } from '../expressions/index.js';
 import { readUnits, writeUnits } from '../engine/capacity.js';
-import type { Mutation, Table, WriteResult } from '../engine/database.js';
+import type { Table } from '../engine/database.js';
+import type { Mutation, WriteResult } from '../engine/itemWrite.js';
 import { decodeStoredItem, storedItemSize } from '../engine/storedItem.js';
 import { validateItem } from '../values/validate.js';
 import { validateItemKey, validateKey } from '../values/keys.js';

@@ -37,10 +37,6 @@ const operations: Record<string, Operation> = {
   TransactWriteItems: transactWriteItems,
 };
 
-export function implementedOperations(): string[] {
-  return Object.keys(operations);
-}
-
 export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>): Promise<string | Buffer> | string | Buffer {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.

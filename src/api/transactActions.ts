@@ -6,7 +6,8 @@
  */
 import { dynamoError, validationError, type DynamoError } from '../errors.js';
 import { compileRequest } from '../expressions/index.js';
-import type { Database, Mutation, Table } from '../engine/database.js';
+import type { Database, Table } from '../engine/database.js';
+import type { Mutation } from '../engine/itemWrite.js';
 import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
 import { checkItemSize } from '../values/size.js';
 import type { Item } from '../values/types.js';

@@ -6,7 +6,8 @@
  */
 import { DynamoError, dynamoError } from '../errors.js';
 import { readUnits } from '../engine/capacity.js';
-import type { Database, WriteResult } from '../engine/database.js';
+import type { Database } from '../engine/database.js';
+import type { WriteResult } from '../engine/itemWrite.js';
 import { storedItemSize } from '../engine/storedItem.js';
 import { readTokenRecord, requestFingerprint, writeTokenRecord } from '../engine/idempotency.js';
 import type { Operation } from './context.js';

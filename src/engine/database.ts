@@ -3,21 +3,23 @@
  * key space) and item reads and writes, each write one storage transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { KVStore, ReadOps, WriteOps } from '../storage/kv.js';
+import type { KVStore, ReadOps } from '../storage/kv.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
-import { itemSize } from '../values/size.js';
-import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, tableRange } from './keyspace.js';
+import {
+  CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, indexBookkeepingRanges, indexStatsKey, itemKey, tableRange,
+} from './keyspace.js';
 import { adjustStats, readStats, type TableStats } from './stats.js';
 import { keySchemaInfo, type TableMeta } from './tableMeta.js';
-import { decodeStoredItem, encodeStoredItem, storedItemSize } from './storedItem.js';
+import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
-import { ITEM_COLLECTION_LIMIT_BYTES, maintainIndexes, type IndexedTable } from './indexes/maintain.js';
+import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
 import { backfillBatch, purgeIndexBatch } from './indexes/backfill.js';
-import { indexBookkeepingRanges, indexStatsKey, readIndexStats } from './indexes/indexStats.js';
+import { readIndexStats } from './indexes/indexStats.js';
 import { usedDefinitions } from './indexes/catalog.js';
 import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
+import { applyItemWrite, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -57,17 +59,6 @@ export interface DescribedStats extends TableStats {
 }
 
 export type TableSpec = Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>;
-
-export interface WriteResult {
-  old: Item | undefined;
-  new: Item | undefined;
-  oldSize: number;
-  newSize: number;
-  /** For tables with LSIs: the bytes of the item's collection after the write. */
-  collectionBytes?: number;
-  /** For tables with indexes: the write units the write cost on each of `table.indexing.indexes` (0: untouched). */
-  indexWriteUnits?: number[];
-}
 
 export class Database {
   private readonly tables = new Map<string, Table>();
@@ -273,11 +264,7 @@ export class Database {
   async updateTable(name: string, mutate: (meta: TableMeta) => TableMeta, transient = false): Promise<TableMeta> {
     if (this.options.shared) return this.updateSharedTable(name, mutate, transient);
     const current = this.table(name).meta;
-    const next = mutate(structuredClone(current));
-    if (transient && this.options.delayTransientStatuses) {
-      next.status = 'UPDATING';
-      next.settlesAt = Date.now() + TRANSIENT_MS;
-    }
+    const next = this.nextMeta(current, mutate, transient);
     // The in-memory catalog changes as the write is queued, so writes queued after it
     // already maintain a new index, and concurrent catalog changes build on each other.
     const committed = this.store.transact((txn) => {
@@ -290,6 +277,16 @@ export class Database {
     return next;
   }
 
+  /** The catalog entry `mutate` makes of a copy of `current`, held UPDATING for a while if asked. */
+  private nextMeta(current: TableMeta, mutate: (meta: TableMeta) => TableMeta, transient: boolean): TableMeta {
+    const next = mutate(structuredClone(current));
+    if (transient && this.options.delayTransientStatuses) {
+      next.status = 'UPDATING';
+      next.settlesAt = Date.now() + TRANSIENT_MS;
+    }
+    return next;
+  }
+
   /** updateTable when other processes may change the catalog too: read, change and write in one transaction. */
   private async updateSharedTable(name: string, mutate: (meta: TableMeta) => TableMeta, transient: boolean): Promise<TableMeta> {
     this.table(name);
@@ -298,11 +295,7 @@ export class Database {
       const current = this.tables.get(name);
       if (current === undefined) throw resourceNotFound();
       settle(current.meta);
-      const next = mutate(structuredClone(current.meta));
-      if (transient && this.options.delayTransientStatuses) {
-        next.status = 'UPDATING';
-        next.settlesAt = Date.now() + TRANSIENT_MS;
-      }
+      const next = this.nextMeta(current.meta, mutate, transient);
       txn.put(catalogKey(name), encodeMeta(next));
       bumpCatalogVersion(txn);
       return next;
@@ -335,7 +328,8 @@ export class Database {
       const stored = txn.get(catalogKey(meta.name));
       if (stored !== undefined && (JSON.parse(stored.toString('utf8')) as TableMeta).id === meta.id) txn.delete(catalogKey(meta.name));
       bumpCatalogVersion(txn);
-      adjustStats(txn, meta.id, -readStats(txn, meta.id).itemCount, -readStats(txn, meta.id).sizeBytes);
+      const stats = readStats(txn, meta.id);
+      adjustStats(txn, meta.id, -stats.itemCount, -stats.sizeBytes);
     });
     if (this.tables.get(meta.name)?.meta.id === meta.id) this.tables.delete(meta.name);
     await this.purgeData(meta.id);
@@ -404,91 +398,6 @@ export class Database {
         },
       });
     });
-  }
-}
-
-/** What `transactItems` hands its callback: the raw key space, and item reads and writes. */
-export interface ItemTransaction {
-  kv: WriteOps;
-  read(table: Table, key: Item): { item: Item; size: number } | undefined;
-  write(write: ItemWrite): WriteResult;
-}
-
-/** Decides an item's next state from its current one: an item to store, or undefined to delete. */
-export interface Mutation {
-  (old: Item | undefined): Item | undefined;
-  /**
-   * Set on a mutation that never looks at the current item (a put or delete without a
-   * condition): it is then called with undefined and the current item is not decoded
-   * unless index maintenance or `WriteResult.old` asks for it.
-   */
-  blind?: boolean;
-  /**
-   * The DynamoDB size of the item the mutation returns, when it knows it: set beforehand
-   * (a put) or by the call itself (an update measuring its result); read after the call.
-   */
-  nextSize?: number | undefined;
-}
-
-/** A mutation that ignores the current item; `nextSize` is the stored item's size if known. */
-export function blindMutation(fn: (old: Item | undefined) => Item | undefined, nextSize?: number): Mutation {
-  const mutation: Mutation = fn;
-  mutation.blind = true;
-  if (nextSize !== undefined) mutation.nextSize = nextSize;
-  return mutation;
-}
-
-export interface ItemWrite {
-  table: Table;
-  key: Item;
-  mutate: Mutation;
-}
-
-/** One item write inside a storage transaction: the item, and the table's statistics. */
-function applyItemWrite(txn: WriteOps, { table, key, mutate }: ItemWrite): WriteResult {
-  const storageKey = itemKey(table.meta.id, table.schema, key);
-  const stored = txn.get(storageKey);
-  const indexed = table.indexing.indexes.length > 0;
-  // Parsing the current item is most of a plain put's cost; only decode it when read.
-  const old = stored === undefined || (mutate.blind === true && !indexed) ? undefined : decodeStoredItem(stored);
-  const next = mutate(old);
-  const oldSize = stored === undefined ? 0 : storedItemSize(stored);
-  const newSize = next === undefined ? 0 : mutate.nextSize ?? itemSize(next);
-  const nextStored = next === undefined ? undefined : encodeStoredItem(next, newSize);
-  const result = new ItemWriteResult(stored, old, next, oldSize, newSize);
-  if (indexed) {
-    const indexWriteUnits = new Array<number>(table.indexing.indexes.length);
-    const collectionBytes = maintainIndexes(txn, table.indexing, key, old, next, nextStored, newSize - oldSize, indexWriteUnits);
-    result.indexWriteUnits = indexWriteUnits;
-    if (collectionBytes !== undefined) result.collectionBytes = collectionBytes;
-  }
-  if (nextStored !== undefined) txn.put(storageKey, nextStored);
-  else if (stored !== undefined) txn.delete(storageKey);
-  adjustStats(txn, table.meta.id, (next ? 1 : 0) - (stored ? 1 : 0), newSize - oldSize);
-  return result;
-}
-
-/** A WriteResult whose `old` item is decoded from the stored bytes on first access. */
-class ItemWriteResult implements WriteResult {
-  readonly new: Item | undefined;
-  collectionBytes?: number;
-  indexWriteUnits?: number[];
-  private decodedOld: Item | undefined;
-
-  constructor(
-    private readonly stored: Buffer | undefined,
-    old: Item | undefined,
-    next: Item | undefined,
-    readonly oldSize: number,
-    readonly newSize: number,
-  ) {
-    this.decodedOld = old;
-    this.new = next;
-  }
-
-  get old(): Item | undefined {
-    if (this.decodedOld === undefined && this.stored !== undefined) this.decodedOld = decodeStoredItem(this.stored);
-    return this.decodedOld;
   }
 }
 

@@ -4,7 +4,7 @@
  * attributes form the LastEvaluatedKey of an item read from it.
  */
 import type { KeySchemaInfo } from '../values/keys.js';
-import type { AttributeValue, Item } from '../values/types.js';
+import type { Item } from '../values/types.js';
 import { storageKey } from './keyspace.js';
 import type { IndexInfo } from './indexes/indexInfo.js';
 

@@ -3,8 +3,11 @@
  *   0x01 | table name                              -> catalog entry (JSON TableMeta)
  *   0x02 | counter name                            -> counters (next table id)
  *   0x03 | table id (u32)                          -> table statistics
+ *   0x03 | table id (u32) | index no (u8)          -> entry count and bytes of one index
  *   0x04 0x00 | client request token               -> idempotency record (TransactWriteItems)
  *   0x04 0x01 | expiry ms (u64) | token            -> empty: idempotency records by expiry
+ *   0x05 | table id (u32) | enc(pk)                -> item-collection bytes of one partition key
+ *                                                     value (tables with LSIs only)
  *   0x10 | table id (u32) | index no (u8) | partition hash (u32) | pk | sk -> item
  * Index number 0 is the base table. Keys are encoded with the order-preserving
  * key codec, so a partition's items are contiguous and sorted by sort key.
@@ -19,6 +22,7 @@ const CATALOG = 0x01;
 const COUNTER = 0x02;
 const STATS = 0x03;
 const TOKEN = 0x04;
+const COLLECTION = 0x05;
 const DATA = 0x10;
 
 export const CATALOG_PREFIX = Buffer.from([CATALOG]);
@@ -32,11 +36,42 @@ export function counterKey(name: string): Buffer {
   return Buffer.concat([Buffer.from([COUNTER]), Buffer.from(name, 'utf8')]);
 }
 
-export function statsKey(tableId: number): Buffer {
-  const key = Buffer.allocUnsafe(5);
-  key[0] = STATS;
+/** A key of `tag | table id (u32)` followed by `tailBytes` bytes left for the caller to fill. */
+function tableKey(tag: number, tableId: number, tailBytes = 0): Buffer {
+  const key = Buffer.allocUnsafe(5 + tailBytes);
+  key[0] = tag;
   key.writeUInt32BE(tableId, 1);
   return key;
+}
+
+export function statsKey(tableId: number): Buffer {
+  return tableKey(STATS, tableId);
+}
+
+/** The entry count and bytes of one index (index stats keys extend the table stats key). */
+export function indexStatsKey(tableId: number, indexNo: number): Buffer {
+  const key = tableKey(STATS, tableId, 1);
+  key[5] = indexNo;
+  return key;
+}
+
+/** The item-collection size of one partition key value. */
+export function collectionKey(tableId: number, pk: AttributeValue): Buffer {
+  const encoded = encodeKeyValue(pk as never);
+  const key = tableKey(COLLECTION, tableId, encoded.length);
+  encoded.copy(key, 5);
+  return key;
+}
+
+/** Every bookkeeping key of a table's indexes and item collections (dropped with the table). */
+export function indexBookkeepingRanges(tableId: number): { gte: Buffer; lt: Buffer }[] {
+  const stats = statsKey(tableId);
+  const collections = tableKey(COLLECTION, tableId);
+  return [
+    // Index stats keys are the table stats key plus one byte: start after it.
+    { gte: Buffer.concat([stats, Buffer.from([0])]), lt: prefixEnd(stats)! },
+    { gte: collections, lt: prefixEnd(collections)! },
+  ];
 }
 
 /** An idempotency record of a ClientRequestToken. */
@@ -65,17 +100,13 @@ export function tokenOfExpiryKey(key: Buffer): string {
 
 /** Every key of a table (items and index entries): [start, end). */
 export function tableRange(tableId: number): { gte: Buffer; lt: Buffer } {
-  const start = Buffer.allocUnsafe(5);
-  start[0] = DATA;
-  start.writeUInt32BE(tableId, 1);
+  const start = tableKey(DATA, tableId);
   return { gte: start, lt: prefixEnd(start)! }; // a table prefix never ends in 0xff bytes only
 }
 
 /** The prefix of one index (0 = base table) of a table. */
 export function indexPrefix(tableId: number, indexNo: number): Buffer {
-  const prefix = Buffer.allocUnsafe(6);
-  prefix[0] = DATA;
-  prefix.writeUInt32BE(tableId, 1);
+  const prefix = tableKey(DATA, tableId, 1);
   prefix[5] = indexNo;
   return prefix;
 }
@@ -103,9 +134,7 @@ const FORM_HASHED = Buffer.from([HASHED]);
 export function partitionPrefix(tableId: number, indexNo: number, pk: AttributeValue): Buffer {
   const encodedPk = encodeKeyValue(pk as never);
   const pkPart = compactPart(encodedPk, encodedPk.length <= INLINE_PARTITION_KEY_BYTES);
-  const prefix = Buffer.allocUnsafe(10 + pkPart.length);
-  prefix[0] = DATA;
-  prefix.writeUInt32BE(tableId, 1);
+  const prefix = tableKey(DATA, tableId, 5 + pkPart.length);
   prefix[5] = indexNo;
   prefix.writeUInt32BE(partitionHash(encodedPk), 6);
   pkPart.copy(prefix, 10);

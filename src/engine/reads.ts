@@ -136,7 +136,7 @@ export function readPage(ops: ReadOps, view: KeyView, bounds: Bounds, forward: b
 
 const ZERO = Buffer.from([0]);
 
-export function pickKey(item: Item, names: string[]): Item {
+function pickKey(item: Item, names: string[]): Item {
   const key: Item = {};
   for (const name of names) key[name] = item[name]!;
   return key;

@@ -17,7 +17,7 @@ export const PARTITION_MAX_WCU = 1000;
 
 export type CapacityKind = 'read' | 'write';
 
-export class TokenBucket {
+class TokenBucket {
   private tokens: number;
   private last: number;
 

@@ -7,7 +7,7 @@ import { DynamoError, validationError } from '../errors.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import type { AttributeValue } from '../values/types.js';
 import { validateAttributeValue } from '../values/validate.js';
-import type { ConditionNode, Path, UpdateAction } from './ast.js';
+import type { ConditionNode, UpdateAction } from './ast.js';
 import { Bindings, bindCondition, bindUpdate } from './bind.js';
 import { compileCondition, type ItemTest } from './condition-eval.js';
 import { clashMessage, findPathClash } from './document-path.js';

@@ -115,7 +115,7 @@ function compileComparison(op: string, left: OperandFn, right: OperandFn): ItemT
   }
 }
 
-export function pathGetter(path: Path): OperandFn {
+function pathGetter(path: Path): OperandFn {
   if (path.length === 1) {
     const name = path[0] as string;
     return (item) => (item === undefined ? undefined : ownValue(item, name));

@@ -62,7 +62,7 @@ export function checkLegacyOperands(op: unknown, list: unknown): AttributeValue[
 }
 
 /** One legacy comparison on a top-level attribute, as a condition node. */
-export function legacyComparison(name: string, op: LegacyOperator, values: AttributeValue[]): ConditionNode {
+function legacyComparison(name: string, op: LegacyOperator, values: AttributeValue[]): ConditionNode {
   const path: Path = [name];
   const subject = { kind: 'path', path } as const;
   const constant = (value: AttributeValue) => ({ kind: 'value', value }) as const;

@@ -7,7 +7,7 @@ import type { ExpressionKind } from './errors.js';
 import { parseCondition, parseProjection, parseUpdate } from './parser.js';
 
 /** A small LRU on Map's insertion order: a hit is moved to the back, the front is evicted. */
-export class LruCache<V> {
+class LruCache<V> {
   private readonly map = new Map<string, V>();
 
   constructor(private readonly capacity: number) {}

@@ -21,7 +21,7 @@ export function newKeyTree<V>(): BTree<string, V> {
 }
 
 export const keyString = (key: Buffer): string => key.toString('latin1');
-export const keyBuffer = (key: string): Buffer => Buffer.from(key, 'latin1');
+const keyBuffer = (key: string): Buffer => Buffer.from(key, 'latin1');
 
 /** `value: null` marks a key deleted by the transaction. */
 export interface PendingEntry {

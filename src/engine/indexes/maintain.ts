@@ -26,7 +26,7 @@ export interface IndexedTable {
 }
 
 /** Rejects an item whose index key attributes have the wrong type or an empty value. */
-export function checkIndexKeyValues(indexes: IndexInfo[], item: Item): void {
+function checkIndexKeyValues(indexes: IndexInfo[], item: Item): void {
   for (const index of indexes) {
     const hashBytes = checkValue(index, index.schema.hashKey, index.schema.hashType, item);
     const rangeBytes = index.schema.rangeKey === undefined ? 0 : checkValue(index, index.schema.rangeKey, index.schema.rangeType!, item);

@@ -1,17 +1,4 @@
-/** Shared by the batch and transaction tests: table creation and a backoff retry loop. */
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-type KeyType = 'S' | 'N' | 'B';
-
-export async function createTable(client: DynamoDBClient, name: string, hash: [string, KeyType], range?: [string, KeyType]): Promise<void> {
-  await client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: hash[0], KeyType: 'HASH' }, ...(range ? [{ AttributeName: range[0], KeyType: 'RANGE' as const }] : [])],
-    AttributeDefinitions: [{ AttributeName: hash[0], AttributeType: hash[1] }, ...(range ? [{ AttributeName: range[0], AttributeType: range[1] }] : [])],
-  }));
-}
-
+/** Helpers for the batch tests: a backoff retry loop for unprocessed items. */
 /**
  * The seed's advice for batch operations: resend what came back unprocessed, waiting
  * exponentially longer between attempts. `send` returns what is still left (empty: done).

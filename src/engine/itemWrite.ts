@@ -1,0 +1,108 @@
+/**
+ * One item write inside a storage transaction: the item, its secondary index
+ * entries and the table's statistics change together.
+ */
+import type { WriteOps } from '../storage/kv.js';
+import type { Item } from '../values/types.js';
+import { itemSize } from '../values/size.js';
+import type { Table } from './database.js';
+import { itemKey } from './keyspace.js';
+import { adjustStats } from './stats.js';
+import { decodeStoredItem, encodeStoredItem, storedItemSize } from './storedItem.js';
+import { maintainIndexes } from './indexes/maintain.js';
+
+export interface WriteResult {
+  old: Item | undefined;
+  new: Item | undefined;
+  oldSize: number;
+  newSize: number;
+  /** For tables with LSIs: the bytes of the item's collection after the write. */
+  collectionBytes?: number;
+  /** For tables with indexes: the write units the write cost on each of `table.indexing.indexes` (0: untouched). */
+  indexWriteUnits?: number[];
+}
+
+/** What `transactItems` hands its callback: the raw key space, and item reads and writes. */
+export interface ItemTransaction {
+  kv: WriteOps;
+  read(table: Table, key: Item): { item: Item; size: number } | undefined;
+  write(write: ItemWrite): WriteResult;
+}
+
+/** Decides an item's next state from its current one: an item to store, or undefined to delete. */
+export interface Mutation {
+  (old: Item | undefined): Item | undefined;
+  /**
+   * Set on a mutation that never looks at the current item (a put or delete without a
+   * condition): it is then called with undefined and the current item is not decoded
+   * unless index maintenance or `WriteResult.old` asks for it.
+   */
+  blind?: boolean;
+  /**
+   * The DynamoDB size of the item the mutation returns, when it knows it: set beforehand
+   * (a put) or by the call itself (an update measuring its result); read after the call.
+   */
+  nextSize?: number | undefined;
+}
+
+/** A mutation that ignores the current item; `nextSize` is the stored item's size if known. */
+export function blindMutation(fn: (old: Item | undefined) => Item | undefined, nextSize?: number): Mutation {
+  const mutation: Mutation = fn;
+  mutation.blind = true;
+  if (nextSize !== undefined) mutation.nextSize = nextSize;
+  return mutation;
+}
+
+export interface ItemWrite {
+  table: Table;
+  key: Item;
+  mutate: Mutation;
+}
+
+/** One item write inside a storage transaction: the item, and the table's statistics. */
+export function applyItemWrite(txn: WriteOps, { table, key, mutate }: ItemWrite): WriteResult {
+  const storageKey = itemKey(table.meta.id, table.schema, key);
+  const stored = txn.get(storageKey);
+  const indexed = table.indexing.indexes.length > 0;
+  // Parsing the current item is most of a plain put's cost; only decode it when read.
+  const old = stored === undefined || (mutate.blind === true && !indexed) ? undefined : decodeStoredItem(stored);
+  const next = mutate(old);
+  const oldSize = stored === undefined ? 0 : storedItemSize(stored);
+  const newSize = next === undefined ? 0 : mutate.nextSize ?? itemSize(next);
+  const nextStored = next === undefined ? undefined : encodeStoredItem(next, newSize);
+  const result = new ItemWriteResult(stored, old, next, oldSize, newSize);
+  if (indexed) {
+    const indexWriteUnits = new Array<number>(table.indexing.indexes.length);
+    const collectionBytes = maintainIndexes(txn, table.indexing, key, old, next, nextStored, newSize - oldSize, indexWriteUnits);
+    result.indexWriteUnits = indexWriteUnits;
+    if (collectionBytes !== undefined) result.collectionBytes = collectionBytes;
+  }
+  if (nextStored !== undefined) txn.put(storageKey, nextStored);
+  else if (stored !== undefined) txn.delete(storageKey);
+  adjustStats(txn, table.meta.id, (next ? 1 : 0) - (stored ? 1 : 0), newSize - oldSize);
+  return result;
+}
+
+/** A WriteResult whose `old` item is decoded from the stored bytes on first access. */
+class ItemWriteResult implements WriteResult {
+  readonly new: Item | undefined;
+  collectionBytes?: number;
+  indexWriteUnits?: number[];
+  private decodedOld: Item | undefined;
+
+  constructor(
+    private readonly stored: Buffer | undefined,
+    old: Item | undefined,
+    next: Item | undefined,
+    readonly oldSize: number,
+    readonly newSize: number,
+  ) {
+    this.decodedOld = old;
+    this.new = next;
+  }
+
+  get old(): Item | undefined {
+    if (this.decodedOld === undefined && this.stored !== undefined) this.decodedOld = decodeStoredItem(this.stored);
+    return this.decodedOld;
+  }
+}
