@@ -45,12 +45,12 @@ export const batchWriteItem: Operation = async (ctx, input) => {
         validateItemKey(item, table.schema);
         const bytes = checkItemSize(item);
         const key = extractKey(item, table.schema);
-        guard.add(table, key);
-        requests.push({ write: { table, key, mutate: storeItem(item, bytes) }, name, raw: request, estimate: writeUnits(0, bytes) });
+        const storageKey = guard.add(table, key);
+        requests.push({ write: { table, key, mutate: storeItem(item, bytes), storageKey }, name, raw: request, estimate: writeUnits(0, bytes) });
       } else {
         const key = validateKey(del.Key, table.schema);
-        guard.add(table, key);
-        requests.push({ write: { table, key, mutate: removeItem }, name, raw: request, estimate: 1 });
+        const storageKey = guard.add(table, key);
+        requests.push({ write: { table, key, mutate: removeItem, storageKey }, name, raw: request, estimate: 1 });
       }
     }
   }

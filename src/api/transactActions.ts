@@ -66,7 +66,7 @@ function prepareAction(db: Database, entry: Record<string, any>): TransactAction
     const table = db.table(request.TableName);
     validateItemKey(item, table.schema);
     const itemBytes = checkItemSize(item);
-    return { kind, table, key: extractKey(item, table.schema), mutate: putMutation(compiled, item, onFailure), itemBytes };
+    return { kind, table, key: extractKey(item, table.schema), mutate: putMutation(compiled, item, onFailure, itemBytes), itemBytes };
   }
   const table = db.table(request.TableName);
   // The key schema lets an update of a key attribute fail the whole request, not one action.

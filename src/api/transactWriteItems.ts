@@ -7,7 +7,7 @@
 import { DynamoError, dynamoError } from '../errors.js';
 import { readUnits } from '../engine/capacity.js';
 import type { Database } from '../engine/database.js';
-import type { WriteResult } from '../engine/itemWrite.js';
+import type { Mutation, WriteResult } from '../engine/itemWrite.js';
 import { storedItemSize } from '../engine/storedItem.js';
 import { readTokenRecord, requestFingerprint, writeTokenRecord } from '../engine/idempotency.js';
 import type { Operation } from './context.js';
@@ -97,15 +97,12 @@ function commit(
       const result: WriteResult = txn.write({
         table: action.table,
         key: action.key,
-        mutate: (old) => {
-          try {
-            return action.mutate(old);
-          } catch (err) {
-            reasons[i] = cancellationReason(err);
-            failed = true;
-            return old; // discarded with the whole transaction
-          }
-        },
+        // A blind mutation (a put or delete without a condition) cannot fail: passed as
+        // is, it spares decoding the current item.
+        mutate: action.mutate.blind === true ? action.mutate : recordingFailure(action.mutate, (err) => {
+          reasons[i] = cancellationReason(err);
+          failed = true;
+        }),
       });
       written.push({ table: action.table, key: action.key, result });
       tally.written(action.table, action.key, result, 2);
@@ -114,6 +111,26 @@ function commit(
     if (idempotency !== undefined) writeTokenRecord(txn.kv, idempotency.token, idempotency.fingerprint, now);
     return false;
   });
+}
+
+/**
+ * `mutate`, with a failure handed to `onFailure` instead of thrown: the item is then
+ * left as it was (and the transaction is cancelled afterwards). The size the mutation
+ * measured for its result is passed on.
+ */
+function recordingFailure(mutate: Mutation, onFailure: (err: unknown) => void): Mutation {
+  const recording: Mutation = (old) => {
+    try {
+      const next = mutate(old);
+      recording.nextSize = mutate.nextSize;
+      return next;
+    } catch (err) {
+      onFailure(err);
+      recording.nextSize = undefined;
+      return old; // discarded with the whole transaction
+    }
+  };
+  return recording;
 }
 
 /**

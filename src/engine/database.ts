@@ -19,7 +19,7 @@ import { backfillBatch, purgeIndexBatch } from './indexes/backfill.js';
 import { readIndexStats } from './indexes/indexStats.js';
 import { usedDefinitions } from './indexes/catalog.js';
 import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
-import { applyItemWrite, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
+import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -370,10 +370,10 @@ export class Database {
 
   /** Several item writes (possibly across tables) as one all-or-nothing transaction. */
   writeItems(writes: ItemWrite[]): Promise<WriteResult[]> {
-    if (!this.options.shared) return this.store.transact((txn) => writes.map((w) => applyItemWrite(txn, w)));
+    if (!this.options.shared) return this.store.transact((txn) => applyItemWrites(txn, writes));
     return this.store.transact((txn) => {
       this.assertCurrent(txn, writes.map((w) => w.table));
-      return writes.map((w) => applyItemWrite(txn, w));
+      return applyItemWrites(txn, writes);
     });
   }
 
@@ -386,7 +386,8 @@ export class Database {
     const shared = this.options.shared === true;
     return this.store.transact((kv) => {
       if (shared) this.syncCatalog(kv);
-      return fn({
+      const stats = new StatsDeltas();
+      const result = fn({
         kv,
         read: (table, key) => {
           const stored = kv.get(itemKey(table.meta.id, table.schema, key));
@@ -394,9 +395,11 @@ export class Database {
         },
         write: (write) => {
           if (shared) this.assertCurrent(kv, [write.table]);
-          return applyItemWrite(kv, write);
+          return applyItemWrite(kv, write, stats);
         },
       });
+      stats.flush(kv);
+      return result;
     });
   }
 }

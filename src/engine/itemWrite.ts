@@ -57,11 +57,49 @@ export interface ItemWrite {
   table: Table;
   key: Item;
   mutate: Mutation;
+  /** The item's storage key, when the caller has already built it (`itemKey` of table and key). */
+  storageKey?: Buffer;
 }
 
-/** One item write inside a storage transaction: the item, and the table's statistics. */
-export function applyItemWrite(txn: WriteOps, { table, key, mutate }: ItemWrite): WriteResult {
-  const storageKey = itemKey(table.meta.id, table.schema, key);
+/**
+ * Table statistics changes gathered over the item writes of one transaction and
+ * written once at its end: a batch of writes to one table then costs one read and
+ * one write of its statistics instead of one per item.
+ */
+export class StatsDeltas {
+  private readonly deltas = new Map<number, { count: number; size: number }>();
+
+  add(tableId: number, count: number, size: number): void {
+    const delta = this.deltas.get(tableId);
+    if (delta === undefined) this.deltas.set(tableId, { count, size });
+    else {
+      delta.count += count;
+      delta.size += size;
+    }
+  }
+
+  /** Writes the gathered changes; call inside the same transaction, after its last item write. */
+  flush(txn: WriteOps): void {
+    for (const [tableId, { count, size }] of this.deltas) adjustStats(txn, tableId, count, size);
+    this.deltas.clear();
+  }
+}
+
+/** Several item writes in one storage transaction, their statistics adjusted once per table. */
+export function applyItemWrites(txn: WriteOps, writes: ItemWrite[]): WriteResult[] {
+  if (writes.length === 1) return [applyItemWrite(txn, writes[0]!)];
+  const stats = new StatsDeltas();
+  const results = writes.map((w) => applyItemWrite(txn, w, stats));
+  stats.flush(txn);
+  return results;
+}
+
+/**
+ * One item write inside a storage transaction: the item, and the table's statistics
+ * (adjusted at once, or gathered into `stats` for the caller to flush).
+ */
+export function applyItemWrite(txn: WriteOps, { table, key, mutate, storageKey: knownKey }: ItemWrite, stats?: StatsDeltas): WriteResult {
+  const storageKey = knownKey ?? itemKey(table.meta.id, table.schema, key);
   const stored = txn.get(storageKey);
   const indexed = table.indexing.indexes.length > 0;
   // Parsing the current item is most of a plain put's cost; only decode it when read.
@@ -79,7 +117,9 @@ export function applyItemWrite(txn: WriteOps, { table, key, mutate }: ItemWrite)
   }
   if (nextStored !== undefined) txn.put(storageKey, nextStored);
   else if (stored !== undefined) txn.delete(storageKey);
-  adjustStats(txn, table.meta.id, (next ? 1 : 0) - (stored ? 1 : 0), newSize - oldSize);
+  const countDelta = (next ? 1 : 0) - (stored ? 1 : 0);
+  if (stats === undefined) adjustStats(txn, table.meta.id, countDelta, newSize - oldSize);
+  else stats.add(table.meta.id, countDelta, newSize - oldSize);
   return result;
 }
 

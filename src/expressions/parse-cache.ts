@@ -6,36 +6,43 @@ import type { RawCondition, RawPath, RawUpdate } from './ast.js';
 import type { ExpressionKind } from './errors.js';
 import { parseCondition, parseProjection, parseUpdate } from './parser.js';
 
-/** A small LRU on Map's insertion order: a hit is moved to the back, the front is evicted. */
-class LruCache<V> {
-  private readonly map = new Map<string, V>();
+/**
+ * A bounded cache in two generations: hits in the current one cost a single Map
+ * lookup (no reordering, as a strict LRU would need on every hit); a hit in the
+ * previous generation moves the entry forward; when the current generation fills
+ * up, the previous one (everything not used since) is dropped.
+ */
+class GenerationalCache<V> {
+  private current = new Map<string, V>();
+  private previous = new Map<string, V>();
 
   constructor(private readonly capacity: number) {}
 
   get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
+    const value = this.current.get(key);
+    if (value !== undefined) return value;
+    const old = this.previous.get(key);
+    if (old !== undefined) {
+      this.previous.delete(key);
+      this.set(key, old);
     }
-    return value;
+    return old;
   }
 
   set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
-  }
-
-  get size(): number {
-    return this.map.size;
+    if (this.current.size >= this.capacity) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
   }
 }
 
-const CAPACITY = 2000;
-const conditions = new LruCache<RawCondition>(CAPACITY);
-const updates = new LruCache<RawUpdate>(CAPACITY);
-const projections = new LruCache<RawPath[]>(CAPACITY);
+/** Entries per generation: at most twice as many are kept. */
+const CAPACITY = 1000;
+const conditions = new GenerationalCache<RawCondition>(CAPACITY);
+const updates = new GenerationalCache<RawUpdate>(CAPACITY);
+const projections = new GenerationalCache<RawPath[]>(CAPACITY);
 
 export function cachedCondition(kind: ExpressionKind, text: string): RawCondition {
   // The kind is part of the key because it is part of every error message.

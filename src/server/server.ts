@@ -93,7 +93,9 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
   let status = 200;
   let errorCode: string | undefined;
   try {
-    const out = await options.handler(operation, input as Record<string, unknown>);
+    const pending = options.handler(operation, input as Record<string, unknown>);
+    // Reads answer synchronously: awaiting a plain value would still cost a microtask turn.
+    const out = pending instanceof Promise ? await pending : pending;
     sendJson(res, 200, out, requestId);
   } catch (err) {
     let failure: DynamoError;
