@@ -19,7 +19,7 @@ export interface WriteWorkload {
 }
 
 export function requiredReadCapacity(w: ReadWorkload): number {
-  const perRead = readUnits(w.itemSizeBytes, w.consistency !== 'eventual' && w.consistency !== undefined ? true : false);
+  const perRead = readUnits(w.itemSizeBytes, w.consistency !== undefined && w.consistency !== 'eventual');
   const factor = w.consistency === 'transactional' ? 2 : 1;
   return Math.ceil(perRead * factor * w.readsPerSecond);
 }
