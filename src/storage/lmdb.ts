@@ -1,16 +1,12 @@
 /**
  * On-disk KVStore over LMDB (the `lmdb` package).
  *
- * Writes: each `transact` is an lmdb-js asynchronous *child* transaction. lmdb-js
- * runs all callbacks queued in one event turn inside a single LMDB write
- * transaction, one after another, and commits them with one sync; the child
- * transaction is what lets a throwing `fn` roll back alone (a plain `transaction`
- * callback that throws keeps the writes it already made).
+ * Writes: see `transact` — queued transactions are group-committed on the main
+ * thread with `transactionSync`, each in a child transaction.
  *
- * Durability: `overlappingSync` is off, so LMDB syncs before the commit is
- * reported and an acknowledged write survives a process kill or power loss. With
- * it on, the promise would resolve before the sync; since batching already
- * amortises the sync, turning it off cost no measurable throughput.
+ * Durability: LMDB syncs before `transactionSync` returns (`overlappingSync` off),
+ * and promises resolve only after that, so an acknowledged write survives a
+ * process kill or power loss.
  *
  * Reads: synchronous, memory-mapped. With `encoding: 'binary'`, `get` and range
  * values are copied out of LMDB's reusable buffers, so callers may keep them.
@@ -23,7 +19,13 @@ import type { KVEntry, KVStore, RangeOptions, ReadOps, WriteOps } from './kv.js'
 
 type BinaryDb = Database<Buffer, Buffer>;
 
-const GATHER_MS = 1;
+interface QueuedTransaction {
+  fn: (txn: WriteOps) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class LmdbStore implements KVStore {
   private readonly db: RootDatabase<Buffer, Buffer>;
@@ -52,52 +54,54 @@ export class LmdbStore implements KVStore {
   }
 
   /**
-   * Group commit: while one batch of transactions is committing (and syncing), new
-   * ones wait, then all go together into the next batch — one sync for the lot.
-   * Left to itself lmdb-js starts a new commit for whatever trickles in, so under
-   * concurrent load most syncs carried only a few writes; a lone writer still
-   * commits at once.
+   * Group commit: every `transact` queued during one turn of the event loop runs in
+   * one LMDB write transaction, committed (and synced) once the turn's I/O has been
+   * handled — so under load one sync covers every request that arrived meanwhile,
+   * and a lone writer is never delayed. Each `fn` runs in a child transaction so a
+   * throwing one rolls back alone.
+   *
+   * The commit runs on the main thread: its cost is the page writes and the sync
+   * (about 0.1-0.3 ms here), far less than handing every batch to a writer thread
+   * and back, which left the event loop idle between batches.
    */
   transact<T>(fn: (txn: WriteOps) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const start = () => {
-        this.inFlight++;
-        this.run(fn).then(resolve, reject).finally(() => {
-          if (--this.inFlight === 0) this.startWaiting();
-        });
-      };
-      if (this.inFlight === 0 && this.waiting.length === 0 && !this.concurrent) start();
-      else {
-        this.waiting.push(start);
-        // Under concurrent load, gather arrivals for a moment so the next sync carries them all.
-        if (this.inFlight === 0 && this.waiting.length === 1) setTimeout(() => this.startWaiting(), GATHER_MS);
-      }
+      if (this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(this.commitQueue);
     });
   }
 
-  private inFlight = 0;
-  private waiting: (() => void)[] = [];
-  /** Whether the last batch had company: a lone writer is never delayed. */
-  private concurrent = false;
+  private queue: QueuedTransaction[] = [];
 
-  private startWaiting(): void {
-    const starts = this.waiting;
-    if (starts.length === 0) return;
-    this.waiting = [];
-    this.concurrent = starts.length > 1;
-    for (const start of starts) start();
-  }
-
-  private run<T>(fn: (txn: WriteOps) => T): Promise<T> {
-    const db = this.db;
-    return db.childTransaction(() => {
-      const txn = new LmdbTransaction(db);
-      try {
-        return fn(txn);
-      } finally {
-        txn.active = false;
-      }
+  private readonly commitQueue = (): void => {
+    const batch = this.queue;
+    this.queue = [];
+    const outcomes: Outcome[] = [];
+    try {
+      this.db.transactionSync(() => {
+        for (const { fn } of batch) outcomes.push(this.runChild(fn));
+      });
+    } catch (error) {
+      // The commit itself failed (disk full, closed store): nothing was written.
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) resolve(outcome.value);
+      else reject(outcome.error);
     });
+  };
+
+  private runChild(fn: (txn: WriteOps) => unknown): Outcome {
+    const txn = new LmdbTransaction(this.db);
+    try {
+      // Inside transactionSync, childTransaction runs synchronously and returns fn's value.
+      return { ok: true, value: this.db.childTransaction(() => fn(txn)) as unknown };
+    } catch (error) {
+      return { ok: false, error };
+    } finally {
+      txn.active = false;
+    }
   }
 
   snapshot<T>(fn: (txn: ReadOps) => T): T {
