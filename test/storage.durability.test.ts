@@ -20,6 +20,8 @@ after(() => {
 const valueOf = (key: string): Buffer => Buffer.from(`value of ${key}`);
 
 // 16 concurrent writers; a key is printed only once its transaction has resolved.
+// READERS readers keep reading meanwhile (the LMDB store then commits on its writer
+// thread rather than the main thread).
 const writerScript = `
 const { openStore } = await import(process.env.STORE_MODULE);
 const store = await openStore({ dataDir: process.env.DATA_DIR });
@@ -33,13 +35,20 @@ async function writer() {
   }
 }
 for (let i = 0; i < 16; i++) writer();
+async function reader() {
+  for (;;) {
+    for (let i = 0; i < 50; i++) store.get(Buffer.from('key-' + i));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+for (let i = 0; i < Number(process.env.READERS); i++) reader();
 `;
 
 describe('LMDB durability', () => {
-  it('keeps every acknowledged write when the process is killed with SIGKILL', async () => {
+  for (const readers of [0, 4]) it(`keeps every acknowledged write when the process is killed with SIGKILL (${readers} readers)`, async () => {
     const dataDir = newDataDir();
     const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript], {
-      env: { ...process.env, STORE_MODULE: storeModule, DATA_DIR: dataDir },
+      env: { ...process.env, STORE_MODULE: storeModule, DATA_DIR: dataDir, READERS: String(readers) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
