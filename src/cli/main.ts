@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /** The `openddb` command: start a server, stop it cleanly on SIGINT/SIGTERM. */
 import cluster from 'node:cluster';
-import { startServer } from '../index.js';
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { runPrimary } from './cluster.js';
 import { runWorker } from './worker.js';
@@ -23,6 +22,8 @@ async function main(): Promise<void> {
   if (config.workers > 1) return runPrimary(config);
   let server;
   try {
+    // Loaded here, not at the top: a --workers primary serves nothing and starts faster without it.
+    const { startServer } = await import('../index.js');
     server = await startServer(config);
   } catch (err) {
     process.stderr.write(`openddb: ${(err as Error).message}\n`);

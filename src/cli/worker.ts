@@ -3,7 +3,6 @@
  * shared port and stops when the primary says so — or when the primary is gone,
  * since without it nothing holds the data directory's lock.
  */
-import { startServer } from '../index.js';
 import type { CliConfig } from './args.js';
 
 /** Environment variables through which the primary briefs its workers. */
@@ -31,6 +30,8 @@ export async function runWorker(config: CliConfig): Promise<void> {
   process.on('disconnect', () => stop());
   let server;
   try {
+    // Loaded here, not at the top: the primary imports this module for WORKER_ENV only.
+    const { startServer } = await import('../index.js');
     server = await startServer({
       ...config,
       worker: { lockToken: process.env[WORKER_ENV.lockToken] ?? '', resumeJobs: process.env[WORKER_ENV.resumeJobs] === '1' },
