@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: OpenDDB side by side with dynalite and a bare node:http ceiling,
- * one target after another, same data, same load. See docs/performance.md.
+ * same data, same load; each workload runs on one target after another. See
+ * docs/performance.md.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -105,35 +106,69 @@ function profileArgs(spec: TargetSpec, opts: BenchOptions): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${spec.id}-${Date.now()}.cpuprofile`];
 }
 
-async function benchTarget(spec: TargetSpec, opts: BenchOptions): Promise<TargetReport> {
+/** A target that is up, preloaded, and taking its turn at each workload. */
+interface TargetSession {
+  spec: TargetSpec;
+  dataDir: string | undefined;
+  target: RunningTarget;
+  client: BenchClient | undefined;
+  report: TargetReport;
+}
+
+async function setUpTarget(spec: TargetSpec, opts: BenchOptions): Promise<TargetSession> {
   log(`\n== ${spec.label}`);
   const dataDir = spec.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-bench-')) : undefined;
+  let target: RunningTarget;
   try {
-    const target = await startTarget(spec, { dataDir, nodeArgs: profileArgs(spec, opts) });
-    const report: TargetReport = { spec, coldStartMs: target.coldStartMs, rssIdle: { total: 0, anon: 0 }, workloads: {} };
-    const client = spec.id === 'ceiling' ? undefined : new BenchClient(target.host, target.port);
+    target = await startTarget(spec, { dataDir, nodeArgs: profileArgs(spec, opts) });
+  } catch (err) {
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const report: TargetReport = { spec, coldStartMs: target.coldStartMs, rssIdle: { total: 0, anon: 0 }, workloads: {} };
+  const session: TargetSession = { spec, dataDir, target, client: spec.id === 'ceiling' ? undefined : new BenchClient(target.host, target.port), report };
+  try {
+    await sleep(500);
+    report.rssIdle = rss(target.pid);
+    log(`  cold start ${target.coldStartMs.toFixed(0)} ms, RSS idle ${mbText(report.rssIdle.total)} (anonymous ${mbText(report.rssIdle.anon)})`);
+    if (session.client !== undefined) {
+      await preloadTables(target, session.client, report, opts);
+      report.rssAfterPreload = rss(target.pid);
+      log(`  RSS after preload ${mbText(report.rssAfterPreload.total)} (anonymous ${mbText(report.rssAfterPreload.anon)})`);
+    }
+    return session;
+  } catch (err) {
+    await tearDown(session);
+    throw err;
+  }
+}
+
+async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions): Promise<void> {
+  const workload = findWorkload(id);
+  log(`\n== ${workload.id}`);
+  for (const { spec, target, client, report } of sessions) {
+    const outcome = await runWorkload(target, client, workload, opts);
+    report.workloads[id] = outcome;
+    log(`  ${spec.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
+  }
+}
+
+/** Scale check and soak, then stop, time a restart over the same data, and clean up. */
+async function finishTarget(session: TargetSession, opts: BenchOptions): Promise<TargetReport> {
+  const { spec, dataDir, target, client, report } = session;
+  const scale = spec.isOpenDDB && client !== undefined && opts.scaleItems > 0;
+  const soaks = spec.id === 'openddb-disk' && opts.soakMinutes > 0;
+  const reopen = dataDir !== undefined && opts.profileDir === undefined;
+  if (scale || soaks || reopen) log(`\n== ${spec.label}: ${[scale && 'scale check', soaks && 'soak', reopen && 'restart'].filter(Boolean).join(', ')}`);
+  try {
     try {
-      await sleep(500);
-      report.rssIdle = rss(target.pid);
-      log(`  cold start ${target.coldStartMs.toFixed(0)} ms, RSS idle ${mbText(report.rssIdle.total)} (anonymous ${mbText(report.rssIdle.anon)})`);
-      if (client !== undefined) {
-        await preloadTables(target, client, report, opts);
-        report.rssAfterPreload = rss(target.pid);
-        log(`  RSS after preload ${mbText(report.rssAfterPreload.total)} (anonymous ${mbText(report.rssAfterPreload.anon)})`);
-      }
-      for (const id of opts.workloads) {
-        const workload = findWorkload(id);
-        const outcome = await runWorkload(target, client, workload, opts);
-        report.workloads[id] = outcome;
-        log(`  ${workload.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
-      }
-      if (spec.isOpenDDB && client !== undefined && opts.scaleItems > 0) report.scale = await scaleCheck(target, client, opts);
-      if (spec.id === 'openddb-disk' && opts.soakMinutes > 0) report.soak = await soak(target, opts);
+      if (scale) report.scale = await scaleCheck(target, client, opts);
+      if (soaks) report.soak = await soak(target, opts);
     } finally {
       client?.close();
       await target.stop();
     }
-    if (dataDir !== undefined && opts.profileDir === undefined) {
+    if (reopen) {
       const reopened = await startTarget(spec, { dataDir });
       report.reopenColdStartMs = reopened.coldStartMs;
       await reopened.stop();
@@ -142,6 +177,32 @@ async function benchTarget(spec: TargetSpec, opts: BenchOptions): Promise<Target
     return report;
   } finally {
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Stops a target that will not be finished (the run failed). */
+async function tearDown({ dataDir, target, client }: TargetSession): Promise<void> {
+  client?.close();
+  await target.stop().catch(() => undefined);
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Every target is set up first; then each workload runs on every target in turn, so
+ * the figures a ratio compares are measured minutes apart at most, not a whole run
+ * apart (this machine's speed drifts by ±10 % over a quarter of an hour). Idle
+ * targets take no CPU while another is measured.
+ */
+async function benchTargets(specs: TargetSpec[], opts: BenchOptions): Promise<TargetReport[]> {
+  const sessions: TargetSession[] = [];
+  const reports: TargetReport[] = [];
+  try {
+    for (const spec of specs) sessions.push(await setUpTarget(spec, opts));
+    for (const id of opts.workloads) await runWorkloadEverywhere(sessions, id, opts);
+    while (sessions.length > 0) reports.push(await finishTarget(sessions.shift()!, opts));
+    return reports;
+  } finally {
+    for (const session of sessions) await tearDown(session);
   }
 }
 
@@ -170,8 +231,7 @@ async function main(): Promise<void> {
   }
   if (opts.profileDir !== undefined) mkdirSync(opts.profileDir, { recursive: true });
   const started = performance.now();
-  const targets: TargetReport[] = [];
-  for (const spec of TARGETS.filter((t) => opts.targets.includes(t.id))) targets.push(await benchTarget(spec, opts));
+  const targets = await benchTargets(TARGETS.filter((t) => opts.targets.includes(t.id)), opts);
   const run: RunReport = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', quick: opts.quick, machine: machine(), settings: settings(opts), items: opts.sizes.items, targets };
   const goals = evaluateGoals(run);
   const markdown = resultsMarkdown(run, goals);
