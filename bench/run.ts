@@ -108,7 +108,6 @@ function profileArgs(spec: TargetSpec, opts: BenchOptions): string[] {
 
 /** A target that is up, preloaded, and taking its turn at each workload. */
 interface TargetSession {
-  spec: TargetSpec;
   dataDir: string | undefined;
   target: RunningTarget;
   client: BenchClient | undefined;
@@ -126,7 +125,7 @@ async function setUpTarget(spec: TargetSpec, opts: BenchOptions): Promise<Target
     throw err;
   }
   const report: TargetReport = { spec, coldStartMs: target.coldStartMs, rssIdle: { total: 0, anon: 0 }, workloads: {} };
-  const session: TargetSession = { spec, dataDir, target, client: spec.id === 'ceiling' ? undefined : new BenchClient(target.host, target.port), report };
+  const session: TargetSession = { dataDir, target, client: spec.id === 'ceiling' ? undefined : new BenchClient(target.host, target.port), report };
   try {
     await sleep(500);
     report.rssIdle = rss(target.pid);
@@ -146,16 +145,17 @@ async function setUpTarget(spec: TargetSpec, opts: BenchOptions): Promise<Target
 async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions): Promise<void> {
   const workload = findWorkload(id);
   log(`\n== ${workload.id}`);
-  for (const { spec, target, client, report } of sessions) {
+  for (const { target, client, report } of sessions) {
     const outcome = await runWorkload(target, client, workload, opts);
     report.workloads[id] = outcome;
-    log(`  ${spec.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
+    log(`  ${target.spec.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
   }
 }
 
 /** Scale check and soak, then stop, time a restart over the same data, and clean up. */
 async function finishTarget(session: TargetSession, opts: BenchOptions): Promise<TargetReport> {
-  const { spec, dataDir, target, client, report } = session;
+  const { dataDir, target, client, report } = session;
+  const spec = target.spec;
   const scale = spec.isOpenDDB && client !== undefined && opts.scaleItems > 0;
   const soaks = spec.id === 'openddb-disk' && opts.soakMinutes > 0;
   const reopen = dataDir !== undefined && opts.profileDir === undefined;
