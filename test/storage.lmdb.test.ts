@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/storage/open.js';
@@ -37,6 +37,22 @@ describe('LMDB store', () => {
     let seen = 0;
     for (const { key } of store.range({})) assert.equal(key.readUInt32BE(0), seen++);
     assert.equal(seen, count);
+    await store.close();
+  });
+
+  it('maps the file once as it grows, so its pages are not counted in RSS several times (Linux)', { skip: process.platform !== 'linux' }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'openddb-lmdb-'));
+    tempDirs.push(dataDir);
+    const file = join(dataDir, 'openddb.mdb');
+    const store = await openStore({ dataDir });
+    for (let batch = 0; batch < 8; batch++) {
+      await store.transact((txn) => {
+        for (let i = 0; i < 256; i++) txn.put(Buffer.from(`k${batch}-${i}`), Buffer.alloc(8192, i));
+      });
+    }
+    assert.ok(statSync(file).size > 16 * 1024 * 1024);
+    const mappings = readFileSync('/proc/self/maps', 'utf8').split('\n').filter((line) => line.endsWith(file));
+    assert.equal(mappings.length, 1, mappings.join('\n'));
     await store.close();
   });
 });

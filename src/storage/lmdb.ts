@@ -11,11 +11,12 @@
  * Reads: synchronous, memory-mapped. Values are copied out of LMDB's reusable read
  * buffer by VALUE_CODEC, so callers may keep them.
  *
- * The map grows on demand (lmdb-js remaps as the file grows), so no size is set.
- * 8 KiB pages raise the key limit from 1978 to 4026 bytes (MAX_KEY_BYTES).
+ * Address space for the map is reserved up front where that is free (see
+ * `reservedMapSize`). 8 KiB pages raise the key limit from 1978 to 4026 bytes (MAX_KEY_BYTES).
  */
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { KVEntry, KVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
+import { reservedMapSize } from './map-size.js';
 
 type BinaryDb = Database<Buffer, Buffer>;
 
@@ -66,6 +67,7 @@ export class LmdbStore implements KVStore {
       encoding: 'binary',
       pageSize: 8192,
       overlappingSync: false,
+      mapSize: reservedMapSize(),
       encoder: VALUE_CODEC,
     });
   }
