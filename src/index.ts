@@ -76,7 +76,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const throttle = new ThrottleGate(metrics, options.throttle === true);
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
   const server = createHttpServer({
-    handler: (operation, body) => runOperation(ctx, operation, body),
+    handler: (operation, body, text) => runOperation(ctx, operation, body, text),
     knownOperations,
     logger,
     cors: options.cors,

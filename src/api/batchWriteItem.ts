@@ -14,6 +14,8 @@ import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
 import { checkItemSize } from '../values/size.js';
 import type { Item } from '../values/types.js';
 import { validateItem } from '../values/validate.js';
+import { EVERY_ELEMENT, JsonText, type JsonSpan } from '../values/jsonText.js';
+import { sentItemJson } from './wireItem.js';
 import type { Operation } from './context.js';
 import { CapacityTally } from './capacityTally.js';
 import { collectionMetricsPerTable } from './collectionMetricsPerTable.js';
@@ -21,10 +23,17 @@ import { DuplicateGuard } from './itemIdentity.js';
 
 export const MAX_BATCH_WRITE_REQUESTS = 25;
 
-const storeItem = (item: Item, bytes: number) => blindMutation(() => item, bytes);
+const storeItem = (item: Item, bytes: number, json: Buffer | undefined) => blindMutation(() => item, bytes, json);
 const removeItem = blindMutation(() => undefined);
 
-export const batchWriteItem: Operation = async (ctx, input) => {
+/** Where the item of each of a table's write requests lies in the request text (empty when unknown). */
+function putItemSpans(text: JsonText | undefined, tableName: string, requests: number): (JsonSpan | undefined)[] {
+  if (text === undefined) return [];
+  const spans = text.find(['RequestItems', tableName, EVERY_ELEMENT, 'PutRequest', 'Item']);
+  return spans.length === requests ? spans : [];
+}
+
+export const batchWriteItem: Operation = async (ctx, input, body) => {
   const requestItems = input.RequestItems as Record<string, Record<string, any>[]>;
   let requestCount = 0;
   for (const name in requestItems) requestCount += requestItems[name]!.length;
@@ -32,9 +41,11 @@ export const batchWriteItem: Operation = async (ctx, input) => {
 
   const guard = new DuplicateGuard(() => validationError('Provided list of item keys contains duplicates'));
   const requests: { write: ItemWrite; name: string; raw: Record<string, any>; estimate: number }[] = [];
+  const text = body === undefined ? undefined : new JsonText(body);
   for (const name in requestItems) {
     const table = ctx.db.table(name);
-    for (const request of requestItems[name]!) {
+    const itemSpans = putItemSpans(text, name, requestItems[name]!.length);
+    requestItems[name]!.forEach((request, i) => {
       const put = request.PutRequest;
       const del = request.DeleteRequest;
       if ((put == null) === (del == null)) {
@@ -46,13 +57,14 @@ export const batchWriteItem: Operation = async (ctx, input) => {
         const bytes = checkItemSize(item);
         const key = extractKey(item, table.schema);
         const storageKey = guard.add(table, key);
-        requests.push({ write: { table, key, mutate: storeItem(item, bytes), storageKey }, name, raw: request, estimate: writeUnits(0, bytes) });
+        const json = sentItemJson(text, itemSpans[i], put.Item, item);
+        requests.push({ write: { table, key, mutate: storeItem(item, bytes, json), storageKey }, name, raw: request, estimate: writeUnits(0, bytes) });
       } else {
         const key = validateKey(del.Key, table.schema);
         const storageKey = guard.add(table, key);
         requests.push({ write: { table, key, mutate: removeItem, storageKey }, name, raw: request, estimate: 1 });
       }
-    }
+    });
   }
 
   // Admission: each admitted request takes an estimate from the buckets at once, so the

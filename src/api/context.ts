@@ -12,6 +12,8 @@ export interface ApiContext {
   throttle: ThrottleGate;
 }
 
-/** An operation: takes the shape-validated request body, returns the response JSON text. */
-/** Runs one operation; returns the response body as JSON text, or as its UTF-8 bytes. */
-export type Operation = (ctx: ApiContext, input: Record<string, any>) => Promise<string | Buffer> | string | Buffer;
+/**
+ * An operation: takes the shape-validated request body (and, when served over HTTP, its
+ * text as sent); returns the response body as JSON text, or as its UTF-8 bytes.
+ */
+export type Operation = (ctx: ApiContext, input: Record<string, any>, text?: Buffer) => Promise<string | Buffer> | string | Buffer;

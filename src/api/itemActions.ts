@@ -13,13 +13,15 @@ import type { Item } from '../values/types.js';
 import { enforceCondition } from './conditions.js';
 
 /** `itemBytes`: the item's DynamoDB size, when the caller has already measured it. */
-export function putMutation(compiled: CompiledRequest, item: Item, returnOnFailure: unknown, itemBytes?: number): Mutation {
-  if (compiled.condition === undefined) return blindMutation(() => item, itemBytes);
+/** `itemJson`: the item's JSON text when it may be stored as it is (see wireItem.ts). */
+export function putMutation(compiled: CompiledRequest, item: Item, returnOnFailure: unknown, itemBytes?: number, itemJson?: Buffer): Mutation {
+  if (compiled.condition === undefined) return blindMutation(() => item, itemBytes, itemJson);
   const mutation: Mutation = (old) => {
     enforceCondition(compiled, old, returnOnFailure);
     return item;
   };
   if (itemBytes !== undefined) mutation.nextSize = itemBytes;
+  if (itemJson !== undefined) mutation.nextJson = itemJson;
   return mutation;
 }
 

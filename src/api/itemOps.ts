@@ -14,6 +14,13 @@ import { CapacityTally } from './capacityTally.js';
 import { deleteMutation, putMutation, updateMutation, type UpdatedPaths } from './itemActions.js';
 import { itemCollectionMetrics } from './itemCollectionMetrics.js';
 import { itemResponse } from './responseBody.js';
+import { JsonText } from '../values/jsonText.js';
+import { sentItemJson } from './wireItem.js';
+
+/** PutItem's Item as sent, when it can be stored as it is. */
+function putItemJson(text: JsonText, sent: unknown, item: Item): Buffer | undefined {
+  return sentItemJson(text, text.find(['Item'])[0], sent, item);
+}
 
 function withCapacity(out: Record<string, unknown>, tally: CapacityTally, table: Table): string {
   const cc = tally.single(table);
@@ -64,14 +71,15 @@ function allowOnly(returnValues: string | undefined, allowed: string[], message:
   return rv;
 }
 
-export const putItem: Operation = async (ctx, input) => {
+export const putItem: Operation = async (ctx, input, text) => {
   const rv = allowOnly(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
   const item = validateItem(input.Item);
   const compiled = compileRequest('PutItem', input);
   const table = ctx.db.table(input.TableName);
   validateItemKey(item, table.schema);
   const bytes = checkItemSize(item);
-  const mutate = putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure, bytes);
+  const json = text === undefined ? undefined : putItemJson(new JsonText(text), input.Item, item);
+  const mutate = putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure, bytes, json);
   const { result, tally } = await commitWrite(ctx, 'PutItem', input, table, item, mutate, bytes);
   const out: Record<string, unknown> = {};
   if (rv === 'ALL_OLD' && result.old) out.Attributes = result.old;

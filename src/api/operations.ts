@@ -37,10 +37,10 @@ const operations: Record<string, Operation> = {
   TransactWriteItems: transactWriteItems,
 };
 
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>): Promise<string | Buffer> | string | Buffer {
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
-  return operation(ctx, input);
+  return operation(ctx, input, text);
 }

@@ -43,13 +43,19 @@ export interface Mutation {
    * (a put) or by the call itself (an update measuring its result); read after the call.
    */
   nextSize?: number | undefined;
+  /**
+   * The JSON text (UTF-8) of the item the mutation returns, when known beforehand (a put
+   * whose item arrived as text that can be stored as it is): spares serialising it.
+   */
+  nextJson?: Buffer | undefined;
 }
 
-/** A mutation that ignores the current item; `nextSize` is the stored item's size if known. */
-export function blindMutation(fn: (old: Item | undefined) => Item | undefined, nextSize?: number): Mutation {
+/** A mutation that ignores the current item; `nextSize` / `nextJson` describe the stored item if known. */
+export function blindMutation(fn: (old: Item | undefined) => Item | undefined, nextSize?: number, nextJson?: Buffer): Mutation {
   const mutation: Mutation = fn;
   mutation.blind = true;
   if (nextSize !== undefined) mutation.nextSize = nextSize;
+  if (nextJson !== undefined) mutation.nextJson = nextJson;
   return mutation;
 }
 
@@ -107,7 +113,7 @@ export function applyItemWrite(txn: WriteOps, { table, key, mutate, storageKey: 
   const next = mutate(old);
   const oldSize = stored === undefined ? 0 : storedItemSize(stored);
   const newSize = next === undefined ? 0 : mutate.nextSize ?? itemSize(next);
-  const nextStored = next === undefined ? undefined : encodeStoredItem(next, newSize);
+  const nextStored = next === undefined ? undefined : encodeStoredItem(next, newSize, mutate.nextJson);
   const result = new ItemWriteResult(stored, old, next, oldSize, newSize);
   if (indexed) {
     const indexWriteUnits = new Array<number>(table.indexing.indexes.length);

@@ -5,11 +5,18 @@
  */
 import type { Item } from '../values/types.js';
 
-export function encodeStoredItem(item: Item, size: number): Buffer {
-  const json = JSON.stringify(item);
-  const buf = Buffer.allocUnsafe(4 + Buffer.byteLength(json, 'utf8'));
+/** `json`: the item's JSON as UTF-8 when already at hand (see Mutation.nextJson). */
+export function encodeStoredItem(item: Item, size: number, json?: Buffer): Buffer {
+  if (json !== undefined) {
+    const buf = Buffer.allocUnsafe(4 + json.length);
+    buf.writeUInt32BE(size, 0);
+    json.copy(buf, 4);
+    return buf;
+  }
+  const text = JSON.stringify(item);
+  const buf = Buffer.allocUnsafe(4 + Buffer.byteLength(text, 'utf8'));
   buf.writeUInt32BE(size, 0);
-  buf.write(json, 4, 'utf8');
+  buf.write(text, 4, 'utf8');
   return buf;
 }
 

@@ -11,8 +11,11 @@ import { errorBody, newRequestId, sendJson } from './respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
 
-/** Runs one operation; returns the response body as JSON text, or as its UTF-8 bytes. */
-export type OperationHandler = (operation: string, body: Record<string, unknown>) => Promise<string | Buffer> | string | Buffer;
+/**
+ * Runs one operation on the parsed request body (`text`: the body as sent, after any
+ * gzip); returns the response body as JSON text, or as its UTF-8 bytes.
+ */
+export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer) => Promise<string | Buffer> | string | Buffer;
 
 export interface HttpOptions {
   handler: OperationHandler;
@@ -93,7 +96,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
   let status = 200;
   let errorCode: string | undefined;
   try {
-    const pending = options.handler(operation, input as Record<string, unknown>);
+    const pending = options.handler(operation, input as Record<string, unknown>, body);
     // Reads answer synchronously: awaiting a plain value would still cost a microtask turn.
     const out = pending instanceof Promise ? await pending : pending;
     sendJson(res, 200, out, requestId);
