@@ -105,4 +105,19 @@ describe('items stored from the request text', () => {
     const ignored = await rawRequest(t.server.url, 'GetItem', JSON.stringify({ TableName: 'wire', Key: { id: { S: 'ignored' } } }));
     assert.deepEqual(ignored.json, {});
   });
+
+  it('keeps the items of a TransactWriteItems, whatever the request looks like', async () => {
+    const body = `{ "TransactItems" : [
+        {"Update":{"TableName":"wire","Key":{"id":{"S":"t0"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"S":"updated"}}}},
+        { "Put" : { "TableName" : "wire", "Item" : { "id" : {"S":"t1"}, "v" : {"S":"spaced"} } } },
+        {"Put":{"TableName":"wire","Item":{"id":{"S":"t2"},"v":{"N":"1"},"v":{"N":"2.0"}}}},
+        {"Put":{"TableName":"wire","Item":{"id":{"S":"t3"},"v":{"SS":["a","b"]}},"ConditionExpression":"attribute_not_exists(id)"}}
+      ] }`;
+    const res = await rawRequest(t.server.url, 'TransactWriteItems', body);
+    assert.equal(res.status, 200, res.text);
+    await expectStored('t0', { id: { S: 't0' }, v: { S: 'updated' } });
+    await expectStored('t1', { id: { S: 't1' }, v: { S: 'spaced' } });
+    await expectStored('t2', { id: { S: 't2' }, v: { N: '2' } });
+    await expectStored('t3', { id: { S: 't3' }, v: { SS: ['a', 'b'] } });
+  });
 });

@@ -12,6 +12,8 @@ import { extractKey, validateItemKey, validateKey } from '../values/keys.js';
 import { checkItemSize } from '../values/size.js';
 import type { Item } from '../values/types.js';
 import { validateItem } from '../values/validate.js';
+import { EVERY_ELEMENT, JsonText, type JsonSpan } from '../values/jsonText.js';
+import { sentItemJson } from './wireItem.js';
 import { DuplicateGuard } from './itemIdentity.js';
 import { checkMutation, deleteMutation, putMutation, updateMutation } from './itemActions.js';
 
@@ -35,11 +37,15 @@ export function sameItemError(): Error {
   return validationError(SAME_ITEM);
 }
 
-export function prepareTransactActions(db: Database, entries: Record<string, any>[]): TransactAction[] {
+/** `text`: the request as sent, to store Put items from (see wireItem.ts). */
+export function prepareTransactActions(db: Database, entries: Record<string, any>[], text?: Buffer): TransactAction[] {
   const guard = new DuplicateGuard(sameItemError);
   let totalBytes = 0;
-  const actions = entries.map((entry) => {
-    const action = prepareAction(db, entry);
+  const json = text === undefined ? undefined : new JsonText(text);
+  const putItems = json?.find(['TransactItems', EVERY_ELEMENT, 'Put', 'Item']);
+  const aligned = putItems !== undefined && putItems.length === entries.length;
+  const actions = entries.map((entry, i) => {
+    const action = prepareAction(db, entry, aligned ? json : undefined, aligned ? putItems[i] : undefined);
     guard.add(action.table, action.key);
     if (action.kind === 'Put') totalBytes += action.itemBytes;
     return action;
@@ -50,7 +56,7 @@ export function prepareTransactActions(db: Database, entries: Record<string, any
   return actions;
 }
 
-function prepareAction(db: Database, entry: Record<string, any>): TransactAction & { itemBytes: number } {
+function prepareAction(db: Database, entry: Record<string, any>, text: JsonText | undefined, itemSpan: JsonSpan | undefined): TransactAction & { itemBytes: number } {
   let kind: ActionKind | undefined;
   for (const k of KINDS) {
     if (entry[k] === undefined || entry[k] === null) continue;
@@ -66,7 +72,8 @@ function prepareAction(db: Database, entry: Record<string, any>): TransactAction
     const table = db.table(request.TableName);
     validateItemKey(item, table.schema);
     const itemBytes = checkItemSize(item);
-    return { kind, table, key: extractKey(item, table.schema), mutate: putMutation(compiled, item, onFailure, itemBytes), itemBytes };
+    const itemJson = sentItemJson(text, itemSpan, request.Item, item);
+    return { kind, table, key: extractKey(item, table.schema), mutate: putMutation(compiled, item, onFailure, itemBytes, itemJson), itemBytes };
   }
   const table = db.table(request.TableName);
   // The key schema lets an update of a key attribute fail the whole request, not one action.

@@ -18,8 +18,8 @@ import { prepareTransactActions, throttledCancellation, transactionCanceled, typ
 /** Tokens whose transaction is still committing, per database (token -> request fingerprint). */
 const inFlight = new WeakMap<Database, Map<string, string>>();
 
-export const transactWriteItems: Operation = async (ctx, input) => {
-  const actions = prepareTransactActions(ctx.db, input.TransactItems);
+export const transactWriteItems: Operation = async (ctx, input, text) => {
+  const actions = prepareTransactActions(ctx.db, input.TransactItems, text);
   const throttled = throttledCancellation(
     actions.map((a) =>
       a.kind === 'ConditionCheck'
