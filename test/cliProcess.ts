@@ -51,8 +51,12 @@ export async function writeUntilKilled(dataDir: string, options: {
   firstId?: number;
   setup?: (sdk: { client: DynamoDBClient; doc: DynamoDBDocumentClient }) => Promise<void>;
   write: (sdk: { client: DynamoDBClient; doc: DynamoDBDocumentClient }, id: number) => Promise<unknown>;
+  /** More command-line arguments (e.g. `--workers 2`). */
+  args?: string[];
+  /** How to kill the server (default: SIGKILL to the process spawned). */
+  kill?: (child: CliProcess['child']) => void;
 }): Promise<number[]> {
-  const proc = await spawnCli(['--port', '0', '--data-dir', dataDir, '--log-level', 'silent']);
+  const proc = await spawnCli(['--port', '0', '--data-dir', dataDir, '--log-level', 'silent', ...(options.args ?? [])]);
   const client = sdkClient(proc.url);
   const sdk = { client, doc: DynamoDBDocumentClient.from(client) };
   await options.setup?.(sdk);
@@ -72,10 +76,11 @@ export async function writeUntilKilled(dataDir: string, options: {
   };
   const writers = Array.from({ length: 16 }, writer);
   while (acknowledged.length < options.target) await new Promise((r) => setTimeout(r, 5));
-  proc.child.kill('SIGKILL');
+  if (options.kill) options.kill(proc.child);
+  else proc.child.kill('SIGKILL');
   killed = true;
   await Promise.all(writers);
   client.destroy();
-  await new Promise((r) => proc.child.once('exit', r));
+  if (proc.child.exitCode === null && proc.child.signalCode === null) await new Promise((r) => proc.child.once('exit', r));
   return acknowledged;
 }

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { parseCliArgs } from '../src/cli/args.js';
 import { sdkClient } from './helpers.js';
-import { runCli, spawnCli, type CliProcess } from './cliProcess.js';
+import { runCli, spawnCli, writeUntilKilled, type CliProcess } from './cliProcess.js';
 
 const CLIENTS = 12;
 
@@ -217,6 +217,43 @@ describe('--workers 2', { skip: process.platform !== 'linux' && 'reads /proc' },
       client.destroy();
       again.child.kill('SIGTERM');
       await new Promise((r) => again.child.once('exit', r));
+    }
+  });
+});
+
+describe('--workers 2 durability', { skip: process.platform !== 'linux' && 'reads /proc' }, () => {
+  it('keeps every acknowledged write when the workers and the primary are killed with SIGKILL mid-stream', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openddb-workers-kill-'));
+    try {
+      const acknowledged = await writeUntilKilled(dir, {
+        target: 1500,
+        args: ['--workers', '2'],
+        setup: async ({ client }) => {
+          await client.send(hashTable('events'));
+        },
+        write: ({ client }, id) =>
+          client.send(new PutItemCommand({ TableName: 'events', Item: { pk: { S: `event-${id}` }, sk: { N: String(id) }, payload: { S: 'x'.repeat(200) } } })),
+        kill: (primary) => {
+          const workers = childrenOf(primary.pid!);
+          assert.equal(workers.length, 2);
+          for (const pid of workers) process.kill(pid, 'SIGKILL');
+          primary.kill('SIGKILL');
+        },
+      });
+      const again = await spawnCli(['--port', '0', '--data-dir', dir, '--log-level', 'warn']);
+      const client = sdkClient(again.url);
+      try {
+        for (const id of acknowledged) {
+          const { Item } = await client.send(new GetItemCommand({ TableName: 'events', Key: { pk: { S: `event-${id}` }, sk: { N: String(id) } } }));
+          assert.ok(Item, `acknowledged item ${id} is missing after kill -9`);
+        }
+      } finally {
+        client.destroy();
+        again.child.kill('SIGTERM');
+        await new Promise((r) => again.child.once('exit', r));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -32,7 +32,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KVStore> {
   mkdirSync(dataDir, { recursive: true });
   if (workerOf !== undefined) {
     DataDirLock.join(dataDir, workerOf);
-    return new LmdbStore(join(dataDir, LMDB_FILE_NAME));
+    return new LmdbStore(join(dataDir, LMDB_FILE_NAME), undefined, true);
   }
   const lock = DataDirLock.acquire(dataDir);
   try {
