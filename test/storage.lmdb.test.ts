@@ -1,5 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,5 +55,22 @@ describe('LMDB store', () => {
     const mappings = readFileSync('/proc/self/maps', 'utf8').split('\n').filter((line) => line.endsWith(file));
     assert.equal(mappings.length, 1, mappings.join('\n'));
     await store.close();
+  });
+
+  it('opens and works under an address-space limit, reserving no more than it may map (Linux)', { skip: process.platform !== 'linux' }, () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'openddb-lmdb-'));
+    tempDirs.push(dataDir);
+    const openUrl = new URL('../src/storage/open.js', import.meta.url).href;
+    const mapSizeUrl = new URL('../src/storage/map-size.js', import.meta.url).href;
+    const script = `
+      const { openStore } = await import(${JSON.stringify(openUrl)});
+      const { reservedMapSize } = await import(${JSON.stringify(mapSizeUrl)});
+      const store = await openStore({ dataDir: ${JSON.stringify(dataDir)} });
+      await store.transact((txn) => txn.put(Buffer.from('k'), Buffer.from('v')));
+      console.log(String(reservedMapSize()), store.get(Buffer.from('k')).toString());
+      await store.close();`;
+    // 8 GB of address space: enough for Node, not for a 256 GiB reservation.
+    const output = execFileSync('bash', ['-c', 'ulimit -v 8000000 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { encoding: 'utf8' });
+    assert.equal(output.trim(), 'undefined v');
   });
 });

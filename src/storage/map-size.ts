@@ -8,16 +8,17 @@
  * once avoids all remaps below that size; it costs no memory and no disk on Linux,
  * where LMDB without a write map never extends the file to the map size.
  *
- * Only on Linux, and only when the process may map that much: under an address-space
- * limit (`ulimit -v`) a large reservation would fail, and on Windows LMDB grows the
- * file to the map size.
+ * Only on 64-bit Linux, and only when the process may map that much: a 32-bit process
+ * or one under an address-space limit (`ulimit -v`) cannot reserve it, and on Windows
+ * LMDB grows the file to the map size.
  */
 import { readFileSync } from 'node:fs';
 
 const RESERVATION = 2 ** 38; // 256 GiB of address space; grows by remapping beyond
+const ARCHITECTURES_64_BIT = new Set(['x64', 'arm64', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el']);
 
 export function reservedMapSize(): number | undefined {
-  if (process.platform !== 'linux') return undefined;
+  if (process.platform !== 'linux' || !ARCHITECTURES_64_BIT.has(process.arch)) return undefined;
   return addressSpaceUnlimited() ? RESERVATION : undefined;
 }
 
