@@ -1,6 +1,7 @@
 /** The wire protocol, exercised with raw HTTP: framing, errors, headers, limits. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { gzipSync, crc32 } from 'node:zlib';
 import { rawRequest, startTestServer, type TestContext } from './helpers.js';
 
@@ -125,5 +126,68 @@ describe('wire protocol', () => {
     for (let i = 0; i < 20; i++) await rawRequest(t.server.url, 'PutItem', '{"TableName":{"S":1},"Item":[1,2]}');
     const res = await rawRequest(t.server.url, 'ListTables', '{}');
     assert.equal(res.status, 200);
+  });
+
+  it('answers pipelined requests on one connection in order, reads and writes mixed', async () => {
+    const url = new URL(t.server.url);
+    const request = (target: string, body: object) => {
+      const text = JSON.stringify(body);
+      return `POST / HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/x-amz-json-1.0\r\n` +
+        `X-Amz-Target: DynamoDB_20120810.${target}\r\nX-Amz-Date: 20260101T000000Z\r\n` +
+        'Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc\r\n' +
+        `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+    };
+    await rawRequest(t.server.url, 'CreateTable', JSON.stringify({
+      TableName: 'pipelined', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    }));
+    const get = (id: string) => request('GetItem', { TableName: 'pipelined', Key: { id: { S: id } } });
+    const put = (id: string) => request('PutItem', { TableName: 'pipelined', Item: { id: { S: id }, v: { S: `value ${id}` } } });
+    await rawRequest(t.server.url, 'PutItem', JSON.stringify({ TableName: 'pipelined', Item: { id: { S: 'a' }, v: { S: 'value a' } } }));
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    // Reads answer at the end of the event-loop turn, writes after their commit: the
+    // answers must still come back in the order of the requests.
+    socket.write(get('a') + put('b') + get('a') + request('ListTables', {}) + get('missing') + put('c') + get('a'));
+    const bodies: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const parse = () => {
+        for (;;) {
+          const head = received.indexOf('\r\n\r\n');
+          if (head < 0) return;
+          const length = Number(/content-length: (\d+)/i.exec(received.slice(0, head))![1]);
+          if (received.length < head + 4 + length) return;
+          bodies.push(JSON.parse(received.slice(head + 4, head + 4 + length)));
+          received = received.slice(head + 4 + length);
+          if (bodies.length === 7) return resolve();
+        }
+      };
+      socket.on('data', parse);
+      socket.on('error', reject);
+    });
+    socket.destroy();
+    const itemA = { Item: { id: { S: 'a' }, v: { S: 'value a' } } };
+    assert.ok((bodies[3] as { TableNames: string[] }).TableNames.includes('pipelined'));
+    bodies[3] = 'tables';
+    assert.deepEqual(bodies, [itemA, {}, itemA, 'tables', {}, {}, itemA]);
+    for (const id of ['b', 'c']) {
+      const res = await rawRequest(t.server.url, 'GetItem', JSON.stringify({ TableName: 'pipelined', Key: { id: { S: id } } }));
+      assert.deepEqual(res.json, { Item: { id: { S: id }, v: { S: `value ${id}` } } });
+    }
+  });
+
+  it('gives every connection its own answer when many read at once', async () => {
+    await rawRequest(t.server.url, 'CreateTable', JSON.stringify({
+      TableName: 'many', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+    }));
+    await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      rawRequest(t.server.url, 'PutItem', JSON.stringify({ TableName: 'many', Item: { id: { N: String(i) }, v: { N: String(i * 7) } } }))));
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+        rawRequest(t.server.url, 'GetItem', JSON.stringify({ TableName: 'many', Key: { id: { N: String(i) } } }))));
+      answers.forEach((res, i) => assert.deepEqual(res.json, { Item: { id: { N: String(i) }, v: { N: String(i * 7) } } }));
+    }
   });
 });

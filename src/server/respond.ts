@@ -26,6 +26,39 @@ export function newRequestId(): string {
 
 /** `body` is JSON text, or its UTF-8 bytes (encoded once, here or by the handler). */
 export function sendJson(res: ServerResponse, status: number, body: string | Buffer, requestId: string): void {
+  res.end(withHeaders(res, status, body, requestId));
+}
+
+/**
+ * Like sendJson, but the bytes leave with the other answers of this event-loop turn.
+ * Each write to a socket whose reader is asleep costs the kernel a wake-up; answers
+ * written together at the end of the turn find it awake. Under load that is 5 µs less
+ * system CPU per GetItem and 14 µs per Query (see docs/performance.md). For answers
+ * ready while requests are still being read (reads); write acknowledgements already
+ * leave together after a group commit.
+ */
+export function sendJsonAtTurnEnd(res: ServerResponse, status: number, body: string | Buffer, requestId: string): void {
+  const buf = withHeaders(res, status, body, requestId);
+  if (held.length === 0) setImmediate(sendHeld);
+  held.push(res, buf);
+}
+
+/** Answers waiting for the end of the turn: response, body, response, body, ... */
+let held: (ServerResponse | Buffer)[] = [];
+
+function sendHeld(): void {
+  const answers = held;
+  held = [];
+  for (let i = 0; i < answers.length; i += 2) {
+    try {
+      (answers[i] as ServerResponse).end(answers[i + 1] as Buffer);
+    } catch {
+      // That client's connection is gone; the others still get their answers.
+    }
+  }
+}
+
+function withHeaders(res: ServerResponse, status: number, body: string | Buffer, requestId: string): Buffer {
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, {
     'Content-Type': 'application/x-amz-json-1.0',
@@ -33,7 +66,7 @@ export function sendJson(res: ServerResponse, status: number, body: string | Buf
     'x-amzn-RequestId': requestId,
     'x-amz-crc32': String(crc32(buf)),
   });
-  res.end(buf);
+  return buf;
 }
 
 export function errorBody(err: DynamoError): string {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DynamoError, internalError, serializationError, serviceError } from '../errors.js';
 import { checkAuthorization } from './auth.js';
 import { BodyTooLargeError, readBody } from './body.js';
-import { errorBody, newRequestId, sendJson } from './respond.js';
+import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd } from './respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
 
@@ -97,9 +97,10 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
   let errorCode: string | undefined;
   try {
     const pending = options.handler(operation, input as Record<string, unknown>, body);
-    // Reads answer synchronously: awaiting a plain value would still cost a microtask turn.
-    const out = pending instanceof Promise ? await pending : pending;
-    sendJson(res, 200, out, requestId);
+    // Reads answer synchronously (awaiting a plain value would still cost a microtask
+    // turn), and their answers leave together at the end of the turn.
+    if (pending instanceof Promise) sendJson(res, 200, await pending, requestId);
+    else sendJsonAtTurnEnd(res, 200, pending, requestId);
   } catch (err) {
     let failure: DynamoError;
     if (err instanceof DynamoError) {
