@@ -17,8 +17,10 @@ import { itemResponse } from './responseBody.js';
 import { JsonText } from '../values/jsonText.js';
 import { sentItemJson } from './wireItem.js';
 
-/** PutItem's Item as sent, when it can be stored as it is. */
-function putItemJson(text: JsonText, sent: unknown, item: Item): Buffer | undefined {
+/** PutItem's Item as sent, when it can be stored as it is (no scan when validation changed it). */
+function putItemJson(body: Buffer, sent: unknown, item: Item): Buffer | undefined {
+  if (sent !== item) return undefined;
+  const text = new JsonText(body);
   return sentItemJson(text, text.find(['Item'])[0], sent, item);
 }
 
@@ -78,7 +80,7 @@ export const putItem: Operation = async (ctx, input, text) => {
   const table = ctx.db.table(input.TableName);
   validateItemKey(item, table.schema);
   const bytes = checkItemSize(item);
-  const json = text === undefined ? undefined : putItemJson(new JsonText(text), input.Item, item);
+  const json = text === undefined ? undefined : putItemJson(text, input.Item, item);
   const mutate = putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure, bytes, json);
   const { result, tally } = await commitWrite(ctx, 'PutItem', input, table, item, mutate, bytes);
   const out: Record<string, unknown> = {};

@@ -41,7 +41,8 @@ export function sameItemError(): Error {
 export function prepareTransactActions(db: Database, entries: Record<string, any>[], text?: Buffer): TransactAction[] {
   const guard = new DuplicateGuard(sameItemError);
   let totalBytes = 0;
-  const json = text === undefined ? undefined : new JsonText(text);
+  // The request text is scanned only when some action puts an item.
+  const json = text === undefined || !entries.some((entry) => entry.Put != null) ? undefined : new JsonText(text);
   const putItems = json?.find(['TransactItems', EVERY_ELEMENT, 'Put', 'Item']);
   const aligned = putItems !== undefined && putItems.length === entries.length;
   const actions = entries.map((entry, i) => {

@@ -33,7 +33,7 @@ export function sendJson(res: ServerResponse, status: number, body: string | Buf
  * Like sendJson, but the bytes leave with the other answers of this event-loop turn.
  * Each write to a socket whose reader is asleep costs the kernel a wake-up; answers
  * written together at the end of the turn find it awake. Under load that is 5 µs less
- * system CPU per GetItem and 14 µs per Query (see docs/performance.md). For answers
+ * server CPU per GetItem and 14 µs per Query (see docs/performance.md). For answers
  * ready while requests are still being read (reads); write acknowledgements already
  * leave together after a group commit.
  */
