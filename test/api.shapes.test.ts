@@ -249,23 +249,6 @@ describe('constraint violations (ValidationException)', () => {
 
   it('list length, quoting the list as DynamoDB prints it', () => {
     assertValidation(
-      'CreateTable',
-      {
-        TableName: 'Users',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-          { AttributeName: 'extra', KeyType: 'RANGE' },
-        ],
-      },
-      one(
-        "Value '[KeySchemaElement(attributeName=pk, keyType=HASH), KeySchemaElement(attributeName=sk, keyType=RANGE), " +
-          "KeySchemaElement(attributeName=extra, keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: " +
-          'Member must have length less than or equal to 2',
-      ),
-    );
-    assertValidation(
       'TransactWriteItems',
       { TransactItems: [] },
       one("Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1"),

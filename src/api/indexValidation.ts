@@ -12,6 +12,11 @@ export const MAX_GSIS = 20;
 export const MAX_LSIS = 5;
 /** NonKeyAttributes summed over every index of a table. */
 export const MAX_PROJECTED_ATTRIBUTES = 100;
+/** A GSI key may have up to four partition-key and four sort-key attributes (multi-attribute keys). */
+export const MAX_GSI_KEY_PARTS = 4;
+
+/** A table or LSI key schema of more than two elements (wording as DynamoDB Local gives it). */
+export const KEY_SCHEMA_TOO_BIG = 'Key Schema too big.  Key Schema must at most consist of the hash and range key of a table';
 
 interface Throughput {
   ReadCapacityUnits: number;
@@ -47,7 +52,7 @@ export function createTableIndexes(input: Record<string, any>, billingMode: Bill
   for (const [kind, spec] of specs) {
     if (names.has(spec.IndexName)) throw invalidParameter(`Duplicate index name: ${spec.IndexName}`);
     names.add(spec.IndexName);
-    checkIndexKeySchema(spec, definitions);
+    checkIndexKeySchema(kind, spec, definitions);
     if (kind === 'LSI') checkLocalKeySchema(spec, tableHash);
     const projection = checkProjection(spec);
     if (kind === 'GSI') checkIndexThroughput(spec, billingMode);
@@ -85,7 +90,7 @@ function createIndex(meta: TableMeta, spec: IndexInput, newDefinitions: Attribut
   const indexes = (meta.indexes ??= []);
   if (indexes.some((i) => i.name === spec.IndexName)) throw validationError('Attempting to create an index which already exists');
   const definitions = mergeDefinitions(meta.attributeDefinitions, newDefinitions);
-  checkIndexKeySchema(spec, definitions);
+  checkIndexKeySchema('GSI', spec, definitions);
   const projection = checkProjection(spec);
   checkIndexThroughput(spec, meta.billingMode);
   if (indexes.filter((i) => i.kind === 'GSI' && i.status !== 'DELETING').length >= MAX_GSIS) throw gsiLimit();
@@ -144,13 +149,18 @@ function findGlobalIndex(meta: TableMeta, name: string): IndexMeta {
   return index;
 }
 
-function checkIndexKeySchema(spec: IndexInput, definitions: AttributeDefinition[]): void {
-  const [first, second] = spec.KeySchema;
-  if (first!.KeyType !== 'HASH') throw validationError('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
-  if (second !== undefined) {
-    if (second.KeyType !== 'RANGE') throw validationError('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
-    if (second.AttributeName === first!.AttributeName) {
+function checkIndexKeySchema(kind: IndexKind, spec: IndexInput, definitions: AttributeDefinition[]): void {
+  if (kind === 'GSI' && spec.KeySchema.length > 2) checkMultiAttributeKeySchema(spec.KeySchema);
+  else {
+    if (spec.KeySchema.length > 2) throw validationError(KEY_SCHEMA_TOO_BIG);
+    const [first, second] = spec.KeySchema;
+    if (first!.KeyType !== 'HASH') throw validationError('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+    if (second !== undefined && second.AttributeName === first!.AttributeName) {
       throw validationError('Both the Hash Key and the Range Key element in the KeySchema have the same name');
+    }
+    // A GSI may name two HASH attributes (a multi-attribute partition key); an LSI may not.
+    if (second !== undefined && second.KeyType !== 'RANGE' && kind === 'LSI') {
+      throw validationError('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
     }
   }
   const defined = new Set(definitions.map((d) => d.AttributeName));
@@ -159,6 +169,31 @@ function checkIndexKeySchema(spec: IndexInput, definitions: AttributeDefinition[
     throw invalidParameter(
       `Some index key attributes are not defined in AttributeDefinitions. Keys: [${missing.map((k) => k.AttributeName).join(', ')}], AttributeDefinitions: [${definitions.map((d) => d.AttributeName).join(', ')}]`,
     );
+  }
+}
+
+/**
+ * A GSI key schema of more than two elements: up to four HASH elements, then up to four
+ * RANGE elements, each attribute named once. (The wording of these messages is our own:
+ * DynamoDB's could not be confirmed.)
+ */
+function checkMultiAttributeKeySchema(keySchema: KeySchemaElement[]): void {
+  if (keySchema[0]!.KeyType !== 'HASH') throw validationError('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+  const firstRange = keySchema.findIndex((k) => k.KeyType === 'RANGE');
+  if (firstRange >= 0 && keySchema.slice(firstRange).some((k) => k.KeyType === 'HASH')) {
+    throw validationError('Invalid KeySchema: All HASH KeySchemaElements must come before the RANGE KeySchemaElements');
+  }
+  const hashes = firstRange < 0 ? keySchema.length : firstRange;
+  if (hashes > MAX_GSI_KEY_PARTS) {
+    throw validationError(`Invalid KeySchema: A global secondary index can have at most ${MAX_GSI_KEY_PARTS} HASH KeySchemaElements`);
+  }
+  if (keySchema.length - hashes > MAX_GSI_KEY_PARTS) {
+    throw validationError(`Invalid KeySchema: A global secondary index can have at most ${MAX_GSI_KEY_PARTS} RANGE KeySchemaElements`);
+  }
+  const seen = new Set<string>();
+  for (const k of keySchema) {
+    if (seen.has(k.AttributeName)) throw validationError(`Invalid KeySchema: The attribute ${k.AttributeName} appears more than once in the KeySchema`);
+    seen.add(k.AttributeName);
   }
 }
 

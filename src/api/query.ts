@@ -5,6 +5,7 @@ import type { KeyView } from '../engine/keyView.js';
 import { queryBounds, readPage, sortKeyPrefix } from '../engine/reads.js';
 import { valuesEqual } from '../values/compare.js';
 import { encodeKeyValue, type KeyValue } from '../values/keycodec.js';
+import { partitionKeyParts, sortKeyParts } from '../values/keys.js';
 import type { AttributeValue, Item } from '../values/types.js';
 import type { Operation } from './context.js';
 import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
@@ -23,7 +24,7 @@ export const query: Operation = (ctx, input) => {
   const exclusiveStart = queryStartKey(input, view, keyCondition, forward);
   const pk = keyCondition.hash.value;
   admitRead(ctx, 'Query', table, view, pk);
-  const bounds = queryBounds(view, pk, keyCondition.range);
+  const bounds = queryBounds(view, keyCondition.partition ?? [pk], keyCondition.sortPrefix ?? [], keyCondition.range);
   const page = readPage(ctx.db.store, view, bounds, forward, { limit: input.Limit, exclusiveStart });
   return pageResponse(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
 };
@@ -31,7 +32,7 @@ export const query: Operation = (ctx, input) => {
 /** A Query filter may not test the key attributes: those belong in the key condition. */
 function checkFilterAvoidsKey(input: Record<string, any>, filter: ConditionNode | undefined, schema: KeyView['schema']): void {
   if (filter === undefined) return;
-  const keys = schema.rangeKey === undefined ? [schema.hashKey] : [schema.hashKey, schema.rangeKey];
+  const keys = [...partitionKeyParts(schema), ...sortKeyParts(schema)].map((p) => p.name);
   const legacy = input.QueryFilter != null;
   const used = legacy ? new Set(Object.keys(input.QueryFilter)) : topLevelNames(filter, new Set());
   const key = keys.find((name) => used.has(name));
@@ -88,13 +89,19 @@ function queryStartKey(input: Record<string, any>, view: KeyView, keyCondition: 
     throw err;
   }
   if (start === undefined) return undefined;
-  if (!valuesEqual(start[view.schema.hashKey]!, keyCondition.hash.value)) {
+  const partition = partitionKeyParts(view.schema);
+  const values = keyCondition.partition ?? [keyCondition.hash.value];
+  if (partition.some((part, i) => !valuesEqual(start[part.name]!, values[i]!))) {
     throw validationError('The provided starting key is outside query boundaries based on provided conditions');
   }
   const range = keyCondition.range;
-  if (range !== undefined && !startsInsideRange(start[view.schema.rangeKey!]!, range, forward)) {
-    throw validationError('The provided starting key does not match the range key predicate');
-  }
+  if (range === undefined) return start;
+  const sort = sortKeyParts(view.schema);
+  const sortPrefix = keyCondition.sortPrefix ?? [];
+  const inside =
+    sortPrefix.every((value, i) => valuesEqual(start[sort[i]!.name]!, value)) &&
+    startsInsideRange(start[sort[sortPrefix.length]!.name]!, range, forward);
+  if (!inside) throw validationError('The provided starting key does not match the range key predicate');
   return start;
 }
 

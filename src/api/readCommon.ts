@@ -8,7 +8,7 @@ import { itemKey } from '../engine/keyspace.js';
 import { baseTableView, indexView, type KeyView } from '../engine/keyView.js';
 import type { Page } from '../engine/reads.js';
 import { decodeStoredItem, storedItemSize } from '../engine/storedItem.js';
-import { validateKey } from '../values/keys.js';
+import { partitionKeyParts, sortKeyParts, validateKey } from '../values/keys.js';
 import { typeOf, type AttributeValue, type Item } from '../values/types.js';
 import { validateItem } from '../values/validate.js';
 import type { ApiContext } from './context.js';
@@ -64,11 +64,8 @@ function validateIndexKey(esk: unknown, index: IndexInfo): Item {
   const item = validateItem(esk);
   if (Object.keys(item).length !== index.keyAttributes.length) throw validationError(KEY_MISMATCH);
   const { schema, base } = index;
-  const types: [string | undefined, string | undefined][] = [
-    [schema.hashKey, schema.hashType], [schema.rangeKey, schema.rangeType], [base.hashKey, base.hashType], [base.rangeKey, base.rangeType],
-  ];
-  for (const [name, type] of types) {
-    if (name === undefined) continue;
+  const parts = [...partitionKeyParts(schema), ...sortKeyParts(schema), ...partitionKeyParts(base), ...sortKeyParts(base)];
+  for (const { name, type } of parts) {
     const value = Object.hasOwn(item, name) ? item[name] : undefined;
     if (value === undefined || typeOf(value) !== type) throw validationError(KEY_MISMATCH);
   }

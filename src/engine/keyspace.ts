@@ -132,7 +132,14 @@ const FORM_HASHED = Buffer.from([HASHED]);
 
 /** The prefix of one partition: index prefix | partition hash | partition key. */
 export function partitionPrefix(tableId: number, indexNo: number, pk: AttributeValue): Buffer {
-  const encodedPk = encodeKeyValue(pk as never);
+  return encodedPartitionPrefix(tableId, indexNo, encodeKeyValue(pk as never));
+}
+
+/**
+ * The same from an encoded partition key: one value's encoding, or for a multi-attribute
+ * key the encodings of its values in key-schema order (each self-delimiting), hashed together.
+ */
+export function encodedPartitionPrefix(tableId: number, indexNo: number, encodedPk: Buffer): Buffer {
   const pkPart = compactPart(encodedPk, encodedPk.length <= INLINE_PARTITION_KEY_BYTES);
   const prefix = tableKey(DATA, tableId, 5 + pkPart.length);
   prefix[5] = indexNo;
@@ -141,17 +148,27 @@ export function partitionPrefix(tableId: number, indexNo: number, pk: AttributeV
   return prefix;
 }
 
+/** The encodings of `values` one after the other: they sort as the values compared left to right. */
+export function encodeKeyValues(values: AttributeValue[]): Buffer {
+  return values.length === 1 ? encodeKeyValue(values[0] as never) : Buffer.concat(values.map((v) => encodeKeyValue(v as never)));
+}
+
 /**
  * The storage key of an item in a key space (index 0 = the table):
  * partition prefix | sort key (if any) | extra key attributes (an index entry's base-table key).
+ * A multi-attribute GSI key encodes its partition (and sort) attributes in key-schema order.
  */
 export function storageKey(tableId: number, indexNo: number, schema: KeySchemaInfo, item: Item, extra: AttributeValue[] = []): Buffer {
-  const prefix = partitionPrefix(tableId, indexNo, item[schema.hashKey]!);
+  const { hashParts, rangeParts } = schema;
+  const prefix =
+    hashParts === undefined
+      ? partitionPrefix(tableId, indexNo, item[schema.hashKey]!)
+      : encodedPartitionPrefix(tableId, indexNo, encodeKeyValues(hashParts.map((p) => item[p.name]!)));
   if (schema.rangeKey === undefined && extra.length === 0) return prefix;
   const parts = [prefix];
   let length = prefix.length;
   if (schema.rangeKey !== undefined) {
-    const sk = encodeKeyValue(item[schema.rangeKey] as never);
+    const sk = rangeParts === undefined ? encodeKeyValue(item[schema.rangeKey] as never) : encodeKeyValues(rangeParts.map((p) => item[p.name]!));
     parts.push(sk);
     length += sk.length;
   }

@@ -10,7 +10,7 @@ import type { RangeOp } from '../expressions/index.js';
 import type { ReadOps } from '../storage/kv.js';
 import { encodeKeyValue, prefixEnd, type KeyValue } from '../values/keycodec.js';
 import type { AttributeValue, Item } from '../values/types.js';
-import { indexPrefix, partitionPrefix } from './keyspace.js';
+import { encodedPartitionPrefix, encodeKeyValues, indexPrefix } from './keyspace.js';
 import type { KeyView } from './keyView.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 
@@ -42,9 +42,15 @@ export interface Bounds {
   lt: Buffer | undefined;
 }
 
-/** The key range of one partition narrowed by a sort-key condition. */
-export function queryBounds(view: KeyView, pk: AttributeValue, sk: SortKeyCondition | undefined): Bounds {
-  const p = partitionPrefix(view.tableId, view.indexNo, pk);
+/**
+ * The key range of one partition narrowed by a sort-key condition. `partition` holds the
+ * partition-key values in key-schema order; `sortPrefix` the values of leading sort-key
+ * attributes fixed by equality (multi-attribute keys), which narrow the range to a prefix
+ * before `sk` applies to the next attribute.
+ */
+export function queryBounds(view: KeyView, partition: AttributeValue[], sortPrefix: AttributeValue[], sk: SortKeyCondition | undefined): Bounds {
+  let p = encodedPartitionPrefix(view.tableId, view.indexNo, encodeKeyValues(partition));
+  if (sortPrefix.length > 0) p = Buffer.concat([p, encodeKeyValues(sortPrefix)]);
   const end = prefixEnd(p);
   if (sk === undefined) return { gte: p, lt: end };
   const at = (v: AttributeValue) => Buffer.concat([p, encodeKeyValue(v as KeyValue)]);

@@ -1,5 +1,5 @@
 /** What the catalog stores about a table, and the key-schema view derived from it. */
-import type { KeySchemaInfo } from '../values/keys.js';
+import type { KeyPart, KeySchemaInfo } from '../values/keys.js';
 import type { ScalarKeyType } from '../values/types.js';
 
 export type TableStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
@@ -80,11 +80,27 @@ export interface IndexMeta {
   onDemand?: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number };
 }
 
+/**
+ * The key-schema view of a table or index. A GSI may name up to four HASH and four
+ * RANGE attributes (a multi-attribute key); hashKey / rangeKey are then the first of each.
+ */
 export function keySchemaInfo(meta: Pick<TableMeta, 'keySchema' | 'attributeDefinitions'>): KeySchemaInfo {
-  const typeOf = (name: string) => meta.attributeDefinitions.find((d) => d.AttributeName === name)!.AttributeType;
-  const hash = meta.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;
-  const range = meta.keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName;
-  return range === undefined
-    ? { hashKey: hash, hashType: typeOf(hash) }
-    : { hashKey: hash, hashType: typeOf(hash), rangeKey: range, rangeType: typeOf(range) };
+  const part = (k: KeySchemaElement): KeyPart => ({
+    name: k.AttributeName,
+    type: meta.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName)!.AttributeType,
+  });
+  const hashParts = meta.keySchema.filter((k) => k.KeyType === 'HASH').map(part);
+  const rangeParts = meta.keySchema.filter((k) => k.KeyType === 'RANGE').map(part);
+  const [hash] = hashParts;
+  const [range] = rangeParts;
+  const info: KeySchemaInfo = { hashKey: hash!.name, hashType: hash!.type };
+  if (range !== undefined) {
+    info.rangeKey = range.name;
+    info.rangeType = range.type;
+  }
+  if (hashParts.length > 1 || rangeParts.length > 1) {
+    info.hashParts = hashParts;
+    info.rangeParts = rangeParts;
+  }
+  return info;
 }

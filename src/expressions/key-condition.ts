@@ -1,9 +1,13 @@
 /**
  * Query key conditions (KeyConditionExpression or legacy KeyConditions), reduced to the
  * partition-key value and an optional sort-key range the engine can scan.
+ *
+ * A GSI with a multi-attribute key needs equality on every partition-key attribute; its
+ * sort-key attributes may be conditioned left to right without gaps, equality on all
+ * but the last one given, which may use any sort-key operator.
  */
 import { invalidParameter, validationError } from '../errors.js';
-import type { KeySchemaInfo } from '../values/keys.js';
+import { isMultiAttribute, partitionKeyParts, sortKeyParts, type KeySchemaInfo } from '../values/keys.js';
 import { typeOf, type AttributeValue } from '../values/types.js';
 import type { Comparator, ConditionNode, Operand } from './ast.js';
 import { expressionError } from './errors.js';
@@ -12,7 +16,13 @@ import { checkLegacyOperands } from './legacy.js';
 export type RangeOp = 'EQ' | 'LT' | 'LE' | 'GT' | 'GE' | 'BETWEEN' | 'BEGINS_WITH';
 
 export interface KeyCondition {
+  /** The (first) partition-key attribute and its value. */
   hash: { name: string; value: AttributeValue };
+  /** Multi-attribute keys only: every partition-key value, in key-schema order. */
+  partition?: AttributeValue[];
+  /** Multi-attribute keys only: values of the leading sort-key attributes fixed by equality before `range`. */
+  sortPrefix?: AttributeValue[];
+  /** The condition on the last sort-key attribute given. */
   range?: { name: string; op: RangeOp; values: AttributeValue[] };
 }
 
@@ -97,35 +107,50 @@ function flattenAnd(node: ConditionNode, out: ConditionNode[]): void {
 
 /** Assembles hash and range terms, with DynamoDB's checks against the key schema. */
 function assemble(terms: KeyTerm[], schema: KeySchemaInfo, expression: boolean): KeyCondition {
-  let hash: KeyTerm | undefined;
-  let range: KeyTerm | undefined;
+  const hashParts = partitionKeyParts(schema);
+  const sortParts = sortKeyParts(schema);
+  const keyNames = new Set([...hashParts, ...sortParts].map((p) => p.name));
+  const byName = new Map<string, KeyTerm>();
   for (const term of terms) {
-    const isHash = term.name === schema.hashKey;
-    const isRange = term.name === schema.rangeKey;
-    if ((isHash && hash !== undefined) || (isRange && range !== undefined)) {
+    if (!keyNames.has(term.name)) continue;
+    if (byName.has(term.name)) {
       throw expression
         ? expressionError('KeyConditionExpression', 'KeyConditionExpressions must only contain one condition per key')
         : validationError(NOT_SUPPORTED);
     }
-    if (isHash) hash = term;
-    else if (isRange) range = term;
+    byName.set(term.name, term);
   }
-  if (hash === undefined) throw validationError(`Query condition missed key schema element: ${schema.hashKey}`);
-  if (terms.length > (range === undefined ? 1 : 2)) {
-    // A condition on an attribute outside the key schema.
-    throw validationError(
-      schema.rangeKey !== undefined && range === undefined
-        ? `Query condition missed key schema element: ${schema.rangeKey}`
-        : NOT_SUPPORTED,
-    );
+  const hashTerms: KeyTerm[] = [];
+  for (const part of hashParts) {
+    const term = byName.get(part.name);
+    if (term === undefined) throw validationError(`Query condition missed key schema element: ${part.name}`);
+    hashTerms.push(term);
   }
-  if (hash.op !== 'EQ') throw validationError(NOT_SUPPORTED);
-  checkType(hash.values, schema.hashType);
-  const result: KeyCondition = { hash: { name: hash.name, value: hash.values[0] } };
-  if (range !== undefined) {
-    checkType(range.values, schema.rangeType!);
-    result.range = { name: range.name, op: range.op, values: range.values };
+  // Sort-key attributes count from the left, up to the first one without a condition.
+  const sortTerms: KeyTerm[] = [];
+  for (const part of sortParts) {
+    const term = byName.get(part.name);
+    if (term === undefined) break;
+    sortTerms.push(term);
   }
+  if (terms.length > hashTerms.length + sortTerms.length) {
+    // A condition on an attribute outside the key schema, or past a skipped sort-key attribute.
+    const skipped = sortParts[sortTerms.length];
+    throw validationError(skipped !== undefined ? `Query condition missed key schema element: ${skipped.name}` : NOT_SUPPORTED);
+  }
+  if (hashTerms.some((t) => t.op !== 'EQ')) throw validationError(NOT_SUPPORTED);
+  // Only the last sort-key condition may be a range: the ones before it fix a prefix.
+  if (sortTerms.slice(0, -1).some((t) => t.op !== 'EQ')) throw validationError(NOT_SUPPORTED);
+  hashTerms.forEach((t, i) => checkType(t.values, hashParts[i]!.type));
+  sortTerms.forEach((t, i) => checkType(t.values, sortParts[i]!.type));
+  const [hash] = hashTerms;
+  const result: KeyCondition = { hash: { name: hash!.name, value: hash!.values[0]! } };
+  if (isMultiAttribute(schema)) {
+    result.partition = hashTerms.map((t) => t.values[0]!);
+    result.sortPrefix = sortTerms.slice(0, -1).map((t) => t.values[0]!);
+  }
+  const range = sortTerms[sortTerms.length - 1];
+  if (range !== undefined) result.range = { name: range.name, op: range.op, values: range.values };
   return result;
 }
 
@@ -150,7 +175,10 @@ export function keyConditionFromLegacy(
   schema: KeySchemaInfo,
 ): KeyCondition {
   const names = Object.keys(conditions);
-  if (names.length > 2) throw validationError('Conditions can be of length 1 or 2 only');
+  const keyLength = partitionKeyParts(schema).length + sortKeyParts(schema).length;
+  if (names.length > Math.max(2, keyLength)) {
+    throw validationError(keyLength > 2 ? `Conditions can be of length 1 to ${keyLength} only` : 'Conditions can be of length 1 or 2 only');
+  }
   const terms: KeyTerm[] = [];
   for (const name of names) {
     const entry = conditions[name] ?? {};

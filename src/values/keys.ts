@@ -21,6 +21,34 @@ export interface KeySchemaInfo {
   hashType: ScalarKeyType;
   rangeKey?: string;
   rangeType?: ScalarKeyType;
+  /**
+   * Every partition-key attribute, in key-schema order. More than one only for a GSI
+   * with a multi-attribute key; absent means just hashKey.
+   */
+  hashParts?: KeyPart[];
+  /** Every sort-key attribute, compared left to right; absent means just rangeKey (if any). */
+  rangeParts?: KeyPart[];
+}
+
+/** One attribute of a (possibly multi-attribute) partition or sort key. */
+export interface KeyPart {
+  name: string;
+  type: ScalarKeyType;
+}
+
+/** The partition-key attributes of a schema, in order. */
+export function partitionKeyParts(schema: KeySchemaInfo): KeyPart[] {
+  return schema.hashParts ?? [{ name: schema.hashKey, type: schema.hashType }];
+}
+
+/** The sort-key attributes of a schema, in order (none without a sort key). */
+export function sortKeyParts(schema: KeySchemaInfo): KeyPart[] {
+  return schema.rangeParts ?? (schema.rangeKey === undefined ? [] : [{ name: schema.rangeKey, type: schema.rangeType! }]);
+}
+
+/** Whether a schema's partition or sort key has more than one attribute (a multi-attribute GSI key). */
+export function isMultiAttribute(schema: KeySchemaInfo): boolean {
+  return (schema.hashParts?.length ?? 1) > 1 || (schema.rangeParts?.length ?? 1) > 1;
 }
 
 export const MAX_PARTITION_KEY_BYTES = 2048;

@@ -2,10 +2,11 @@
  * A secondary index as the write and read paths use it: its key schema, which
  * attributes its entries carry, and how an entry's storage key is built:
  *   index prefix | partition hash | enc(index pk) | enc(index sk)? | enc(base pk) | enc(base sk)?
+ * (a multi-attribute GSI key encodes each of its partition / sort attributes in order).
  * The base table key at the end keeps entries with equal index keys apart and
  * orders them by base key.
  */
-import type { KeySchemaInfo } from '../../values/keys.js';
+import { partitionKeyParts, sortKeyParts, type KeySchemaInfo } from '../../values/keys.js';
 import { setAttribute, typeOf, type AttributeValue, type Item } from '../../values/types.js';
 import { storageKey } from '../keyspace.js';
 import { keySchemaInfo, type IndexMeta, type TableMeta } from '../tableMeta.js';
@@ -39,7 +40,8 @@ export function indexInfos(meta: TableMeta, base: KeySchemaInfo): IndexInfo[] {
 
 export function indexInfo(meta: Pick<TableMeta, 'attributeDefinitions'>, base: KeySchemaInfo, index: IndexMeta): IndexInfo {
   const schema = keySchemaInfo({ keySchema: index.keySchema, attributeDefinitions: meta.attributeDefinitions });
-  const keyAttributes = unique([schema.hashKey, schema.rangeKey, base.hashKey, base.rangeKey]);
+  const indexKey = [...partitionKeyParts(schema), ...sortKeyParts(schema)];
+  const keyAttributes = unique([...indexKey.map((p) => p.name), base.hashKey, base.rangeKey]);
   let projected: Set<string> | undefined;
   if (index.projection.ProjectionType !== 'ALL') {
     projected = new Set([...keyAttributes, ...(index.projection.NonKeyAttributes ?? [])]);
@@ -47,11 +49,17 @@ export function indexInfo(meta: Pick<TableMeta, 'attributeDefinitions'>, base: K
   return { meta: index, name: index.name, no: index.no, schema, base, keyAttributes, projected };
 }
 
-/** The entry's storage key, or undefined when the item has no (valid) index key: sparse indexes. */
+/** The entry's storage key, or undefined when the item lacks (a valid value of) an index key attribute: sparse indexes. */
 export function entryKey(tableId: number, index: IndexInfo, item: Item): Buffer | undefined {
   const { schema, base } = index;
-  if (!hasKeyValue(own(item, schema.hashKey), schema.hashType)) return undefined;
-  if (schema.rangeKey !== undefined && !hasKeyValue(own(item, schema.rangeKey), schema.rangeType!)) return undefined;
+  if (schema.hashParts === undefined) {
+    if (!hasKeyValue(own(item, schema.hashKey), schema.hashType)) return undefined;
+    if (schema.rangeKey !== undefined && !hasKeyValue(own(item, schema.rangeKey), schema.rangeType!)) return undefined;
+  } else {
+    // A multi-attribute key indexes an item only when it has every one of its attributes.
+    for (const part of schema.hashParts) if (!hasKeyValue(own(item, part.name), part.type)) return undefined;
+    for (const part of schema.rangeParts!) if (!hasKeyValue(own(item, part.name), part.type)) return undefined;
+  }
   const extra = base.rangeKey === undefined ? [item[base.hashKey]!] : [item[base.hashKey]!, item[base.rangeKey]!];
   return storageKey(tableId, index.no, schema, item, extra);
 }

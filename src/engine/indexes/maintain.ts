@@ -4,7 +4,7 @@
  * the old entry out and the new one in, per-index statistics, and for tables with
  * LSIs the size of the item collection.
  */
-import { checkKeySizes } from '../../values/keys.js';
+import { checkKeySizes, partitionKeyParts, sortKeyParts } from '../../values/keys.js';
 import { dynamoError, invalidParameter, validationError } from '../../errors.js';
 import type { WriteOps } from '../../storage/kv.js';
 import { attributeValueSize, itemSize } from '../../values/size.js';
@@ -25,11 +25,16 @@ export interface IndexedTable {
   collectionLimitBytes: number;
 }
 
-/** Rejects an item whose index key attributes have the wrong type or an empty value. */
+/**
+ * Rejects an item whose index key attributes have the wrong type or an empty value.
+ * The key size limits apply to a multi-attribute key's values summed.
+ */
 function checkIndexKeyValues(indexes: IndexInfo[], item: Item): void {
   for (const index of indexes) {
-    const hashBytes = checkValue(index, index.schema.hashKey, index.schema.hashType, item);
-    const rangeBytes = index.schema.rangeKey === undefined ? 0 : checkValue(index, index.schema.rangeKey, index.schema.rangeType!, item);
+    let hashBytes = 0;
+    for (const part of partitionKeyParts(index.schema)) hashBytes += checkValue(index, part.name, part.type, item);
+    let rangeBytes = 0;
+    for (const part of sortKeyParts(index.schema)) rangeBytes += checkValue(index, part.name, part.type, item);
     checkKeySizes(hashBytes, rangeBytes);
   }
 }
