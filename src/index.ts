@@ -13,7 +13,9 @@ import { createLogger, type LogLevel } from './logger.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
+import { Clock } from './engine/clock.js';
 
+export { Clock } from './engine/clock.js';
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
 export interface ServerOptions {
@@ -32,6 +34,8 @@ export interface ServerOptions {
    * as DynamoDB does. Off by default; the table tag `openddb:throttle` = on | off overrides it.
    */
   throttle?: boolean;
+  /** The clock time-based behaviour follows (tests pass one they can move); the system clock by default. */
+  clock?: Clock;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
 }
@@ -73,7 +77,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
-  const throttle = new ThrottleGate(metrics, options.throttle === true);
+  const clock = options.clock ?? new Clock();
+  const throttle = new ThrottleGate(metrics, options.throttle === true, () => clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
   const server = createHttpServer({
     handler: (operation, body, text) => runOperation(ctx, operation, body, text),

@@ -7,6 +7,7 @@ import { expectError, startTestServer, type TestContext } from './helpers.js';
 import { createTable, sampleValue, scrape } from './capacity.helpers.js';
 import { encodeKeyValue, partitionHash } from '../src/values/keycodec.js';
 import { partitionCount, partitionOf } from '../src/engine/throttle.js';
+import { Clock } from '../src/engine/clock.js';
 
 const kb = (n: number) => 'x'.repeat(n * 1024 - 50);
 const provisioned = (read: number, write: number) => ({ BillingMode: 'PROVISIONED' as const, ProvisionedThroughput: { ReadCapacityUnits: read, WriteCapacityUnits: write } });
@@ -37,9 +38,14 @@ describe('throttling (--throttle)', () => {
     assert.ok(sampleValue(samples, 'ThrottledRequests', { TableName: 'slow', Operation: 'PutItem' }) >= 2);
   });
 
-  it('a hot partition key throttles while keys spread over partitions do not', async () => {
+  it('a hot partition key throttles while keys spread over partitions do not', async (test) => {
+    // Time stands still, so no partition saves burst credit while the test runs.
+    const clock = new Clock();
+    clock.set(Date.now(), true);
+    const frozen = await startTestServer({ throttle: true, clock });
+    test.after(() => frozen.close());
     // 2,000 WCU (+1 RCU) is 3 partitions of ~666 WCU each; 100 KB writes cost 100 WCU.
-    await createTable(t, { TableName: 'hot', ...provisioned(1, 2000) });
+    await createTable(frozen, { TableName: 'hot', ...provisioned(1, 2000) });
     const count = partitionCount({ read: 1, write: 2000 });
     assert.equal(count, 3);
     const byPartition = new Map<number, string[]>();
@@ -50,12 +56,12 @@ describe('throttling (--throttle)', () => {
       if (keys.length < 2) byPartition.set(p, [...keys, key]);
     }
     for (const keys of byPartition.values()) {
-      for (const id of keys) await t.doc.send(new PutCommand({ TableName: 'hot', Item: { id, v: kb(100) } }));
+      for (const id of keys) await frozen.doc.send(new PutCommand({ TableName: 'hot', Item: { id, v: kb(100) } }));
     }
     let throttledAt = -1;
     for (let i = 0; i < 12 && throttledAt < 0; i++) {
       try {
-        await t.doc.send(new PutCommand({ TableName: 'hot', Item: { id: 'celebrity', v: kb(100) } }));
+        await frozen.doc.send(new PutCommand({ TableName: 'hot', Item: { id: 'celebrity', v: kb(100) } }));
       } catch (err) {
         assert.equal((err as Error).name, 'ProvisionedThroughputExceededException');
         throttledAt = i;

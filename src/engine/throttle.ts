@@ -2,8 +2,9 @@
  * Opt-in throttling: token buckets per table and per GSI at the provisioned rate
  * (with up to 300 s of unused capacity kept as burst credit, as DynamoDB does), and,
  * for provisioned tables, per partition, where the rate is divided evenly over the
- * partitions and each partition is capped at 3,000 RCU / 1,000 WCU. A hot partition
- * key therefore throttles while the rest of the table does not. On-demand tables
+ * partitions. Each partition keeps its own 300 s of burst credit, but never serves
+ * more than 3,000 RCU / 1,000 WCU in a second, burst or not. A hot partition key
+ * therefore throttles while the rest of the table does not. On-demand tables
  * throttle only above their OnDemandThroughput maxima.
  *
  * A request is admitted while its buckets hold credit; what it consumed is taken
@@ -75,11 +76,19 @@ export function partitionOf(hash: number, count: number): number {
   return Math.floor((hash * count) / 2 ** 32);
 }
 
+/** One partition's buckets: its share of the rate with burst credit, and its hard per-second ceiling. */
+interface PartitionBuckets {
+  share: TokenBucket;
+  ceiling: TokenBucket;
+}
+
 interface Buckets {
   limits: CapacityLimits;
   partitioned: boolean;
+  /** When the scope's buckets started; a partition's buckets, made on first use, count from here too. */
+  since: number;
   whole: Record<CapacityKind, TokenBucket | undefined>;
-  partitions: Record<CapacityKind, Map<number, TokenBucket>>;
+  partitions: Record<CapacityKind, Map<number, PartitionBuckets>>;
 }
 
 /** Throttling state for every table and index, keyed by scope. */
@@ -97,6 +106,7 @@ export class Throttler {
       b = {
         limits: { ...limits },
         partitioned: scope.partitioned,
+        since: now,
         whole: { read: whole(limits.read), write: whole(limits.write) },
         partitions: { read: new Map(), write: new Map() },
       };
@@ -105,17 +115,21 @@ export class Throttler {
     return b;
   }
 
-  private partitionBucket(b: Buckets, kind: CapacityKind, hash: number): TokenBucket {
+  private partitionBuckets(b: Buckets, kind: CapacityKind, hash: number): PartitionBuckets {
     const count = partitionCount(b.limits);
     const index = partitionOf(hash, count);
-    let bucket = b.partitions[kind].get(index);
-    if (!bucket) {
+    let buckets = b.partitions[kind].get(index);
+    if (!buckets) {
       const cap = kind === 'read' ? PARTITION_MAX_RCU : PARTITION_MAX_WCU;
-      // Partitions get no long-term burst: a hot partition is capped at its share.
-      bucket = new TokenBucket(Math.min(b.limits[kind] / count, cap), 1, this.clock());
-      b.partitions[kind].set(index, bucket);
+      buckets = {
+        // Burst credit is kept per partition: an idle partition can absorb a burst of its own.
+        share: new TokenBucket(Math.min(b.limits[kind] / count, cap), BURST_SECONDS, b.since),
+        // A partition's hardware limit holds however much credit it has saved.
+        ceiling: new TokenBucket(cap, 1, b.since),
+      };
+      b.partitions[kind].set(index, buckets);
     }
-    return bucket;
+    return buckets;
   }
 
   /**
@@ -128,7 +142,10 @@ export class Throttler {
     const now = this.clock();
     const whole = b.whole[kind];
     if (whole !== undefined && !whole.hasCredit(now)) return 'scope';
-    if (hash !== undefined && b.partitioned && !this.partitionBucket(b, kind, hash).hasCredit(now)) return 'partition';
+    if (hash !== undefined && b.partitioned) {
+      const partition = this.partitionBuckets(b, kind, hash);
+      if (!partition.share.hasCredit(now) || !partition.ceiling.hasCredit(now)) return 'partition';
+    }
     return 'ok';
   }
 
@@ -137,6 +154,10 @@ export class Throttler {
     const b = this.bucketsFor(scope);
     const now = this.clock();
     b.whole[kind]?.take(units, now);
-    if (hash !== undefined && b.partitioned) this.partitionBucket(b, kind, hash).take(units, now);
+    if (hash !== undefined && b.partitioned) {
+      const partition = this.partitionBuckets(b, kind, hash);
+      partition.share.take(units, now);
+      partition.ceiling.take(units, now);
+    }
   }
 }
