@@ -157,6 +157,17 @@ describe('multi-attribute GSI keys', () => {
       ExpressionAttributeValues: { ':t': 'W24', ':r': 'EU', ':x': 'QUARTER', ':b': 'UPPER', ':s': -2 },
     });
     assert.deepEqual(paged, ['m04', 'm03', 'm05']);
+    // Backward, one item a page, through a range on the first of three sort attributes.
+    const backward = await queryIds(t, {
+      Limit: 1, ScanIndexForward: false, KeyConditionExpression: `${EU_W24} AND #round >= :x`, ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':t': 'W24', ':r': 'EU', ':x': 'QUARTER' },
+    });
+    assert.deepEqual(backward, ['m06', 'm07', 'm05', 'm03', 'm04', 'm02']);
+    const between = await queryIds(t, {
+      Limit: 2, ScanIndexForward: false, KeyConditionExpression: `${EU_W24} AND #round = :x AND bracket BETWEEN :a AND :b`, ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':t': 'W24', ':r': 'EU', ':x': 'QUARTER', ':a': 'LOWER', ':b': 'UPPER' },
+    });
+    assert.deepEqual(between, ['m05', 'm03', 'm04', 'm02']);
     const scanPage = await t.doc.send(new ScanCommand({ TableName: TABLE, IndexName: INDEX, Limit: 1 }));
     assert.deepEqual(Object.keys(scanPage.LastEvaluatedKey!).sort(), ['bracket', 'id', 'region', 'round', 'score', 'tournament']);
     // A start key from another partition, or outside the fixed sort prefix, is refused.

@@ -98,19 +98,23 @@ function queryStartKey(input: Record<string, any>, view: KeyView, keyCondition: 
   if (range === undefined) return start;
   const sort = sortKeyParts(view.schema);
   const sortPrefix = keyCondition.sortPrefix ?? [];
+  // On a multi-attribute sort key, entries equal to an inclusive bound on an attribute
+  // before the last one still differ in later attributes: that bound stays inclusive backward.
+  const inclusive = forward || sortPrefix.length < sort.length - 1;
   const inside =
     sortPrefix.every((value, i) => valuesEqual(start[sort[i]!.name]!, value)) &&
-    startsInsideRange(start[sort[sortPrefix.length]!.name]!, range, forward);
+    startsInsideRange(start[sort[sortPrefix.length]!.name]!, range, inclusive);
   if (!inside) throw validationError('The provided starting key does not match the range key predicate');
   return start;
 }
 
 /**
- * The start key's sort key must satisfy the sort-key condition. Going backward, a start
- * key on an inclusive lower bound (>=, BETWEEN) is refused too, as DynamoDB does even
- * when that key came back as LastEvaluatedKey: nothing of the range lies below it.
+ * The start key's sort key must satisfy the sort-key condition. Unless `inclusive` (going
+ * backward), a start key on an inclusive lower bound (>=, BETWEEN) is refused too, as
+ * DynamoDB does even when that key came back as LastEvaluatedKey: nothing of the range
+ * lies below it.
  */
-function startsInsideRange(sortKey: AttributeValue, range: NonNullable<KeyCondition['range']>, forward: boolean): boolean {
+function startsInsideRange(sortKey: AttributeValue, range: NonNullable<KeyCondition['range']>, inclusive: boolean): boolean {
   const key = encodeKeyValue(sortKey as KeyValue);
   const [first, second] = range.values as [AttributeValue, AttributeValue];
   const order = (bound: AttributeValue) => Buffer.compare(key, encodeKeyValue(bound as KeyValue));
@@ -124,9 +128,9 @@ function startsInsideRange(sortKey: AttributeValue, range: NonNullable<KeyCondit
     case 'GT':
       return order(first) > 0;
     case 'GE':
-      return order(first) >= (forward ? 0 : 1);
+      return order(first) >= (inclusive ? 0 : 1);
     case 'BETWEEN':
-      return order(first) >= (forward ? 0 : 1) && order(second) <= 0;
+      return order(first) >= (inclusive ? 0 : 1) && order(second) <= 0;
     case 'BEGINS_WITH': {
       const prefix = sortKeyPrefix(first);
       return key.subarray(0, prefix.length).equals(prefix);
