@@ -306,9 +306,9 @@ describe('multi-attribute GSI key schemas: CreateTable and UpdateTable', () => {
 
   it('refuses more than four of a kind, a HASH after a RANGE, repeated names and undefined attributes', async () => {
     const five = ['a', 'b', 'c', 'd', 'e'];
-    await expectError(create('badx1', key('H:a', 'H:b', 'H:c', 'H:d', 'H:e'), five), 'ValidationException', 'Invalid KeySchema: A global secondary index can have at most 4 HASH KeySchemaElements');
-    await expectError(create('badx2', key('H:a', 'R:b', 'R:c', 'R:d', 'R:e', 'R:f'), [...five, 'f']), 'ValidationException', 'Invalid KeySchema: A global secondary index can have at most 4 RANGE KeySchemaElements');
-    await expectError(create('badx3', key('H:a', 'R:b', 'H:c'), ['a', 'b', 'c']), 'ValidationException', 'Invalid KeySchema: All HASH KeySchemaElements must come before the RANGE KeySchemaElements');
+    await expectError(create('badx1', key('H:a', 'H:b', 'H:c', 'H:d', 'H:e'), five), 'ValidationException', 'Invalid KeySchema: The KeySchema exceeds the maximum allowed number of HASH key attributes');
+    await expectError(create('badx2', key('H:a', 'R:b', 'R:c', 'R:d', 'R:e', 'R:f'), [...five, 'f']), 'ValidationException', 'Invalid KeySchema: The KeySchema exceeds the maximum allowed number of RANGE key attributes');
+    await expectError(create('badx3', key('H:a', 'R:b', 'H:c'), ['a', 'b', 'c']), 'ValidationException', 'Invalid KeySchema: All HASH key attributes must precede RANGE key attributes in the KeySchema');
     await expectError(create('badx4', key('R:a', 'H:b', 'H:c'), ['a', 'b', 'c']), 'ValidationException', 'Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
     await expectError(create('badx5', key('H:a', 'H:b', 'R:a'), ['a', 'b']), 'ValidationException', 'Invalid KeySchema: The attribute a appears more than once in the KeySchema');
     await expectError(
@@ -353,7 +353,7 @@ describe('multi-attribute GSI key schemas: CreateTable and UpdateTable', () => {
         AttributeDefinitions: [{ AttributeName: 'org', AttributeType: 'S' }, { AttributeName: 'dept', AttributeType: 'S' }],
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'bad', KeySchema: key('H:org', 'R:dept', 'H:year'), Projection: { ProjectionType: 'ALL' } } }],
       })),
-      'ValidationException', 'Invalid KeySchema: All HASH KeySchemaElements must come before the RANGE KeySchemaElements',
+      'ValidationException', 'Invalid KeySchema: All HASH key attributes must precede RANGE key attributes in the KeySchema',
     );
     await t.client.send(new UpdateTableCommand({
       TableName: 'live',

@@ -174,21 +174,20 @@ function checkIndexKeySchema(kind: IndexKind, spec: IndexInput, definitions: Att
 
 /**
  * A GSI key schema of more than two elements: up to four HASH elements, then up to four
- * RANGE elements, each attribute named once. (The wording of these messages is our own:
- * DynamoDB's could not be confirmed.)
+ * RANGE elements, each attribute named once. The HASH-before-RANGE and too-many-HASH
+ * messages are DynamoDB's as observed on the live service; the RANGE one follows them by
+ * analogy, and the repeated-name one is our own.
  */
 function checkMultiAttributeKeySchema(keySchema: KeySchemaElement[]): void {
   if (keySchema[0]!.KeyType !== 'HASH') throw validationError('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
   const firstRange = keySchema.findIndex((k) => k.KeyType === 'RANGE');
   if (firstRange >= 0 && keySchema.slice(firstRange).some((k) => k.KeyType === 'HASH')) {
-    throw validationError('Invalid KeySchema: All HASH KeySchemaElements must come before the RANGE KeySchemaElements');
+    throw validationError('Invalid KeySchema: All HASH key attributes must precede RANGE key attributes in the KeySchema');
   }
   const hashes = firstRange < 0 ? keySchema.length : firstRange;
-  if (hashes > MAX_GSI_KEY_PARTS) {
-    throw validationError(`Invalid KeySchema: A global secondary index can have at most ${MAX_GSI_KEY_PARTS} HASH KeySchemaElements`);
-  }
+  if (hashes > MAX_GSI_KEY_PARTS) throw validationError('Invalid KeySchema: The KeySchema exceeds the maximum allowed number of HASH key attributes');
   if (keySchema.length - hashes > MAX_GSI_KEY_PARTS) {
-    throw validationError(`Invalid KeySchema: A global secondary index can have at most ${MAX_GSI_KEY_PARTS} RANGE KeySchemaElements`);
+    throw validationError('Invalid KeySchema: The KeySchema exceeds the maximum allowed number of RANGE key attributes');
   }
   const seen = new Set<string>();
   for (const k of keySchema) {
