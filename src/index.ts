@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { openStore } from './storage/open.js';
 import { Database } from './engine/database.js';
+import type { Clock } from './engine/clock.js';
 import { createHttpServer } from './server/server.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
@@ -14,6 +15,7 @@ import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
 
+export { Clock } from './engine/clock.js';
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
 export interface ServerOptions {
@@ -32,6 +34,8 @@ export interface ServerOptions {
    * as DynamoDB does. Off by default; the table tag `openddb:throttle` = on | off overrides it.
    */
   throttle?: boolean;
+  /** The clock the server runs on (default: a new one on the system clock). */
+  clock?: Clock;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
 }
@@ -47,6 +51,8 @@ export interface WorkerRole {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The server's clock: set or advance it to move time for transient statuses, idempotency windows and throttling. */
+  clock: Clock;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       delayTransientStatuses: options.delayTransientStatuses === true,
       shared: worker !== undefined,
       resumeJobs: worker?.resumeJobs ?? true,
+      clock: options.clock,
     });
   } catch (err) {
     await store.close();
@@ -73,7 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
-  const throttle = new ThrottleGate(metrics, options.throttle === true);
+  const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
   const server = createHttpServer({
     handler: (operation, body, text) => runOperation(ctx, operation, body, text),
@@ -105,7 +112,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${port}`, port, close };
+  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, close };
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

@@ -42,7 +42,7 @@ export const transactWriteItems: Operation = async (ctx, input, text) => {
   if (pending === undefined) inFlight.set(ctx.db, (pending = new Map()));
   const running = pending.get(token);
   if (running !== undefined) throw running === fingerprint ? inProgress() : mismatch();
-  const earlier = readTokenRecord(ctx.db.store, token, Date.now());
+  const earlier = readTokenRecord(ctx.db.store, token, ctx.db.clock.now());
   if (earlier !== undefined) return replay(ctx.db, earlier.fingerprint, fingerprint, actions, tally);
 
   pending.set(token, fingerprint);
@@ -70,7 +70,7 @@ function commit(
   idempotency?: { token: string; fingerprint: string },
 ): Promise<boolean> {
   return db.transactItems((txn) => {
-    const now = Date.now();
+    const now = db.clock.now();
     if (idempotency !== undefined) {
       const record = readTokenRecord(txn.kv, idempotency.token, now);
       if (record !== undefined) {

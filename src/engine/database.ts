@@ -3,6 +3,7 @@
  * key space) and item reads and writes, each write one storage transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { Clock } from './clock.js';
 import type { KVStore, ReadOps } from '../storage/kv.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
@@ -39,6 +40,8 @@ export interface DatabaseOptions {
    * (default true). In a cluster, only the first worker and restarted ones do.
    */
   resumeJobs?: boolean;
+  /** The source of time for everything time-based (default: the system clock). */
+  clock?: Clock;
 }
 
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
@@ -67,7 +70,12 @@ export class Database {
   /** The catalog version the cached catalog reflects (shared stores only). */
   private catalogVersion = 0;
 
-  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {}
+  /** Time as this database sees it: test controls set or advance it. */
+  readonly clock: Clock;
+
+  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {
+    this.clock = options.clock ?? new Clock();
+  }
 
   static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
     const db = new Database(store, options);
@@ -95,7 +103,7 @@ export class Database {
     if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
     if (!table) throw resourceNotFound();
-    settle(table.meta);
+    this.settle(table.meta);
     return table;
   }
 
@@ -103,7 +111,7 @@ export class Database {
   findTable(name: string): Table | undefined {
     if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
-    if (table) settle(table.meta);
+    if (table) this.settle(table.meta);
     return table;
   }
 
@@ -180,6 +188,14 @@ export class Database {
     }
   }
 
+  /** A transient status (CREATING, UPDATING) whose time is up becomes ACTIVE. */
+  private settle(meta: TableMeta): void {
+    if (meta.settlesAt !== 0 && meta.status !== 'DELETING' && this.clock.now() >= meta.settlesAt) {
+      meta.status = 'ACTIVE';
+      meta.settlesAt = 0;
+    }
+  }
+
   /** The live table if it is still the one with this id. */
   private liveTable(name: string, tableId: number): Table | undefined {
     if (this.options.shared) this.syncCatalog(this.store);
@@ -233,7 +249,7 @@ export class Database {
   }
 
   async createTable(spec: TableSpec): Promise<TableMeta> {
-    const now = Date.now();
+    const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await this.store.transact((txn) => {
       const key = catalogKey(spec.name);
@@ -282,7 +298,7 @@ export class Database {
     const next = mutate(structuredClone(current));
     if (transient && this.options.delayTransientStatuses) {
       next.status = 'UPDATING';
-      next.settlesAt = Date.now() + TRANSIENT_MS;
+      next.settlesAt = this.clock.now() + TRANSIENT_MS;
     }
     return next;
   }
@@ -294,7 +310,7 @@ export class Database {
       this.syncCatalog(txn);
       const current = this.tables.get(name);
       if (current === undefined) throw resourceNotFound();
-      settle(current.meta);
+      this.settle(current.meta);
       const next = this.nextMeta(current.meta, mutate, transient);
       txn.put(catalogKey(name), encodeMeta(next));
       bumpCatalogVersion(txn);
@@ -409,12 +425,6 @@ function yieldToTraffic(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function settle(meta: TableMeta): void {
-  if (meta.settlesAt !== 0 && Date.now() >= meta.settlesAt && meta.status !== 'DELETING') {
-    meta.status = 'ACTIVE';
-    meta.settlesAt = 0;
-  }
-}
 
 function encodeMeta(meta: TableMeta): Buffer {
   return Buffer.from(JSON.stringify(meta), 'utf8');
