@@ -73,6 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       shared: worker !== undefined,
       resumeJobs: worker?.resumeJobs ?? true,
       clock: options.clock,
+      logger,
     });
   } catch (err) {
     await store.close();
@@ -103,11 +104,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // Stop accepting, let in-flight requests finish, then close the store cleanly.
+      // Stop accepting, let in-flight requests finish, stop background jobs, then close the store cleanly.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await db.close();
       await store.close();
     })();
     return closing;
