@@ -10,7 +10,8 @@ import type { Clock } from './engine/clock.js';
 import { createHttpServer } from './server/server.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
-import { createLogger, type LogLevel } from './logger.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { LocalKVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
@@ -36,6 +37,10 @@ export interface ServerOptions {
   throttle?: boolean;
   /** The clock the server runs on (default: a new one on the system clock). */
   clock?: Clock;
+  /** Serve from this storage adapter instead of opening one (closed with the server). */
+  store?: LocalKVStore;
+  /** Where to log (default: stderr, at `logLevel`). */
+  logger?: Logger;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
 }
@@ -59,11 +64,11 @@ export interface RunningServer {
 export const ACCOUNT_ID = '000000000000';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(options.logLevel ?? 'warn');
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
-  const store = await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken });
+  const store = options.store ?? (await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken }));
   let db: Database;
   try {
     db = await Database.open(store, {

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KVEntry, LocalKVStore } from '../src/storage/kv.js';
+import type { KVEntry, LocalKVStore, ReadOps, WriteOps } from '../src/storage/kv.js';
 import { openStore } from '../src/storage/open.js';
+import { transact } from '../src/engine/transact.js';
+import { FaultInjectingStore } from './faultInjectingStore.js';
 
 const b = (...bytes: number[]): Buffer => Buffer.from(bytes);
 const s = (text: string): Buffer => Buffer.from(text);
@@ -27,7 +29,25 @@ const adapters: Adapter[] = [
       return openStore({ dataDir });
     },
   },
+  // What a networked engine does: callbacks run twice, transactions conflict (here, one
+  // in four) and the engine's retry loop runs them again.
+  {
+    name: 'memory with replays and conflicts, through the engine retry loop',
+    open: async () => throughRetries(new FaultInjectingStore({ replay: true, conflictRate: 0.25, seed: 7 })),
+  },
 ];
+/** `store` with its transactions run as the engine runs them (engine/transact.ts). */
+function throughRetries(store: LocalKVStore): LocalKVStore {
+  return {
+    maxKeyBytes: store.maxKeyBytes,
+    get: (key) => store.get(key),
+    range: (options) => store.range(options),
+    snapshot: <T>(fn: (txn: ReadOps) => T): T => store.snapshot(fn),
+    transact: <T>(fn: (txn: WriteOps) => T): Promise<T> => transact(store, fn),
+    close: () => store.close(),
+  };
+}
+
 after(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
