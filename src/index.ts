@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { openStore } from './storage/open.js';
 import { Database } from './engine/database.js';
 import type { Clock } from './engine/clock.js';
+import type { JobView } from './engine/jobs/jobRecord.js';
 import { createHttpServer } from './server/server.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
@@ -17,6 +18,7 @@ import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
 
 export { Clock } from './engine/clock.js';
+export type { JobView } from './engine/jobs/jobRecord.js';
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
 export interface ServerOptions {
@@ -58,6 +60,8 @@ export interface RunningServer {
   port: number;
   /** The server's clock: set or advance it to move time for transient statuses, idempotency windows and throttling. */
   clock: Clock;
+  /** Background jobs (index builds and drops, table purges, delayed deletions) with their status, progress and last error. */
+  backgroundJobs(tableName?: string): Promise<JobView[]>;
   close(): Promise<void>;
 }
 
@@ -119,7 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, close };
+  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, backgroundJobs: (tableName) => db.listJobs(tableName), close };
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

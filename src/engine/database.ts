@@ -19,6 +19,7 @@ import { readIndexStats } from './indexes/indexStats.js';
 import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
 import { transact } from './transact.js';
 import { JobRunner } from './jobs/runner.js';
+import type { JobView } from './jobs/jobRecord.js';
 import { indexJobs, registerTableJobs, tableDeleteJob, tablePurgeJob } from './jobs/tableJobs.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
 
@@ -120,6 +121,13 @@ export class Database {
     }
     db.jobs.start(resume);
     return db;
+  }
+
+  /** The background jobs in the store (every process's), or those of one table: status, progress, last error. */
+  listJobs(tableName?: string): Promise<JobView[]> {
+    if (tableName === undefined) return this.jobs.list();
+    const table = this.findTable(tableName);
+    return table === undefined ? Promise.resolve([]) : this.jobs.list(table.meta.id);
   }
 
   /** Stops the background jobs (running ones reach a batch boundary first); call before closing the store. */
