@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Clock } from '../src/index.js';
 import { createTable, expectError, startTestServer } from './helpers.js';
 
@@ -46,6 +46,34 @@ describe('the injectable clock', () => {
       await t.doc.send(add(2)); // the token's record has expired: a new transaction
       const { Item } = await t.doc.send(new GetCommand({ TableName: 'counters', Key: { id: 'c' } }));
       assert.equal(Item!.n, 3);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refills throttling buckets by the clock', async () => {
+    const clock = new Clock();
+    clock.set(Date.UTC(2026, 0, 1), true);
+    const t = await startTestServer({ clock, throttle: true });
+    try {
+      await t.client.send(new CreateTableCommand({
+        TableName: 'slow',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+      }));
+      // A new bucket holds one second of capacity (5 WCU); a 100 KB write costs 100 and
+      // takes it to -95, which refills at 5 per second of clock time.
+      const big = { id: 'a', v: 'x'.repeat(100 * 1024 - 50) };
+      const put = () => t.doc.send(new PutCommand({ TableName: 'slow', Item: big }));
+      await put();
+      await expectError(put(), 'ProvisionedThroughputExceededException');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // wall time refills nothing
+      await expectError(put(), 'ProvisionedThroughputExceededException');
+      clock.advance(19_000);
+      await expectError(put(), 'ProvisionedThroughputExceededException');
+      clock.advance(1_000);
+      await put();
     } finally {
       await t.close();
     }
