@@ -93,6 +93,8 @@ export class JobRunner {
   /** The poll in progress; another is not started meanwhile, only asked for. */
   private polling: Promise<void> | undefined;
   private pollAgain = false;
+  /** When the earliest job not yet due becomes due (clock ms), as the last poll saw. */
+  private nextDue = Infinity;
 
   constructor(options: JobRunnerOptions) {
     this.store = options.store;
@@ -189,7 +191,8 @@ export class JobRunner {
           this.pollAgain = false;
           this.schedule(0);
         } else if (this.started) {
-          this.schedule(this.pollMs);
+          // A job due before the next regular poll (a delayed deletion) is looked at on time.
+          this.schedule(Math.max(0, Math.min(this.pollMs, this.nextDue - this.clock.now())));
         }
       });
     return this.polling;
@@ -199,6 +202,7 @@ export class JobRunner {
     if (this.stopped) return;
     const records = await this.store.snapshot(readAllJobs);
     const now = this.clock.now();
+    this.nextDue = records.reduce((next, r) => (r.runAt > now && this.handlers.has(r.kind) ? Math.min(next, r.runAt) : next), Infinity);
     for (const record of records) {
       if (this.stopped || this.running.size >= this.concurrency) return;
       if (this.running.has(record.id) || !this.handlers.has(record.kind) || !this.claimable(record, now)) continue;
