@@ -90,6 +90,19 @@ describe('the job runner', () => {
     assert.equal(handler.finishes, 1);
   });
 
+  it('wakes up when a delayed job falls due, without waiting for the next poll', async () => {
+    const store = new MemoryStore();
+    const clock = new Clock(); // the system clock: this runner waits in real time
+    const jobs = new JobRunner({ store, clock, logger: capturingLogger(), leaseMs: LEASE_MS, pollMs: 3_600_000 });
+    const handler = counter();
+    jobs.register('count', handler);
+    await enqueue(store, jobs, 'soon', { to: 1 }, clock.now() + 50);
+    jobs.start(true);
+    for (let i = 0; i < 100 && handler.finishes === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(handler.finishes, 1);
+    await jobs.stop();
+  });
+
   it('logs a failure, shows it, and runs the job again after a growing backoff, from where it stopped', async () => {
     const store = new MemoryStore();
     const clock = frozenClock();
