@@ -6,16 +6,19 @@
 import type { AddressInfo } from 'node:net';
 import { openStore } from './storage/open.js';
 import { Database } from './engine/database.js';
+import type { Clock } from './engine/clock.js';
+import type { JobView } from './engine/jobs/jobRecord.js';
 import { createHttpServer } from './server/server.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
-import { createLogger, type LogLevel } from './logger.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { LocalKVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
-import { Clock } from './engine/clock.js';
 
 export { Clock } from './engine/clock.js';
+export type { JobView } from './engine/jobs/jobRecord.js';
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
 export interface ServerOptions {
@@ -34,8 +37,12 @@ export interface ServerOptions {
    * as DynamoDB does. Off by default; the table tag `openddb:throttle` = on | off overrides it.
    */
   throttle?: boolean;
-  /** The clock time-based behaviour follows (tests pass one they can move); the system clock by default. */
+  /** The clock the server runs on (default: a new one on the system clock). */
   clock?: Clock;
+  /** Serve from this storage adapter instead of opening one (closed with the server). */
+  store?: LocalKVStore;
+  /** Where to log (default: stderr, at `logLevel`). */
+  logger?: Logger;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
 }
@@ -51,17 +58,21 @@ export interface WorkerRole {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The server's clock: set or advance it to move time for transient statuses, idempotency windows and throttling. */
+  clock: Clock;
+  /** Background jobs (index builds and drops, table purges, delayed deletions) with their status, progress and last error. */
+  backgroundJobs(tableName?: string): Promise<JobView[]>;
   close(): Promise<void>;
 }
 
 export const ACCOUNT_ID = '000000000000';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(options.logLevel ?? 'warn');
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
-  const store = await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken });
+  const store = options.store ?? (await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken }));
   let db: Database;
   try {
     db = await Database.open(store, {
@@ -70,6 +81,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       delayTransientStatuses: options.delayTransientStatuses === true,
       shared: worker !== undefined,
       resumeJobs: worker?.resumeJobs ?? true,
+      clock: options.clock,
+      logger,
     });
   } catch (err) {
     await store.close();
@@ -77,8 +90,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
-  const clock = options.clock ?? new Clock();
-  const throttle = new ThrottleGate(metrics, options.throttle === true, () => clock.now());
+  const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
   const server = createHttpServer({
     handler: (operation, body, text) => runOperation(ctx, operation, body, text),
@@ -101,16 +113,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // Stop accepting, let in-flight requests finish, then close the store cleanly.
+      // Stop accepting, let in-flight requests finish, stop background jobs, then close the store cleanly.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await db.close();
       await store.close();
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${port}`, port, close };
+  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, backgroundJobs: (tableName) => db.listJobs(tableName), close };
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

@@ -110,6 +110,7 @@ describe('index jobs across a restart', () => {
     // A catalog entry as a crash in the middle of a backfill leaves it: the index is CREATING.
     const creating = { ...meta, indexes: [{ name: 'gi', no: 1, kind: 'GSI' as const, keySchema: [{ AttributeName: 'g', KeyType: 'HASH' as const }], projection: { ProjectionType: 'ALL' as const }, status: 'CREATING' as const, backfilling: true }], nextIndexNo: 2 };
     await store.transact((txn) => txn.put(catalogKey('r'), Buffer.from(JSON.stringify(creating))));
+    await first.close(); // the process stops; its background jobs with it
 
     const second = await Database.open(store, options);
     await waitFor(() => second.findTable('r')!.meta.indexes![0]!.status === 'ACTIVE');
@@ -118,9 +119,11 @@ describe('index jobs across a restart', () => {
 
     const deleting = { ...second.table('r').meta, indexes: [{ ...creating.indexes[0]!, status: 'DELETING' as const, backfilling: undefined }] };
     await store.transact((txn) => txn.put(catalogKey('r'), Buffer.from(JSON.stringify(deleting))));
+    await second.close();
     const third = await Database.open(store, options);
     await waitFor(() => (third.findTable('r')!.meta.indexes ?? []).length === 0);
     assert.equal(countKeys(store, meta.id, 1), 0);
     assert.deepEqual(third.table('r').meta.attributeDefinitions, [{ AttributeName: 'id', AttributeType: 'S' }]);
+    await third.close();
   });
 });

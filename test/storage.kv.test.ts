@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_KEY_BYTES, type KVEntry, type KVStore } from '../src/storage/kv.js';
+import type { KVEntry, LocalKVStore, ReadOps, WriteOps } from '../src/storage/kv.js';
 import { openStore } from '../src/storage/open.js';
+import { transact } from '../src/engine/transact.js';
+import { FaultInjectingStore } from './faultInjectingStore.js';
 
 const b = (...bytes: number[]): Buffer => Buffer.from(bytes);
 const s = (text: string): Buffer => Buffer.from(text);
@@ -13,7 +15,7 @@ const hex = (...keys: Buffer[]): string[] => keys.map((k) => k.toString('hex'));
 
 interface Adapter {
   name: string;
-  open(): Promise<KVStore>;
+  open(): Promise<LocalKVStore>;
 }
 
 const tempDirs: string[] = [];
@@ -27,12 +29,30 @@ const adapters: Adapter[] = [
       return openStore({ dataDir });
     },
   },
+  // What a networked engine does: callbacks run twice, transactions conflict (here, one
+  // in four) and the engine's retry loop runs them again.
+  {
+    name: 'memory with replays and conflicts, through the engine retry loop',
+    open: async () => throughRetries(new FaultInjectingStore({ replay: true, conflictRate: 0.25, seed: 7 })),
+  },
 ];
+/** `store` with its transactions run as the engine runs them (engine/transact.ts). */
+function throughRetries(store: LocalKVStore): LocalKVStore {
+  return {
+    maxKeyBytes: store.maxKeyBytes,
+    get: (key) => store.get(key),
+    range: (options) => store.range(options),
+    snapshot: <T>(fn: (txn: ReadOps) => T): T => store.snapshot(fn),
+    transact: <T>(fn: (txn: WriteOps) => T): Promise<T> => transact(store, fn),
+    close: () => store.close(),
+  };
+}
+
 after(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function putAll(store: KVStore, keys: Buffer[]): Promise<void> {
+async function putAll(store: LocalKVStore, keys: Buffer[]): Promise<void> {
   await store.transact((txn) => {
     for (const key of keys) txn.put(key, Buffer.concat([s('v:'), key]));
   });
@@ -40,7 +60,7 @@ async function putAll(store: KVStore, keys: Buffer[]): Promise<void> {
 
 for (const adapter of adapters) {
   describe(`KVStore contract: ${adapter.name}`, () => {
-    let store: KVStore;
+    let store: LocalKVStore;
     before(async () => {
       store = await adapter.open();
     });
@@ -156,11 +176,11 @@ for (const adapter of adapters) {
 
     it('enforces the key length limits', async () => {
       const p = nextPrefix++;
-      const longest = Buffer.alloc(MAX_KEY_BYTES, 0xab);
+      const longest = Buffer.alloc(store.maxKeyBytes, 0xab);
       longest[0] = p;
       await store.transact((txn) => txn.put(longest, s('ok')));
       assert.deepEqual(store.get(longest), s('ok'));
-      await assert.rejects(store.transact((txn) => txn.put(Buffer.alloc(MAX_KEY_BYTES + 1, p), s('x'))));
+      await assert.rejects(store.transact((txn) => txn.put(Buffer.alloc(store.maxKeyBytes + 1, p), s('x'))));
       await assert.rejects(store.transact((txn) => txn.put(Buffer.alloc(0), s('x'))));
     });
 

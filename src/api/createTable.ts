@@ -28,7 +28,7 @@ export const createTable: Operation = async (ctx, input) => {
     keySchema: keySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
     attributeDefinitions: definitions.map((d) => ({ AttributeName: d.AttributeName, AttributeType: d.AttributeType })),
     billingMode,
-    billingModeChangedAt: billingMode === 'PAY_PER_REQUEST' ? Date.now() : undefined,
+    billingModeChangedAt: billingMode === 'PAY_PER_REQUEST' ? ctx.db.clock.now() : undefined,
     provisioned: provisionedFrom(billingMode, input.ProvisionedThroughput),
     onDemand: input.OnDemandThroughput,
     tableClass: input.TableClass ?? 'STANDARD',

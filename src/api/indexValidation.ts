@@ -72,7 +72,7 @@ export function createTableIndexes(input: Record<string, any>, billingMode: Bill
 }
 
 /** Applies UpdateTable's GlobalSecondaryIndexUpdates (and the AttributeDefinitions a new index needs) to a catalog entry. */
-export function applyIndexUpdates(meta: TableMeta, input: Record<string, any>): void {
+export function applyIndexUpdates(meta: TableMeta, input: Record<string, any>, now: number): void {
   const updates = input.GlobalSecondaryIndexUpdates as Record<string, any>[];
   if (updates.filter((u) => u.Create != null || u.Delete != null).length > 1) throw dynamoError('LimitExceededException', ONE_ONLINE_INDEX);
   for (const update of updates) {
@@ -81,7 +81,7 @@ export function applyIndexUpdates(meta: TableMeta, input: Record<string, any>): 
       throw invalidParameter('One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null');
     }
     if (update.Create != null) createIndex(meta, update.Create as IndexInput, (input.AttributeDefinitions ?? []) as AttributeDefinition[]);
-    else if (update.Update != null) updateIndexThroughput(meta, update.Update);
+    else if (update.Update != null) updateIndexThroughput(meta, update.Update, now);
     else deleteIndex(meta, update.Delete.IndexName as string);
   }
 }
@@ -114,7 +114,7 @@ function mergeDefinitions(current: AttributeDefinition[], added: AttributeDefini
   return merged;
 }
 
-function updateIndexThroughput(meta: TableMeta, update: { IndexName: string; ProvisionedThroughput?: Throughput; OnDemandThroughput?: IndexInput['OnDemandThroughput'] }): void {
+function updateIndexThroughput(meta: TableMeta, update: { IndexName: string; ProvisionedThroughput?: Throughput; OnDemandThroughput?: IndexInput['OnDemandThroughput'] }, now: number): void {
   const index = findGlobalIndex(meta, update.IndexName);
   if (update.OnDemandThroughput != null) index.onDemand = update.OnDemandThroughput;
   const t = update.ProvisionedThroughput;
@@ -131,7 +131,7 @@ function updateIndexThroughput(meta: TableMeta, update: { IndexName: string; Pro
         `Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
     );
   }
-  changeProvisioned(p, t, Date.now());
+  changeProvisioned(p, t, now);
 }
 
 function deleteIndex(meta: TableMeta, name: string): void {

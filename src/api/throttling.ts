@@ -36,7 +36,7 @@ export class ThrottleGate {
   /** Plans per catalog entry: an UpdateTable or tag change makes a new entry, and so a new plan. */
   private readonly plans = new WeakMap<TableMeta, Plan | null>();
 
-  constructor(private readonly metrics: Metrics, private readonly onByDefault: boolean, clock?: () => number) {
+  constructor(private readonly metrics: Metrics, private readonly onByDefault: boolean, clock: () => number) {
     this.throttler = new Throttler(clock);
   }
 

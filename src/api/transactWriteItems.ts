@@ -42,7 +42,7 @@ export const transactWriteItems: Operation = async (ctx, input, text) => {
   if (pending === undefined) inFlight.set(ctx.db, (pending = new Map()));
   const running = pending.get(token);
   if (running !== undefined) throw running === fingerprint ? inProgress() : mismatch();
-  const earlier = readTokenRecord(ctx.db.store, token, Date.now());
+  const earlier = readTokenRecord(ctx.db.store, token, ctx.db.clock.now());
   if (earlier !== undefined) return replay(ctx.db, earlier.fingerprint, fingerprint, actions, tally);
 
   pending.set(token, fingerprint);
@@ -69,8 +69,11 @@ function commit(
   written: WrittenItem[],
   idempotency?: { token: string; fingerprint: string },
 ): Promise<boolean> {
+  // The storage transaction may run more than once (storage/kv.ts): only its last run is accounted.
+  let accounting: (() => void)[] = [];
   return db.transactItems((txn) => {
-    const now = Date.now();
+    accounting = [];
+    const now = db.clock.now();
     if (idempotency !== undefined) {
       const record = readTokenRecord(txn.kv, idempotency.token, now);
       if (record !== undefined) {
@@ -91,7 +94,7 @@ function commit(
           reasons[i] = cancellationReason(err);
           failed = true;
         }
-        tally.read(action.table, 2 * readUnits(current?.size ?? 0, true), undefined, action.key[action.table.schema.hashKey]);
+        accounting.push(() => tally.read(action.table, 2 * readUnits(current?.size ?? 0, true), undefined, action.key[action.table.schema.hashKey]));
         continue;
       }
       const result: WriteResult = txn.write({
@@ -104,12 +107,16 @@ function commit(
           failed = true;
         }),
       });
-      written.push({ table: action.table, key: action.key, result });
-      tally.written(action.table, action.key, result, 2);
+      accounting.push(() => {
+        written.push({ table: action.table, key: action.key, result });
+        tally.written(action.table, action.key, result, 2);
+      });
     }
     if (failed) throw transactionCanceled(reasons);
     if (idempotency !== undefined) writeTokenRecord(txn.kv, idempotency.token, idempotency.fingerprint, now);
     return false;
+  }).finally(() => {
+    for (const account of accounting) account();
   });
 }
 

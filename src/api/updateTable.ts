@@ -24,8 +24,9 @@ export const updateTable: Operation = async (ctx, input) => {
     table.meta.name,
     (meta) => {
       // The billing mode changes first: index updates are checked against the new mode.
-      const switchedToProvisioned = applyBilling(meta, input);
-      if (changesIndexes) applyIndexUpdates(meta, input);
+      const now = ctx.db.clock.now();
+      const switchedToProvisioned = applyBilling(meta, input, now);
+      if (changesIndexes) applyIndexUpdates(meta, input, now);
       if (switchedToProvisioned) requireIndexThroughput(meta, input);
       return applyUpdate(meta, input);
     },
@@ -39,8 +40,7 @@ export const updateTable: Operation = async (ctx, input) => {
  * in 24 hours; switching to PROVISIONED needs the table's (and each GSI's) throughput.
  * Returns true when the table switched to PROVISIONED.
  */
-function applyBilling(meta: TableMeta, input: Record<string, any>): boolean {
-  const now = Date.now();
+function applyBilling(meta: TableMeta, input: Record<string, any>, now: number): boolean {
   const mode: BillingMode = input.BillingMode ?? meta.billingMode;
   const throughput = input.ProvisionedThroughput as { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined;
   if (mode === 'PAY_PER_REQUEST') {

@@ -3,22 +3,24 @@
  * key space) and item reads and writes, each write one storage transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { KVStore, ReadOps } from '../storage/kv.js';
+import { Clock } from './clock.js';
+import type { LocalKVStore, ReadOps, WriteOps } from '../storage/kv.js';
+import { createLogger, type Logger } from '../logger.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
-import {
-  CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, indexBookkeepingRanges, indexStatsKey, itemKey, tableRange,
-} from './keyspace.js';
+import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
 import { adjustStats, readStats, type TableStats } from './stats.js';
 import { keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
 import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
-import { backfillBatch, purgeIndexBatch } from './indexes/backfill.js';
 import { readIndexStats } from './indexes/indexStats.js';
-import { usedDefinitions } from './indexes/catalog.js';
 import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
+import { transact } from './transact.js';
+import { JobRunner } from './jobs/runner.js';
+import type { JobView } from './jobs/jobRecord.js';
+import { indexJobs, registerTableJobs, tableDeleteJob, tablePurgeJob } from './jobs/tableJobs.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
 
 export interface DatabaseOptions {
@@ -35,15 +37,21 @@ export interface DatabaseOptions {
    */
   shared?: boolean;
   /**
-   * Finish the table deletions and index builds and drops a restart cut short
-   * (default true). In a cluster, only the first worker and restarted ones do.
+   * Look for background jobs a restart cut short as soon as the database opens (default
+   * true); otherwise the job runner first looks after one poll interval. In a cluster,
+   * the first worker and restarted ones do.
    */
   resumeJobs?: boolean;
+  /** Where background-job failures are logged (default: warnings and errors to stderr). */
+  logger?: Logger;
+  /** The job runner's lease and poll timing (tests shorten them). */
+  jobTiming?: { leaseMs?: number; pollMs?: number };
+  /** The source of time for everything time-based (default: the system clock). */
+  clock?: Clock;
 }
 
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
 const TRANSIENT_MS = 500;
-const DELETE_BATCH = 2000;
 
 /** A table as the API layer sees it: its catalog entry plus derived key schema and indexes. */
 export interface Table {
@@ -62,28 +70,69 @@ export type TableSpec = Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' |
 
 export class Database {
   private readonly tables = new Map<string, Table>();
-  /** Index builds and drops running in the background, as "tableId:indexNo". */
-  private readonly indexJobs = new Set<string>();
   /** The catalog version the cached catalog reflects (shared stores only). */
   private catalogVersion = 0;
 
-  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {}
+  /** Time as this database sees it: test controls set or advance it. */
+  readonly clock: Clock;
+  /** Runs index builds and drops, table purges and delayed deletions; other kinds register here. */
+  readonly jobs: JobRunner;
 
-  static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
+  /**
+   * `store` is a LocalKVStore while the API layer still reads in the same turn
+   * (`store.get`, `store.range`); the engine's own storage calls need only KVStore.
+   */
+  private constructor(readonly store: LocalKVStore, readonly options: DatabaseOptions) {
+    this.clock = options.clock ?? new Clock();
+    this.jobs = new JobRunner({ store, clock: this.clock, logger: options.logger ?? createLogger('warn'), ...options.jobTiming });
+    registerTableJobs(this.jobs, {
+      backfillTarget: (txn, name, tableId, indexNo) => this.backfillTarget(txn, name, tableId, indexNo),
+      isLive: (name, tableId) => this.liveTable(name, tableId) !== undefined,
+      indexMeta: (name, tableId, indexNo) => this.liveTable(name, tableId)?.meta.indexes?.find((i) => i.no === indexNo),
+      updateTable: (name, mutate) => this.updateTable(name, mutate),
+      transact: (fn) => transact(this.store, fn),
+      finishDelete: (name, tableId) => this.finishDelete(name, tableId),
+    });
+  }
+
+  static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {
+    if (store.maxKeyBytes < LAYOUT_MAX_KEY_BYTES) {
+      throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
+    }
     const db = new Database(store, options);
-    db.catalogVersion = readCatalogVersion(store);
+    const { version, catalog } = await store.snapshot((snap) => ({
+      version: readCatalogVersion(snap),
+      catalog: [...snap.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })].map(({ value }) => JSON.parse(value.toString('utf8')) as TableMeta),
+    }));
+    db.catalogVersion = version;
     const interrupted: TableMeta[] = [];
-    for (const { value } of store.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })) {
-      const meta = JSON.parse(value.toString('utf8')) as TableMeta;
+    for (const meta of catalog) {
       if (meta.status === 'DELETING') interrupted.push(meta);
       else db.tables.set(meta.name, db.tableOf(meta));
     }
-    if (options.resumeJobs === false) return db;
-    // A deletion cut short by a restart is finished now.
-    for (const meta of interrupted) await db.finishDelete(meta);
-    // Index builds and drops cut short by a restart carry on in the background.
-    for (const { meta } of db.tables.values()) db.startIndexJobs(meta);
+    const resume = options.resumeJobs !== false;
+    if (resume) {
+      // A deletion cut short by a restart is finished now (its keys are purged in the background).
+      for (const meta of interrupted) await db.finishDelete(meta.name, meta.id);
+      // Index builds and drops cut short: their jobs exist, unless the data predates job records.
+      await transact(store, (txn) => {
+        for (const { meta } of db.tables.values()) db.enqueueIndexJobs(txn, meta);
+      });
+    }
+    db.jobs.start(resume);
     return db;
+  }
+
+  /** The background jobs in the store (every process's), or those of one table: status, progress, last error. */
+  listJobs(tableName?: string): Promise<JobView[]> {
+    if (tableName === undefined) return this.jobs.list();
+    const table = this.findTable(tableName);
+    return table === undefined ? Promise.resolve([]) : this.jobs.list(table.meta.id);
+  }
+
+  /** Stops the background jobs (running ones reach a batch boundary first); call before closing the store. */
+  close(): Promise<void> {
+    return this.jobs.stop();
   }
 
   arnFor(name: string): string {
@@ -95,7 +144,7 @@ export class Database {
     if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
     if (!table) throw resourceNotFound();
-    settle(table.meta);
+    this.settle(table.meta);
     return table;
   }
 
@@ -103,7 +152,7 @@ export class Database {
   findTable(name: string): Table | undefined {
     if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
-    if (table) settle(table.meta);
+    if (table) this.settle(table.meta);
     return table;
   }
 
@@ -167,16 +216,16 @@ export class Database {
     return { meta, schema, indexing };
   }
 
-  /** Starts the background build or drop of every index of the table that needs one. */
-  private startIndexJobs(meta: TableMeta): void {
-    for (const index of meta.indexes ?? []) {
-      const job = `${meta.id}:${index.no}`;
-      if (this.indexJobs.has(job)) continue;
-      const run = index.status === 'DELETING' ? this.dropIndex : index.backfilling ? this.backfillIndex : undefined;
-      if (run === undefined) continue;
-      this.indexJobs.add(job);
-      // A job cut short (the store closing, the table dropped) is picked up at the next open.
-      run.call(this, meta.name, meta.id, index.no).catch(() => undefined).finally(() => this.indexJobs.delete(job));
+  /** Records the build or drop of every index of the table that needs one (in `txn`, with the change that calls for it). */
+  private enqueueIndexJobs(txn: WriteOps, meta: TableMeta): void {
+    for (const job of indexJobs(meta)) this.jobs.enqueue(txn, job);
+  }
+
+  /** A transient status (CREATING, UPDATING) whose time is up becomes ACTIVE. */
+  private settle(meta: TableMeta): void {
+    if (meta.settlesAt !== 0 && meta.status !== 'DELETING' && this.clock.now() >= meta.settlesAt) {
+      meta.status = 'ACTIVE';
+      meta.settlesAt = 0;
     }
   }
 
@@ -187,55 +236,22 @@ export class Database {
     return table?.meta.id === tableId && table.meta.status !== 'DELETING' ? table : undefined;
   }
 
-  /** Fills a new index from the table's items, batch by batch, then makes it ACTIVE. */
-  private async backfillIndex(name: string, tableId: number, indexNo: number): Promise<void> {
-    let from: Buffer | undefined;
-    for (;;) {
-      // Checked inside the batch's transaction: another process may drop the index.
-      const done = await this.store.transact((txn) => {
-        if (this.options.shared) this.syncCatalog(txn);
-        const table = this.tables.get(name);
-        const live = table?.meta.id === tableId && table.meta.status !== 'DELETING';
-        const index = live ? table.indexing.indexes.find((i) => i.no === indexNo) : undefined;
-        if (index === undefined || !index.meta.backfilling) return undefined;
-        return (from = backfillBatch(txn, tableId, index, from)) === undefined;
-      });
-      if (done === undefined) return;
-      if (done) break;
-      await yieldToTraffic();
-    }
-    if (this.liveTable(name, tableId) === undefined) return;
-    await this.updateTable(name, (meta) => {
-      const index = meta.indexes?.find((i) => i.no === indexNo);
-      if (index !== undefined && index.status !== 'DELETING') {
-        index.status = 'ACTIVE';
-        delete index.backfilling;
-      }
-      return meta;
-    });
-  }
-
-  /** Deletes a dropped index's entries batch by batch, then removes it from the catalog. */
-  private async dropIndex(name: string, tableId: number, indexNo: number): Promise<void> {
-    for (;;) {
-      if (this.liveTable(name, tableId) === undefined) return;
-      const done = await this.store.transact((txn) => purgeIndexBatch(txn, tableId, indexNo));
-      if (done) break;
-      await yieldToTraffic();
-    }
-    if (this.liveTable(name, tableId) === undefined) return;
-    await this.store.transact((txn) => txn.delete(indexStatsKey(tableId, indexNo)));
-    await this.updateTable(name, (meta) => {
-      meta.indexes = meta.indexes?.filter((i) => i.no !== indexNo);
-      meta.attributeDefinitions = usedDefinitions(meta);
-      return meta;
-    });
+  /**
+   * Inside a backfill batch's transaction: the index to fill, if the table is still the
+   * live one and the index still needs it (another process may have dropped either).
+   */
+  private backfillTarget(txn: ReadOps, name: string, tableId: number, indexNo: number): IndexInfo | undefined {
+    if (this.options.shared) this.syncCatalog(txn);
+    const table = this.tables.get(name);
+    const live = table?.meta.id === tableId && table.meta.status !== 'DELETING';
+    const index = live ? table.indexing.indexes.find((i) => i.no === indexNo) : undefined;
+    return index?.meta.backfilling === true ? index : undefined;
   }
 
   async createTable(spec: TableSpec): Promise<TableMeta> {
-    const now = Date.now();
+    const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
-    const meta = await this.store.transact((txn) => {
+    const meta = await transact(this.store, (txn) => {
       const key = catalogKey(spec.name);
       if (txn.get(key) !== undefined) throw resourceInUse(`Table already exists: ${spec.name}`);
       const counter = counterKey('table-id');
@@ -267,13 +283,14 @@ export class Database {
     const next = this.nextMeta(current, mutate, transient);
     // The in-memory catalog changes as the write is queued, so writes queued after it
     // already maintain a new index, and concurrent catalog changes build on each other.
-    const committed = this.store.transact((txn) => {
+    const committed = transact(this.store, (txn) => {
       txn.put(catalogKey(name), encodeMeta(next));
       bumpCatalogVersion(txn);
+      this.enqueueIndexJobs(txn, next);
     });
     this.tables.set(name, this.tableOf(next));
     await committed;
-    this.startIndexJobs(next);
+    this.jobs.wake();
     return next;
   }
 
@@ -282,7 +299,7 @@ export class Database {
     const next = mutate(structuredClone(current));
     if (transient && this.options.delayTransientStatuses) {
       next.status = 'UPDATING';
-      next.settlesAt = Date.now() + TRANSIENT_MS;
+      next.settlesAt = this.clock.now() + TRANSIENT_MS;
     }
     return next;
   }
@@ -290,68 +307,59 @@ export class Database {
   /** updateTable when other processes may change the catalog too: read, change and write in one transaction. */
   private async updateSharedTable(name: string, mutate: (meta: TableMeta) => TableMeta, transient: boolean): Promise<TableMeta> {
     this.table(name);
-    const next = await this.store.transact((txn) => {
+    const next = await transact(this.store, (txn) => {
       this.syncCatalog(txn);
       const current = this.tables.get(name);
       if (current === undefined) throw resourceNotFound();
-      settle(current.meta);
+      this.settle(current.meta);
       const next = this.nextMeta(current.meta, mutate, transient);
       txn.put(catalogKey(name), encodeMeta(next));
       bumpCatalogVersion(txn);
+      this.enqueueIndexJobs(txn, next);
       return next;
     });
     if (this.tables.get(name)?.meta.id === next.id) this.tables.set(name, this.installed(next));
-    this.startIndexJobs(next);
+    this.jobs.wake();
     return next;
   }
 
-  /** Marks the table DELETING and removes it (after a delay if asked); returns the DELETING entry. */
+  /**
+   * Marks the table DELETING and removes it from the catalog (at once, or after a delay
+   * if asked, as a job); its keys are purged in the background. Returns the DELETING entry.
+   */
   async deleteTable(name: string): Promise<TableMeta> {
     const meta = { ...this.table(name).meta, status: 'DELETING' as const, settlesAt: 0 };
-    await this.store.transact((txn) => {
+    const delay = this.options.delayTransientStatuses;
+    const removeAt = this.clock.now() + TRANSIENT_MS;
+    await transact(this.store, (txn) => {
       txn.put(catalogKey(name), encodeMeta(meta));
       bumpCatalogVersion(txn);
+      if (delay) this.jobs.enqueue(txn, tableDeleteJob(meta, removeAt));
     });
-    if (this.options.delayTransientStatuses) {
+    if (delay) {
       this.tables.set(name, this.tableOf(meta));
-      setTimeout(() => void this.finishDelete(meta), TRANSIENT_MS).unref();
+      this.jobs.wake();
     } else {
       this.tables.delete(name);
-      await this.finishDelete(meta);
+      await this.finishDelete(name, meta.id);
     }
     return meta;
   }
 
-  private async finishDelete(meta: TableMeta): Promise<void> {
-    await this.store.transact((txn) => {
+  /** Removes a DELETING table from the catalog and records the purge of its keys. */
+  private async finishDelete(name: string, tableId: number): Promise<void> {
+    await transact(this.store, (txn) => {
       // Another process may have finished this deletion and a new table taken the name.
-      const stored = txn.get(catalogKey(meta.name));
-      if (stored !== undefined && (JSON.parse(stored.toString('utf8')) as TableMeta).id === meta.id) txn.delete(catalogKey(meta.name));
+      const stored = txn.get(catalogKey(name));
+      if (stored === undefined || (JSON.parse(stored.toString('utf8')) as TableMeta).id !== tableId) return;
+      txn.delete(catalogKey(name));
       bumpCatalogVersion(txn);
-      const stats = readStats(txn, meta.id);
-      adjustStats(txn, meta.id, -stats.itemCount, -stats.sizeBytes);
+      const stats = readStats(txn, tableId);
+      adjustStats(txn, tableId, -stats.itemCount, -stats.sizeBytes);
+      this.jobs.enqueue(txn, tablePurgeJob(tableId));
     });
-    if (this.tables.get(meta.name)?.meta.id === meta.id) this.tables.delete(meta.name);
-    await this.purgeData(meta.id);
-  }
-
-  /** Deletes a dropped table's keys in bounded batches so traffic is not blocked. */
-  private async purgeData(tableId: number): Promise<void> {
-    for (const range of [tableRange(tableId), ...indexBookkeepingRanges(tableId)]) await this.purgeRange(range);
-  }
-
-  private async purgeRange(range: { gte: Buffer; lt: Buffer }): Promise<void> {
-    for (;;) {
-      const done = await this.store.transact((txn) => {
-        let n = 0;
-        for (const { key } of txn.range({ ...range, limit: DELETE_BATCH })) {
-          txn.delete(key);
-          n++;
-        }
-        return n < DELETE_BATCH;
-      });
-      if (done) return;
-    }
+    if (this.tables.get(name)?.meta.id === tableId) this.tables.delete(name);
+    this.jobs.wake();
   }
 
   /** The stored item (see storedItem.ts), or undefined. */
@@ -370,8 +378,8 @@ export class Database {
 
   /** Several item writes (possibly across tables) as one all-or-nothing transaction. */
   writeItems(writes: ItemWrite[]): Promise<WriteResult[]> {
-    if (!this.options.shared) return this.store.transact((txn) => applyItemWrites(txn, writes));
-    return this.store.transact((txn) => {
+    if (!this.options.shared) return transact(this.store, (txn) => applyItemWrites(txn, writes));
+    return transact(this.store, (txn) => {
       this.assertCurrent(txn, writes.map((w) => w.table));
       return applyItemWrites(txn, writes);
     });
@@ -384,7 +392,7 @@ export class Database {
    */
   transactItems<T>(fn: (txn: ItemTransaction) => T): Promise<T> {
     const shared = this.options.shared === true;
-    return this.store.transact((kv) => {
+    return transact(this.store, (kv) => {
       if (shared) this.syncCatalog(kv);
       const stats = new StatsDeltas();
       const result = fn({
@@ -401,18 +409,6 @@ export class Database {
       stats.flush(kv);
       return result;
     });
-  }
-}
-
-/** Lets queued requests run between background batches. */
-function yieldToTraffic(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-function settle(meta: TableMeta): void {
-  if (meta.settlesAt !== 0 && Date.now() >= meta.settlesAt && meta.status !== 'DELETING') {
-    meta.status = 'ACTIVE';
-    meta.settlesAt = 0;
   }
 }
 

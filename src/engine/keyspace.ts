@@ -8,13 +8,13 @@
  *   0x04 0x01 | expiry ms (u64) | token            -> empty: idempotency records by expiry
  *   0x05 | table id (u32) | enc(pk)                -> item-collection bytes of one partition key
  *                                                     value (tables with LSIs only)
+ *   0x09 | job id                                  -> background job record (JSON, jobs/jobRecord.ts)
  *   0x10 | table id (u32) | index no (u8) | partition hash (u32) | pk | sk -> item
  * Index number 0 is the base table. Keys are encoded with the order-preserving
  * key codec, so a partition's items are contiguous and sorted by sort key.
  */
 import { createHash } from 'node:crypto';
 import { encodeKeyValue, partitionHash, prefixEnd } from '../values/keycodec.js';
-import { MAX_KEY_BYTES } from '../storage/kv.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import type { AttributeValue, Item } from '../values/types.js';
 
@@ -23,6 +23,7 @@ const COUNTER = 0x02;
 const STATS = 0x03;
 const TOKEN = 0x04;
 const COLLECTION = 0x05;
+const JOB = 0x09;
 const DATA = 0x10;
 
 export const CATALOG_PREFIX = Buffer.from([CATALOG]);
@@ -98,6 +99,14 @@ export function tokenOfExpiryKey(key: Buffer): string {
   return key.toString('utf8', 10);
 }
 
+/** A background job's record. */
+export function jobKey(id: string): Buffer {
+  return Buffer.concat([JOBS_RANGE.gte, Buffer.from(id, 'utf8')]);
+}
+
+/** Every job record: [start, end). */
+export const JOBS_RANGE = { gte: Buffer.from([JOB]), lt: Buffer.from([JOB + 1]) };
+
 /** Every key of a table (items and index entries): [start, end). */
 export function tableRange(tableId: number): { gte: Buffer; lt: Buffer } {
   const start = tableKey(DATA, tableId);
@@ -111,8 +120,14 @@ export function indexPrefix(tableId: number, indexNo: number): Buffer {
   return prefix;
 }
 
+/**
+ * The longest key this layout builds (it hashes parts that would make a key longer), so
+ * the least key length a storage adapter must accept. Changing it changes stored keys.
+ */
+export const LAYOUT_MAX_KEY_BYTES = 4026;
+
 /*
- * The storage engine caps key length (MAX_KEY_BYTES), while DynamoDB allows a 2 KB
+ * Storage engines cap key length (LAYOUT_MAX_KEY_BYTES is what we ask of them), while DynamoDB allows a 2 KB
  * partition key, a 1 KB sort key, and index keys that also carry the table's key.
  * Parts that need no order are therefore stored inline when short and by SHA-256
  * when long, behind a form byte that keeps the two forms apart: a long partition
@@ -174,7 +189,7 @@ export function storageKey(tableId: number, indexNo: number, schema: KeySchemaIn
   }
   if (extra.length > 0) {
     const encoded = Buffer.concat(extra.map((v) => encodeKeyValue(v as never)));
-    parts.push(compactPart(encoded, length + 1 + encoded.length <= MAX_KEY_BYTES));
+    parts.push(compactPart(encoded, length + 1 + encoded.length <= LAYOUT_MAX_KEY_BYTES));
   }
   return Buffer.concat(parts);
 }

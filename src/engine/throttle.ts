@@ -95,7 +95,7 @@ interface Buckets {
 export class Throttler {
   private readonly buckets = new Map<string, Buckets>();
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(private readonly clock: () => number) {}
 
   private bucketsFor(scope: ThrottleScope): Buckets {
     const { limits } = scope;

@@ -6,13 +6,17 @@
  * Buffer ownership: `put` copies what it keeps, so callers may reuse their buffers
  * once it returns. Buffers handed out by `get` / `range` must be treated as
  * read-only (an adapter may return the stored bytes themselves).
+ *
+ * Two kinds of adapter implement it. Embedded ones (memory, LMDB) answer every read in
+ * the caller's turn of the event loop and never conflict: they are `LocalKVStore`s. A
+ * networked engine (PostgreSQL) answers reads later and may fail a transaction with
+ * `StorageConflict`; it implements `KVStore` alone. Callbacks stay synchronous for both:
+ * such an adapter runs `fn` against what it has fetched, and where `fn` reads a key or
+ * range it has not fetched yet, it fetches that and runs `fn` again (read-through
+ * replay). Hence the rule for every `fn` below: it may run more than once, so it must be
+ * a pure function of what it reads through its argument — no effects outside it that
+ * are unsafe to repeat.
  */
-
-/**
- * Longest key every adapter accepts (LMDB's limit with 8 KiB pages). Keys are
- * 1..MAX_KEY_BYTES bytes long; `put` of a longer or empty key throws.
- */
-export const MAX_KEY_BYTES = 4026;
 
 export interface KVEntry {
   key: Buffer;
@@ -42,16 +46,45 @@ export interface WriteOps extends ReadOps {
   delete(key: Buffer): void;
 }
 
-export interface KVStore extends ReadOps {
+/**
+ * A transaction lost to a concurrent one (a serialization failure): nothing of it was
+ * written, and running it again may succeed. The engine retries these (engine/transact.ts).
+ */
+export class StorageConflict extends Error {
+  constructor(message = 'The transaction conflicted with a concurrent transaction') {
+    super(message);
+    this.name = 'StorageConflict';
+  }
+}
+
+export interface KVStore {
+  /**
+   * Longest key this adapter accepts; keys are 1..maxKeyBytes bytes long and `put` of a
+   * longer or empty key throws. The engine's key layout states what it needs (keyspace.ts).
+   */
+  readonly maxKeyBytes: number;
   /**
    * Run `fn` as one serializable read-write transaction. Reads inside `fn` see the
    * transaction's own writes. The promise resolves once the commit is durable; if
-   * `fn` throws, nothing is written and the promise rejects with that error.
-   * `fn` must be synchronous, may run after `transact` returns, must not call
-   * `transact` itself, and must not use `txn` after it returns.
+   * `fn` throws, nothing is written and the promise rejects with that error. It may also
+   * reject with `StorageConflict` (nothing written) — the adapter itself never retries.
+   * `fn` must be synchronous, may run after `transact` returns and more than once (see
+   * above), must not call `transact` itself, and must not use `txn` after it returns.
    */
   transact<T>(fn: (txn: WriteOps) => T): Promise<T>;
-  /** Read several keys from one consistent snapshot. */
-  snapshot<T>(fn: (txn: ReadOps) => T): T;
+  /**
+   * Read from one consistent snapshot of committed data. Embedded adapters answer in the
+   * same turn (a value, not a promise); a networked one may answer with a promise and
+   * run `fn` more than once.
+   */
+  snapshot<T>(fn: (txn: ReadOps) => T): T | Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * An embedded store: reads of committed data answered in the caller's turn (`get`,
+ * `range`, `snapshot`), transactions serialised one after another, so never a conflict.
+ */
+export interface LocalKVStore extends KVStore, ReadOps {
+  snapshot<T>(fn: (txn: ReadOps) => T): T;
 }

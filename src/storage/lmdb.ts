@@ -17,10 +17,10 @@
  * buffer by VALUE_CODEC, so callers may keep them.
  *
  * Address space for the map is reserved up front where that is free (see
- * `reservedMapSize`). 8 KiB pages raise the key limit from 1978 to 4026 bytes (MAX_KEY_BYTES).
+ * `reservedMapSize`). 8 KiB pages raise the key limit from 1978 to 4026 bytes (`maxKeyBytes`).
  */
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
-import type { KVEntry, KVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
+import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
 import { reservedMapSize } from './map-size.js';
 
 type BinaryDb = Database<Buffer, Buffer>;
@@ -57,7 +57,9 @@ function settle(batch: QueuedTransaction[], outcomes: Outcome[]): void {
   });
 }
 
-export class LmdbStore implements KVStore {
+export class LmdbStore implements LocalKVStore {
+  /** LMDB's limit with 8 KiB pages (`pageSize` below). */
+  readonly maxKeyBytes = 4026;
   private readonly db: RootDatabase<Buffer, Buffer>;
 
   /**

@@ -6,9 +6,12 @@
  * is applied only if `fn` returns. Nothing is durable.
  */
 import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btree-range.js';
-import { MAX_KEY_BYTES, type KVEntry, type KVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
+import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
 
-export class MemoryStore implements KVStore {
+/** LMDB's key limit (with the 8 KiB pages lmdb.ts uses): code tested in memory then also runs on disk. */
+const DEFAULT_MAX_KEY_BYTES = 4026;
+
+export class MemoryStore implements LocalKVStore {
   private readonly tree = newKeyTree<Buffer>();
   /**
    * An O(1) copy-on-write clone that lazy range iterators walk, so a commit that
@@ -17,6 +20,8 @@ export class MemoryStore implements KVStore {
    */
   private frozen: BTree<string, Buffer> | undefined;
   private closed = false;
+
+  constructor(readonly maxKeyBytes = DEFAULT_MAX_KEY_BYTES) {}
 
   get(key: Buffer): Buffer | undefined {
     return this.tree.get(keyString(key));
@@ -95,13 +100,13 @@ class MemoryTransaction implements WriteOps {
 
   put(key: Buffer, value: Buffer): void {
     this.assertActive();
-    checkKey(key);
+    checkKey(key, this.store.maxKeyBytes);
     this.writes().set(keyString(key), Buffer.from(value));
   }
 
   delete(key: Buffer): void {
     this.assertActive();
-    checkKey(key);
+    checkKey(key, this.store.maxKeyBytes);
     this.writes().set(keyString(key), null);
   }
 
@@ -130,10 +135,10 @@ function sortedPending(pending: Map<string, Buffer | null>, { gte, lt, reverse }
   return entries[Symbol.iterator]();
 }
 
-/** Same limits as the on-disk adapter, so code tested in memory also runs on disk. */
-function checkKey(key: Buffer): void {
+/** The same errors as the on-disk adapter's. */
+function checkKey(key: Buffer, maxKeyBytes: number): void {
   if (key.length === 0) throw new Error('Zero length key is not allowed');
-  if (key.length > MAX_KEY_BYTES) {
-    throw new Error(`Key size is larger than the maximum key size (${MAX_KEY_BYTES})`);
+  if (key.length > maxKeyBytes) {
+    throw new Error(`Key size is larger than the maximum key size (${maxKeyBytes})`);
   }
 }

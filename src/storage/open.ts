@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirLock } from './data-dir-lock.js';
-import type { KVStore } from './kv.js';
+import type { LocalKVStore } from './kv.js';
 import { LmdbStore } from './lmdb.js';
 import { MemoryStore } from './memory.js';
 
@@ -26,7 +26,7 @@ const LMDB_FILE_NAME = 'openddb.mdb';
  * process holds throws. LMDB itself is safe for several processes, so a primary's
  * workers share the directory under its lock.
  */
-export async function openStore(options: OpenStoreOptions): Promise<KVStore> {
+export async function openStore(options: OpenStoreOptions): Promise<LocalKVStore> {
   if (options.inMemory === true) return new MemoryStore();
   const { dataDir, workerOf } = options;
   mkdirSync(dataDir, { recursive: true });

@@ -21,9 +21,10 @@ const ZERO = Buffer.from([0]);
 
 /**
  * Writes the entries of up to `limit` base items at or after `from` (undefined: the
- * start). Returns the key to continue from, or undefined once every item was seen.
+ * start). Returns how many items it saw and the key to continue from (undefined once
+ * every item was seen).
  */
-export function backfillBatch(txn: WriteOps, tableId: number, index: IndexInfo, from: Buffer | undefined, limit = INDEX_BATCH): Buffer | undefined {
+export function backfillBatch(txn: WriteOps, tableId: number, index: IndexInfo, from: Buffer | undefined, limit = INDEX_BATCH): { seen: number; next: Buffer | undefined } {
   const base = indexPrefix(tableId, 0);
   let seen = 0;
   let last: Buffer | undefined;
@@ -39,16 +40,16 @@ export function backfillBatch(txn: WriteOps, tableId: number, index: IndexInfo, 
     txn.put(at, entry);
     adjustIndexStats(txn, tableId, index.no, prev === undefined ? 1 : 0, storedItemSize(entry) - (prev === undefined ? 0 : storedItemSize(prev)));
   }
-  return seen < limit ? undefined : Buffer.concat([last!, ZERO]);
+  return { seen, next: seen < limit ? undefined : Buffer.concat([last!, ZERO]) };
 }
 
-/** Deletes up to `limit` entries of a dropped index; true once none are left. */
-export function purgeIndexBatch(txn: WriteOps, tableId: number, indexNo: number, limit = INDEX_BATCH): boolean {
+/** Deletes up to `limit` entries of a dropped index; returns how many (fewer than `limit`: none are left). */
+export function purgeIndexBatch(txn: WriteOps, tableId: number, indexNo: number, limit = INDEX_BATCH): number {
   const prefix = indexPrefix(tableId, indexNo);
   let n = 0;
   for (const { key } of txn.range({ gte: prefix, lt: prefixEnd(prefix)!, limit })) {
     txn.delete(key);
     n++;
   }
-  return n < limit;
+  return n;
 }

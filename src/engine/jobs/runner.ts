@@ -1,0 +1,313 @@
+/**
+ * The background-job runner: index builds and drops, table purges and delayed status
+ * changes today; TTL sweeps, log trimming, shard rollover, backups and exports tomorrow,
+ * each a kind registered with one `register` call.
+ *
+ * - One owner per job across every process over the store: a runner claims a due job by
+ *   writing a lease into its record in a transaction, renews it with every batch, and
+ *   each batch checks in its own transaction that the lease is still its own, so a
+ *   runner that lost the job (it stalled and another took over) writes nothing more.
+ *   A lease that is not renewed expires and another runner takes the job over.
+ * - Bounded work: a handler's `batch` runs in one transaction that also saves the
+ *   job's cursor and progress; between batches the runner lets queued requests run.
+ * - Failures are logged and the job runs again later, with exponential backoff; its
+ *   record shows the attempts and the last error meanwhile.
+ * - `stop()` clears the timer and waits for running jobs to reach a batch boundary, then
+ *   hands their leases back, so nothing runs against a store that is being closed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KVStore, WriteOps } from '../../storage/kv.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../clock.js';
+import { transact } from '../transact.js';
+import { deleteJob, jobView, readAllJobs, readJob, writeJob, type JobRecord, type JobView } from './jobRecord.js';
+
+export interface JobBatch<S> {
+  /** The cursor the next batch starts from. */
+  state: S | undefined;
+  /** Items or keys this batch handled, for the job's progress. */
+  processed: number;
+  done: boolean;
+}
+
+export interface JobHandler<P = any, S = any> {
+  /**
+   * One bounded batch of work inside the transaction that renews the lease and saves
+   * the returned cursor. Like every transaction callback it may run more than once
+   * (storage/kv.ts): a pure function of `txn`, `params` and `state`.
+   */
+  batch?(txn: WriteOps, params: P, state: S | undefined): JobBatch<S>;
+  /**
+   * Once every batch is done (or at once, without `batch`): the rest, outside a
+   * transaction (a catalog change, say). It must be safe to run twice: a runner that
+   * takes a job over may repeat a `finish` whose holder stalled.
+   */
+  finish?(params: P): Promise<void>;
+}
+
+export interface NewJob {
+  id: string;
+  kind: string;
+  tableId?: number;
+  params: unknown;
+  /** Clock time (ms) before which it does not run (default: now). */
+  runAt?: number;
+}
+
+export interface JobRunnerOptions {
+  store: KVStore;
+  clock: Clock;
+  logger: Logger;
+  /** How long a claim lasts without renewal. */
+  leaseMs?: number;
+  /** How often the store is looked at for due jobs and expired leases. */
+  pollMs?: number;
+  /** Jobs this runner works on at once. */
+  concurrency?: number;
+}
+
+const LEASE_MS = 30_000;
+const POLL_MS = 1_000;
+const CONCURRENCY = 2;
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 5 * 60_000;
+
+/** The job's record is gone or another runner holds its lease: this runner stops working on it. */
+class LeaseLost extends Error {}
+
+export class JobRunner {
+  /** This runner's identity in leases. */
+  readonly owner = randomUUID();
+  private readonly handlers = new Map<string, JobHandler>();
+  /** Jobs being worked on here, by id. */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly store: KVStore;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopped = false;
+  /** The poll in progress; another is not started meanwhile, only asked for. */
+  private polling: Promise<void> | undefined;
+  private pollAgain = false;
+  /** When the earliest job not yet due becomes due (clock ms), as the last poll saw. */
+  private nextDue = Infinity;
+
+  constructor(options: JobRunnerOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
+    this.pollMs = options.pollMs ?? POLL_MS;
+    this.concurrency = options.concurrency ?? CONCURRENCY;
+  }
+
+  /** Adds a kind of job. */
+  register(kind: string, handler: JobHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`A handler for ${kind} jobs is already registered`);
+    this.handlers.set(kind, handler);
+  }
+
+  /**
+   * Records a job inside the caller's transaction (so it exists exactly when the change
+   * that needs it commits); a job with the same id already recorded is left as it is.
+   * Call `wake()` once the transaction has committed.
+   */
+  enqueue(txn: WriteOps, job: NewJob): void {
+    if (readJob(txn, job.id) !== undefined) return;
+    const now = this.clock.now();
+    writeJob(txn, {
+      id: job.id,
+      kind: job.kind,
+      ...(job.tableId === undefined ? {} : { tableId: job.tableId }),
+      params: job.params,
+      runAt: job.runAt ?? now,
+      createdAt: now,
+      processed: 0,
+      attempts: 0,
+    });
+  }
+
+  /** Begins polling: at once with `immediately`, else after one poll interval. */
+  start(immediately: boolean): void {
+    this.started = true;
+    if (immediately) this.wake();
+    else this.schedule(this.pollMs);
+  }
+
+  /** Looks for due jobs soon (after new ones were enqueued). */
+  wake(): void {
+    if (this.started && !this.stopped) this.schedule(0);
+  }
+
+  /**
+   * Claims every due job it can and runs them; resolves when those runs have ended
+   * (each done, failed or handed over). For tests and test controls.
+   */
+  async runDue(): Promise<void> {
+    await this.poll();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** The jobs in the store (every runner's), optionally only those of one table. */
+  async list(tableId?: number): Promise<JobView[]> {
+    const records = await this.store.snapshot(readAllJobs);
+    const now = this.clock.now();
+    return records.filter((r) => tableId === undefined || r.tableId === tableId).map((r) => jobView(r, now));
+  }
+
+  /** Stops polling, lets running jobs reach a batch boundary and hands their leases back. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.polling;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.poll();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private poll(): Promise<void> {
+    if (this.polling !== undefined) {
+      this.pollAgain = true;
+      return this.polling;
+    }
+    this.polling = this.pollOnce()
+      .catch((error: unknown) => this.logger.error('Looking for background jobs failed', error))
+      .finally(() => {
+        this.polling = undefined;
+        if (this.pollAgain) {
+          this.pollAgain = false;
+          this.schedule(0);
+        } else if (this.started) {
+          // A job due before the next regular poll (a delayed deletion) is looked at on time.
+          this.schedule(Math.max(0, Math.min(this.pollMs, this.nextDue - this.clock.now())));
+        }
+      });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (this.stopped) return;
+    const records = await this.store.snapshot(readAllJobs);
+    const now = this.clock.now();
+    this.nextDue = records.reduce((next, r) => (r.runAt > now && this.handlers.has(r.kind) ? Math.min(next, r.runAt) : next), Infinity);
+    for (const record of records) {
+      if (this.stopped || this.running.size >= this.concurrency) return;
+      if (this.running.has(record.id) || !this.handlers.has(record.kind) || !this.claimable(record, now)) continue;
+      const claimed = await transact(this.store, (txn) => this.claim(txn, record.id));
+      if (claimed !== undefined) this.launch(claimed);
+    }
+  }
+
+  private claimable(record: JobRecord | undefined, now: number): record is JobRecord {
+    if (record === undefined || record.runAt > now) return false;
+    return record.lease === undefined || record.lease.expiresAt <= now || record.lease.owner === this.owner;
+  }
+
+  private claim(txn: WriteOps, id: string): JobRecord | undefined {
+    const record = readJob(txn, id);
+    const now = this.clock.now();
+    if (!this.claimable(record, now)) return undefined;
+    const claimed = { ...record, lease: { owner: this.owner, expiresAt: now + this.leaseMs } };
+    writeJob(txn, claimed);
+    return claimed;
+  }
+
+  private launch(record: JobRecord): void {
+    const run = this.run(record).finally(() => {
+      this.running.delete(record.id);
+      this.wake();
+    });
+    this.running.set(record.id, run);
+  }
+
+  private async run(record: JobRecord): Promise<void> {
+    const handler = this.handlers.get(record.kind)!;
+    try {
+      if (handler.batch !== undefined && record.batchesDone !== true) {
+        for (;;) {
+          if (this.stopped) return await this.release(record.id);
+          const step = await transact(this.store, (txn) => this.runBatch(txn, record.id, handler));
+          if (step.done) break;
+          await yieldToTraffic();
+        }
+      }
+      if (this.stopped) return await this.release(record.id);
+      await handler.finish?.(record.params);
+      await transact(this.store, (txn) => {
+        if (this.owned(txn, record.id) !== undefined) deleteJob(txn, record.id);
+      });
+    } catch (error) {
+      if (error instanceof LeaseLost) return;
+      await this.failed(record, error);
+    }
+  }
+
+  /** One batch, fenced by the lease, which it renews, saving the cursor and progress. */
+  private runBatch(txn: WriteOps, id: string, handler: JobHandler): JobBatch<unknown> {
+    const current = this.owned(txn, id);
+    if (current === undefined) throw new LeaseLost();
+    const step = handler.batch!(txn, current.params, current.state);
+    writeJob(txn, {
+      ...current,
+      state: step.state,
+      processed: current.processed + step.processed,
+      ...(step.done ? { batchesDone: true } : {}),
+      lease: { owner: this.owner, expiresAt: this.clock.now() + this.leaseMs },
+    });
+    return step;
+  }
+
+  /** The job's record if this runner still holds its lease. */
+  private owned(txn: WriteOps, id: string): JobRecord | undefined {
+    const record = readJob(txn, id);
+    return record?.lease?.owner === this.owner ? record : undefined;
+  }
+
+  private async failed(record: JobRecord, error: unknown): Promise<void> {
+    const attempts = record.attempts + 1;
+    const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempts - 1));
+    this.logger.error(`Background job ${record.id} failed (attempt ${attempts}); it runs again in ${delay} ms`, error);
+    try {
+      await transact(this.store, (txn) => {
+        const current = this.owned(txn, record.id);
+        if (current === undefined) return;
+        writeJob(txn, {
+          ...current,
+          attempts: current.attempts + 1,
+          lastError: error instanceof Error ? error.message : String(error),
+          runAt: this.clock.now() + delay,
+          lease: undefined,
+        });
+      });
+    } catch (recordError) {
+      // The lease then runs out and the job is picked up again all the same.
+      this.logger.error(`Recording the failure of background job ${record.id} failed`, recordError);
+    }
+  }
+
+  /** Hands the lease back (stopping): the next runner need not wait for it to expire. */
+  private async release(id: string): Promise<void> {
+    await transact(this.store, (txn) => {
+      const current = this.owned(txn, id);
+      if (current !== undefined) writeJob(txn, { ...current, lease: undefined });
+    });
+  }
+}
+
+/** Lets queued requests run between background batches. */
+function yieldToTraffic(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
