@@ -12,9 +12,9 @@ import { runOperation } from './api/operations.js';
 import { createLogger, type LogLevel } from './logger.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
-import { ThrottleGate } from './api/throttling.js';
+import { ThrottleGate } from './engine/capacity/throttleGate.js';
 
-export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
+export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacity/planning.js';
 
 export interface ServerOptions {
   port?: number;

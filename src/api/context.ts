@@ -1,7 +1,7 @@
 /** What every operation handler receives. */
 import type { Database } from '../engine/database.js';
 import type { Metrics } from '../engine/metrics.js';
-import type { ThrottleGate } from './throttling.js';
+import type { ThrottleGate } from '../engine/capacity/throttleGate.js';
 
 export interface ApiContext {
   db: Database;

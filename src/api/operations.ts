@@ -2,17 +2,26 @@
 import { serviceError } from '../errors.js';
 import { validateInput } from './shapeValidation.js';
 import type { ApiContext, Operation } from './context.js';
-import { createTable } from './createTable.js';
-import { deleteTable, describeEndpoints, describeLimits, describeTable, listTables } from './tableOps.js';
-import { updateTable } from './updateTable.js';
-import { listTagsOfResource, tagResource, untagResource } from './tags.js';
-import { deleteItem, getItem, putItem, updateItem } from './itemOps.js';
-import { query } from './query.js';
-import { scan } from './scan.js';
-import { batchGetItem } from './batchGetItem.js';
-import { batchWriteItem } from './batchWriteItem.js';
-import { transactGetItems } from './transactGetItems.js';
-import { transactWriteItems } from './transactWriteItems.js';
+import { createTable } from './tables/createTable.js';
+import { describeTable } from './tables/describeTable.js';
+import { listTables } from './tables/listTables.js';
+import { deleteTable } from './tables/deleteTable.js';
+import { updateTable } from './tables/updateTable.js';
+import { tagResource } from './tables/tagResource.js';
+import { untagResource } from './tables/untagResource.js';
+import { listTagsOfResource } from './tables/listTagsOfResource.js';
+import { describeEndpoints } from './tables/describeEndpoints.js';
+import { describeLimits } from './tables/describeLimits.js';
+import { putItem } from './items/putItem.js';
+import { getItem } from './items/getItem.js';
+import { deleteItem } from './items/deleteItem.js';
+import { updateItem } from './items/updateItem.js';
+import { query } from './queries/query.js';
+import { scan } from './queries/scan.js';
+import { batchGetItem } from './batch/batchGetItem.js';
+import { batchWriteItem } from './batch/batchWriteItem.js';
+import { transactGetItems } from './transactions/transactGetItems.js';
+import { transactWriteItems } from './transactions/transactWriteItems.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,

@@ -5,7 +5,7 @@
  * writes; being synchronous on a single thread, that is serializable. The overlay
  * is applied only if `fn` returns. Nothing is durable.
  */
-import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btree-range.js';
+import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btreeRange.js';
 import { MAX_KEY_BYTES, type KVEntry, type KVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
 
 export class MemoryStore implements KVStore {

@@ -1,0 +1,9 @@
+/** DescribeTable: a table's description, with its statistics. */
+import type { Operation } from '../context.js';
+import { requireTable } from './requireTable.js';
+import { tableDescription } from './tableDescription.js';
+
+export const describeTable: Operation = (ctx, input) => {
+  const { meta } = requireTable(ctx, input.TableName);
+  return JSON.stringify({ Table: tableDescription(meta, ctx.db.stats(meta)) });
+};

@@ -1,0 +1,9 @@
+/** ListTagsOfResource: a table's tags. */
+import type { Operation } from '../context.js';
+import { tableNameFromArn } from './tagRules.js';
+
+export const listTagsOfResource: Operation = (ctx, input) => {
+  const name = tableNameFromArn(ctx, input.ResourceArn);
+  const tags = ctx.db.table(name).meta.tags;
+  return JSON.stringify({ Tags: tags });
+};
