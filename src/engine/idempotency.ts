@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ReadOps, WriteOps } from '../storage/kv.js';
+import type { ItemTransaction } from './itemWrite.js';
 import { expiredTokensRange, tokenExpiryKey, tokenKey, tokenOfExpiryKey } from './keyspace.js';
 
 /** DynamoDB keeps a client request token for 10 minutes after its request completed. */
@@ -61,4 +62,14 @@ function sweepExpired(txn: WriteOps, now: number): void {
     txn.delete(key);
     txn.delete(tokenKey(tokenOfExpiryKey(key)));
   }
+}
+
+/** `readTokenRecord` inside an item transaction (TransactWriteItems). */
+export function tokenRecordIn(txn: ItemTransaction, token: string, now: number): TokenRecord | undefined {
+  return readTokenRecord(txn.kv, token, now);
+}
+
+/** `writeTokenRecord` inside an item transaction, committed with its writes. */
+export function recordTokenIn(txn: ItemTransaction, token: string, fingerprint: string, now: number): void {
+  writeTokenRecord(txn.kv, token, fingerprint, now);
 }

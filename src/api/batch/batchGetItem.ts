@@ -9,7 +9,6 @@ import { validationError, type DynamoError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
 import type { Table } from '../../engine/database.js';
-import { itemKey } from '../../engine/keyspace.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
 import type { Item } from '../../values/types.js';
@@ -77,7 +76,7 @@ export const batchGetItem: Operation = (ctx, input) => {
         left.push(key);
         continue;
       }
-      const stored = ctx.db.store.get(itemKey(request.table.meta.id, request.table.schema, key));
+      const stored = ctx.db.getStoredItem(request.table, key);
       const size = stored === undefined ? 0 : storedItemSize(stored);
       if (bytes + size > MAX_BATCH_GET_BYTES) {
         full = true;

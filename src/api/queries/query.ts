@@ -2,7 +2,7 @@
 import { DynamoError, validationError } from '../../errors.js';
 import { compileRequest, type ConditionNode, type KeyCondition } from '../../expressions/index.js';
 import type { KeyView } from '../../engine/keyView.js';
-import { queryBounds, readPage, sortKeyPrefix } from '../../engine/reads.js';
+import { queryBounds, sortKeyPrefix } from '../../engine/reads.js';
 import { valuesEqual } from '../../values/compare.js';
 import { encodeKeyValue, type KeyValue } from '../../values/keycodec.js';
 import type { AttributeValue, Item } from '../../values/types.js';
@@ -24,8 +24,8 @@ export const query: Operation = (ctx, input) => {
   const pk = keyCondition.hash.value;
   admitRead(ctx, 'Query', table, view, pk);
   const bounds = queryBounds(view, pk, keyCondition.range);
-  const page = readPage(ctx.db.store, view, bounds, forward, { limit: input.Limit, exclusiveStart });
-  return pageResponse(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
+  const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart });
+  return pageResponse(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
 };
 
 /** A Query filter may not test the key attributes: those belong in the key condition. */

@@ -4,7 +4,6 @@ import { applyProjection, evaluateCondition, projectionTopLevelNames, type Compi
 import { readUnits } from '../../engine/capacity/units.js';
 import type { Database, Table } from '../../engine/database.js';
 import type { IndexInfo } from '../../engine/indexes/indexInfo.js';
-import { itemKey } from '../../engine/keyspace.js';
 import { baseTableView, indexView, type KeyView } from '../../engine/keyView.js';
 import type { Page } from '../../engine/reads.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
@@ -85,7 +84,7 @@ export interface ReadPage extends Page {
  * it projects (asking for more is rejected) and never reads consistently; an LSI
  * fetches the base items when more than it projects is asked for, and is charged for them.
  */
-export function indexPage(db: Database, view: KeyView, input: Record<string, any>, compiled: CompiledRequest, page: Page): ReadPage {
+export function indexPage(db: Database, table: Table, view: KeyView, input: Record<string, any>, compiled: CompiledRequest, page: Page): ReadPage {
   const index = view.index;
   if (index === undefined) return page;
   const global = index.meta.kind === 'GSI';
@@ -105,7 +104,7 @@ export function indexPage(db: Database, view: KeyView, input: Record<string, any
   const values: Buffer[] = [];
   let fetchedBytes = 0;
   for (const entry of page.values) {
-    const stored = db.store.get(itemKey(view.tableId, index.base, decodeStoredItem(entry)));
+    const stored = db.getStoredItem(table, decodeStoredItem(entry));
     if (stored === undefined) continue;
     values.push(stored);
     fetchedBytes += storedItemSize(stored);

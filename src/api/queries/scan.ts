@@ -1,7 +1,7 @@
 /** Scan: the whole table (or one parallel-scan segment) in partition-hash order. */
 import { validationError } from '../../errors.js';
 import { compileRequest } from '../../expressions/index.js';
-import { readPage, scanBounds, withinBounds } from '../../engine/reads.js';
+import { scanBounds, withinBounds } from '../../engine/reads.js';
 import type { Operation } from '../context.js';
 import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
 
@@ -23,12 +23,12 @@ export const scan: Operation = (ctx, input) => {
   const view = resolveView(table, input.IndexName);
   const bounds = scanBounds(view, segment ?? 0, total ?? 1);
   const exclusiveStart = checkExclusiveStartKey(input, view);
-  if (exclusiveStart !== undefined && !withinBounds(view.storageKey(exclusiveStart), bounds)) {
+  if (exclusiveStart !== undefined && !withinBounds(view, exclusiveStart, bounds)) {
     throw validationError(
       `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${total} Segment: ${segment}`,
     );
   }
   admitRead(ctx, 'Scan', table, view, undefined);
-  const page = readPage(ctx.db.store, view, bounds, true, { limit: input.Limit, exclusiveStart });
-  return pageResponse(ctx, 'Scan', table, view, undefined, input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
+  const page = ctx.db.readPage(view, bounds, true, { limit: input.Limit, exclusiveStart });
+  return pageResponse(ctx, 'Scan', table, view, undefined, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
 };

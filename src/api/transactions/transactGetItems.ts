@@ -6,7 +6,6 @@ import { validationError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
 import type { Table } from '../../engine/database.js';
-import { itemKey } from '../../engine/keyspace.js';
 import { decodeStoredItem, storedItemJson, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
 import type { Item } from '../../values/types.js';
@@ -18,7 +17,6 @@ import { MAX_TRANSACTION_BYTES, sameItemError, throttledCancellation } from './t
 interface PreparedGet {
   table: Table;
   key: Item;
-  storageKey: Buffer;
   compiled: CompiledRequest;
 }
 
@@ -29,12 +27,12 @@ export const transactGetItems: Operation = (ctx, input) => {
     const table = ctx.db.table(get.TableName);
     const key = validateKey(get.Key, table.schema);
     guard.add(table, key);
-    return { table, key, storageKey: itemKey(table.meta.id, table.schema, key), compiled };
+    return { table, key, compiled };
   });
   const throttled = throttledCancellation(gets.map((g) => ctx.throttle.refuseRead(g.table, 'TransactGetItems', undefined, g.key[g.table.schema.hashKey])));
   if (throttled !== undefined) throw throttled;
 
-  const found = ctx.db.store.snapshot((snap) => gets.map((g) => snap.get(g.storageKey)));
+  const found = ctx.db.getStoredItemsAtOnce(gets);
 
   const tally = new CapacityTally(ctx, 'TransactGetItems', input.ReturnConsumedCapacity, true);
   const responses: string[] = new Array(gets.length);

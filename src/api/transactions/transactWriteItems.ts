@@ -9,7 +9,7 @@ import { readUnits } from '../../engine/capacity/units.js';
 import type { Database } from '../../engine/database.js';
 import type { Mutation, WriteResult } from '../../engine/itemWrite.js';
 import { storedItemSize } from '../../engine/storedItem.js';
-import { readTokenRecord, requestFingerprint, writeTokenRecord } from '../../engine/idempotency.js';
+import { recordTokenIn, requestFingerprint, tokenRecordIn } from '../../engine/idempotency.js';
 import type { Operation } from '../context.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
 import { collectionMetricsPerTable, type WrittenItem } from '../common/collectionMetricsPerTable.js';
@@ -42,7 +42,7 @@ export const transactWriteItems: Operation = async (ctx, input, text) => {
   if (pending === undefined) inFlight.set(ctx.db, (pending = new Map()));
   const running = pending.get(token);
   if (running !== undefined) throw running === fingerprint ? inProgress() : mismatch();
-  const earlier = readTokenRecord(ctx.db.store, token, Date.now());
+  const earlier = ctx.db.tokenRecord(token, Date.now());
   if (earlier !== undefined) return replay(ctx.db, earlier.fingerprint, fingerprint, actions, tally);
 
   pending.set(token, fingerprint);
@@ -72,7 +72,7 @@ function commit(
   return db.transactItems((txn) => {
     const now = Date.now();
     if (idempotency !== undefined) {
-      const record = readTokenRecord(txn.kv, idempotency.token, now);
+      const record = tokenRecordIn(txn, idempotency.token, now);
       if (record !== undefined) {
         if (record.fingerprint !== idempotency.fingerprint) throw mismatch();
         return true;
@@ -108,7 +108,7 @@ function commit(
       tally.written(action.table, action.key, result, 2);
     }
     if (failed) throw transactionCanceled(reasons);
-    if (idempotency !== undefined) writeTokenRecord(txn.kv, idempotency.token, idempotency.fingerprint, now);
+    if (idempotency !== undefined) recordTokenIn(txn, idempotency.token, idempotency.fingerprint, now);
     return false;
   });
 }
