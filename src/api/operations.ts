@@ -2,6 +2,8 @@
 import { serviceError } from '../errors.js';
 import { validateInput } from './shapeValidation.js';
 import type { ApiContext, Operation } from './context.js';
+import { renderResult, type RenderedItems } from './render.js';
+import type { PageResult } from './results.js';
 import { createTable } from './tables/createTable.js';
 import { describeTable } from './tables/describeTable.js';
 import { listTables } from './tables/listTables.js';
@@ -46,10 +48,34 @@ const operations: Record<string, Operation> = {
   TransactWriteItems: transactWriteItems,
 };
 
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {
+/**
+ * Validates and runs an operation, returning its typed result (results.ts): for callers
+ * inside the process that want values, not wire text. Stored items in it are references
+ * to their stored bytes; `itemOf` decodes one.
+ */
+export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<object> | object {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
   return operation(ctx, input, text);
+}
+
+/** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {
+  const result = callOperation(ctx, name, input, text);
+  if (name === 'Query' || name === 'Scan') {
+    return result instanceof Promise
+      ? result.then((page) => renderPage(ctx, name, input, page as PageResult))
+      : renderPage(ctx, name, input, result as PageResult);
+  }
+  return result instanceof Promise ? result.then(renderResult) : renderResult(result);
+}
+
+/** A Query or Scan page, rendered and counted in ReturnedItemCount / ReturnedBytes as it leaves. */
+function renderPage(ctx: ApiContext, name: string, input: Record<string, unknown>, page: PageResult): string | Buffer {
+  const rendered: RenderedItems = { itemBytes: 0 };
+  const body = renderResult(page, rendered);
+  ctx.metrics.returned(input.TableName as string, name, page.Count, rendered.itemBytes);
+  return body;
 }

@@ -15,7 +15,7 @@ import type { Item } from '../../values/types.js';
 import type { Operation } from '../context.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
 import { DuplicateGuard } from '../common/itemIdentity.js';
-import { ResponseBody } from '../common/responseBody.js';
+import type { BatchGetItemResult, ResultItem } from '../results.js';
 
 export const MAX_BATCH_GET_KEYS = 100;
 /** DynamoDB stops filling a BatchGetItem response at 16 MB of items. */
@@ -31,7 +31,7 @@ interface TableRequest {
   options: Record<string, unknown>;
 }
 
-export const batchGetItem: Operation = (ctx, input) => {
+export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
   const requestItems = input.RequestItems as Record<string, Record<string, any>>;
   let keyCount = 0;
   for (const name in requestItems) keyCount += requestItems[name]!.Keys.length;
@@ -52,16 +52,15 @@ export const batchGetItem: Operation = (ctx, input) => {
   }
 
   const tally = new CapacityTally(ctx, 'BatchGetItem', input.ReturnConsumedCapacity);
-  const body = new ResponseBody().text('{"Responses":{');
-  let tablesAnswered = 0;
+  const responses: Record<string, ResultItem[]> = {};
   const unprocessed: Record<string, unknown> = {};
   let bytes = 0;
   let full = false;
   let processed = 0;
   let throttled: DynamoError | undefined;
   for (const request of requests) {
-    /** Stored items, or JSON text of projected ones. */
-    const items: (Buffer | string)[] = [];
+    /** Stored items, or projected ones. */
+    const items: ResultItem[] = [];
     const left: Item[] = [];
     for (const key of request.keys) {
       if (full) {
@@ -87,34 +86,26 @@ export const batchGetItem: Operation = (ctx, input) => {
       processed++;
       tally.read(request.table, readUnits(size, request.consistent), undefined, pk);
       if (stored !== undefined) {
-        const item = itemJson(stored, request.compiled);
+        const item = resultItem(stored, request.compiled);
         if (item !== undefined) items.push(item);
       }
     }
-    if (left.length < request.keys.length) {
-      body.text(`${tablesAnswered++ === 0 ? '' : ','}${JSON.stringify(request.name)}:[`);
-      for (let i = 0; i < items.length; i++) {
-        if (i > 0) body.comma();
-        const item = items[i]!;
-        if (typeof item === 'string') body.text(item);
-        else body.storedItem(item);
-      }
-      body.text(']');
-    }
+    if (left.length < request.keys.length) responses[request.name] = items;
     if (left.length > 0) unprocessed[request.name] = { ...request.options, Keys: left };
   }
 
   // Only when throttling left nothing at all to answer is the whole request refused.
   if (processed === 0 && throttled !== undefined) throw throttled;
+  const result: BatchGetItemResult = { Responses: responses, UnprocessedKeys: unprocessed };
   const consumed = tally.list();
-  const tail = consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
-  return body.text(`},"UnprocessedKeys":${JSON.stringify(unprocessed)}${tail}}`).finish();
+  if (consumed !== undefined) result.ConsumedCapacity = consumed;
+  return result;
 };
 
-/** The stored item, or the projected item's JSON; undefined when the projection leaves nothing. */
-function itemJson(stored: Buffer, compiled: CompiledRequest): Buffer | string | undefined {
-  // Without a projection the stored encoding is the wire form, spliced in unparsed.
+/** The stored item, or the projected item; undefined when the projection leaves nothing. */
+function resultItem(stored: Buffer, compiled: CompiledRequest): ResultItem | undefined {
+  // Without a projection the stored bytes are answered as they are, spliced in unparsed.
   if (compiled.projection === undefined) return stored;
   const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
-  return Object.keys(projected).length === 0 ? undefined : JSON.stringify(projected);
+  return Object.keys(projected).length === 0 ? undefined : projected;
 }

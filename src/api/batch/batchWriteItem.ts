@@ -17,6 +17,7 @@ import { validateItem } from '../../values/validate.js';
 import { EVERY_ELEMENT, JsonText, type JsonSpan } from '../../values/jsonText.js';
 import { sentItemJson } from '../common/wireItem.js';
 import type { Operation } from '../context.js';
+import type { BatchWriteItemResult } from '../results.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
 import { collectionMetricsPerTable } from '../common/collectionMetricsPerTable.js';
 import { DuplicateGuard } from '../common/itemIdentity.js';
@@ -33,7 +34,7 @@ function putItemSpans(text: JsonText | undefined, tableName: string, requests: n
   return spans.length === requests ? spans : [];
 }
 
-export const batchWriteItem: Operation = async (ctx, input, body) => {
+export const batchWriteItem: Operation<BatchWriteItemResult> = async (ctx, input, body) => {
   const requestItems = input.RequestItems as Record<string, Record<string, any>[]>;
   let requestCount = 0;
   for (const name in requestItems) requestCount += requestItems[name]!.length;
@@ -96,8 +97,8 @@ export const batchWriteItem: Operation = async (ctx, input, body) => {
   for (let i = 0; i < writes.length; i++) tally.written(writes[i]!.table, writes[i]!.key, results[i]!);
   const consumed = tally.list();
   const metrics = collectionMetricsPerTable(input.ReturnItemCollectionMetrics, writes.map((w, i) => ({ table: w.table, key: w.key, result: results[i]! })));
-  const unprocessedJson = throttled === undefined ? '{}' : JSON.stringify(unprocessed);
-  if (consumed === undefined && metrics === undefined) return `{"UnprocessedItems":${unprocessedJson}}`;
-  return `{"UnprocessedItems":${unprocessedJson}${consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`}` +
-    `${metrics === undefined ? '' : `,"ItemCollectionMetrics":${JSON.stringify(metrics)}`}}`;
+  const result: BatchWriteItemResult = { UnprocessedItems: unprocessed };
+  if (consumed !== undefined) result.ConsumedCapacity = consumed;
+  if (metrics !== undefined) result.ItemCollectionMetrics = metrics;
+  return result;
 };

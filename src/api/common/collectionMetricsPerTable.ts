@@ -11,9 +11,9 @@ export interface WrittenItem {
 }
 
 /** The member for ReturnItemCollectionMetrics=SIZE, or undefined (not asked, or no table has an LSI). */
-export function collectionMetricsPerTable(mode: unknown, written: Iterable<WrittenItem>): Record<string, unknown[]> | undefined {
+export function collectionMetricsPerTable(mode: unknown, written: Iterable<WrittenItem>): Record<string, Record<string, unknown>[]> | undefined {
   if (mode !== 'SIZE') return undefined;
-  let out: Record<string, unknown[]> | undefined;
+  let out: Record<string, Record<string, unknown>[]> | undefined;
   for (const { table, key, result } of written) {
     const metrics = itemCollectionMetrics(mode, table, key, result);
     if (metrics === undefined) continue;

@@ -11,27 +11,36 @@ export class ResponseBody {
   /** Where each part's bytes begin (4 for a stored item: past its size header). */
   private readonly starts: number[] = [];
   private length = 0;
+  /** Text appended since the last stored item, encoded once when the next one comes. */
+  private pending = '';
 
   /** Appends JSON text. */
   text(json: string): this {
-    return this.push(Buffer.from(json, 'utf8'), 0);
+    this.pending += json;
+    return this;
   }
 
   /** Appends a stored item's JSON. */
   storedItem(stored: Buffer): this {
+    this.flush();
     return this.push(stored, 4);
   }
 
   comma(): this {
-    return this.push(COMMA, 0);
+    if (this.pending.length > 0) this.pending += ',';
+    else this.push(COMMA, 0);
+    return this;
   }
 
   /** Bytes appended so far. */
   get byteLength(): number {
+    this.flush();
     return this.length;
   }
 
   finish(): Buffer {
+    this.flush();
+    if (this.parts.length === 1 && this.starts[0] === 0) return this.parts[0]!;
     const out = Buffer.allocUnsafe(this.length);
     let at = 0;
     for (let i = 0; i < this.parts.length; i++) {
@@ -39,6 +48,13 @@ export class ResponseBody {
       at += part.copy(out, at, this.starts[i]!);
     }
     return out;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const text = Buffer.from(this.pending, 'utf8');
+    this.pending = '';
+    this.push(text, 0);
   }
 
   private push(part: Buffer, start: number): this {

@@ -5,10 +5,10 @@ import { CapacityTally } from '../../engine/capacity/tally.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
 import type { Operation } from '../context.js';
-import { itemResponse } from '../common/responseBody.js';
+import type { GetItemResult } from '../results.js';
 import { withCapacity } from './writeItem.js';
 
-export const getItem: Operation = (ctx, input) => {
+export const getItem: Operation<GetItemResult> = (ctx, input) => {
   const compiled = compileRequest('GetItem', input);
   const table = ctx.db.table(input.TableName);
   const key = validateKey(input.Key, table.schema);
@@ -18,14 +18,9 @@ export const getItem: Operation = (ctx, input) => {
   const stored = ctx.db.getStoredItem(table, key);
   const tally = new CapacityTally(ctx, 'GetItem', input.ReturnConsumedCapacity);
   tally.read(table, readUnits(stored === undefined ? 0 : storedItemSize(stored), input.ConsistentRead === true), undefined, pk);
-  if (stored === undefined) return withCapacity({}, tally, table);
-  if (compiled.projection === undefined && !tally.wanted) {
-    // Fast path: the stored encoding is the wire form, so it is spliced in unparsed.
-    return itemResponse(stored);
-  }
-  const item = decodeStoredItem(stored);
-  const projected = compiled.projection === undefined ? item : applyProjection(compiled.projection, item);
-  const out: Record<string, unknown> = {};
-  if (compiled.projection === undefined || Object.keys(projected).length > 0) out.Item = projected;
-  return withCapacity(out, tally, table);
+  if (stored === undefined) return withCapacity<GetItemResult>({}, tally, table);
+  // Without a projection the item is answered as its stored bytes, spliced in unparsed.
+  if (compiled.projection === undefined) return withCapacity<GetItemResult>({ Item: stored }, tally, table);
+  const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
+  return withCapacity<GetItemResult>(Object.keys(projected).length > 0 ? { Item: projected } : {}, tally, table);
 };

@@ -6,6 +6,7 @@ import { checkItemSize } from '../../values/size.js';
 import type { Item } from '../../values/types.js';
 import { JsonText } from '../../values/jsonText.js';
 import type { Operation } from '../context.js';
+import type { WriteItemResult } from '../results.js';
 import { putMutation } from '../common/itemActions.js';
 import { itemCollectionMetrics } from '../common/itemCollectionMetrics.js';
 import { sentItemJson } from '../common/wireItem.js';
@@ -18,7 +19,7 @@ function putItemJson(body: Buffer, sent: unknown, item: Item): Buffer | undefine
   return sentItemJson(text, text.find(['Item'])[0], sent, item);
 }
 
-export const putItem: Operation = async (ctx, input, text) => {
+export const putItem: Operation<WriteItemResult> = async (ctx, input, text) => {
   const rv = allowOnly(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
   const item = validateItem(input.Item);
   const compiled = compileRequest('PutItem', input);
@@ -28,7 +29,7 @@ export const putItem: Operation = async (ctx, input, text) => {
   const json = text === undefined ? undefined : putItemJson(text, input.Item, item);
   const mutate = putMutation(compiled, item, input.ReturnValuesOnConditionCheckFailure, bytes, json);
   const { result, tally } = await commitWrite(ctx, 'PutItem', input, table, item, mutate, bytes);
-  const out: Record<string, unknown> = {};
+  const out: WriteItemResult = {};
   if (rv === 'ALL_OLD' && result.old) out.Attributes = result.old;
   const metrics = itemCollectionMetrics(input.ReturnItemCollectionMetrics, table, item, result);
   if (metrics) out.ItemCollectionMetrics = metrics;

@@ -7,11 +7,13 @@ import type { Mutation, WriteResult } from '../../engine/itemWrite.js';
 import { itemSize } from '../../values/size.js';
 import type { Item } from '../../values/types.js';
 import type { ApiContext } from '../context.js';
+import type { ConsumedCapacity } from '../results.js';
 
-export function withCapacity(out: Record<string, unknown>, tally: CapacityTally, table: Table): string {
+/** `out` with its ConsumedCapacity member, when asked for. */
+export function withCapacity<R extends { ConsumedCapacity?: ConsumedCapacity }>(out: R, tally: CapacityTally, table: Table): R {
   const cc = tally.single(table);
   if (cc) out.ConsumedCapacity = cc;
-  return JSON.stringify(out);
+  return out;
 }
 
 /**

@@ -7,9 +7,10 @@ import { valuesEqual } from '../../values/compare.js';
 import { encodeKeyValue, type KeyValue } from '../../values/keycodec.js';
 import type { AttributeValue, Item } from '../../values/types.js';
 import type { Operation } from '../context.js';
-import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
+import type { PageResult } from '../results.js';
+import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResult, resolveView } from './readCommon.js';
 
-export const query: Operation = (ctx, input) => {
+export const query: Operation<PageResult> = (ctx, input) => {
   const select = checkSelect(input);
   if (input.KeyConditionExpression == null && input.KeyConditions == null) {
     throw validationError('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
@@ -25,7 +26,7 @@ export const query: Operation = (ctx, input) => {
   admitRead(ctx, 'Query', table, view, pk);
   const bounds = queryBounds(view, pk, keyCondition.range);
   const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart });
-  return pageResponse(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
+  return pageResult(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
 };
 
 /** A Query filter may not test the key attributes: those belong in the key condition. */

@@ -12,7 +12,7 @@ import { typeOf, type AttributeValue, type Item } from '../../values/types.js';
 import { validateItem } from '../../values/validate.js';
 import type { ApiContext } from '../context.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
-import { ResponseBody } from '../common/responseBody.js';
+import type { PageResult, ResultItem } from '../results.js';
 
 export type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
 
@@ -132,10 +132,11 @@ function chargePage(tally: CapacityTally, table: Table, view: KeyView, consisten
 }
 
 /**
- * Filters, projects and shapes one page into a Query/Scan response. Stored item JSON
- * is spliced in as it is; an item is parsed only when a filter or projection reads it.
+ * Filters, projects and shapes one page into a Query/Scan result. Stored items are passed
+ * on as they are (spliced into the response unparsed); an item is parsed only when a
+ * filter or projection reads it.
  */
-export function pageResponse(
+export function pageResult(
   ctx: ApiContext,
   operation: 'Query' | 'Scan',
   table: Table,
@@ -145,35 +146,29 @@ export function pageResponse(
   compiled: CompiledRequest,
   select: Select,
   page: ReadPage,
-): Buffer {
+): PageResult {
   const { filter, projection } = compiled;
   const wantItems = select !== 'COUNT';
   const parse = filter !== undefined || (wantItems && projection !== undefined);
-  const body = new ResponseBody();
-  if (wantItems) body.text('{"Items":[');
-  const itemsStart = body.byteLength;
+  const items: ResultItem[] = [];
   let count = 0;
   for (const value of page.values) {
-    let json: string | undefined;
+    let projected: Item | undefined;
     if (parse) {
       const item = decodeStoredItem(value);
       if (filter !== undefined && !evaluateCondition(filter, item)) continue;
-      if (wantItems && projection !== undefined) json = JSON.stringify(applyProjection(projection, item));
+      if (wantItems && projection !== undefined) projected = applyProjection(projection, item);
     }
     count++;
-    if (!wantItems) continue;
-    if (count > 1) body.comma();
-    if (json === undefined) body.storedItem(value);
-    else body.text(json);
+    if (wantItems) items.push(projected ?? value);
   }
-  const itemBytes = body.byteLength - itemsStart;
-  let out = wantItems ? `],"Count":${count}` : `{"Count":${count}`;
-  out += `,"ScannedCount":${page.values.length}`;
-  if (page.lastEvaluatedKey !== undefined) out += `,"LastEvaluatedKey":${JSON.stringify(page.lastEvaluatedKey)}`;
   const tally = new CapacityTally(ctx, operation, input.ReturnConsumedCapacity);
   chargePage(tally, table, view, input.ConsistentRead === true, page, pk);
-  ctx.metrics.returned(table.meta.name, operation, count, itemBytes);
+  const result: PageResult = wantItems
+    ? { Items: items, Count: count, ScannedCount: page.values.length }
+    : { Count: count, ScannedCount: page.values.length };
+  if (page.lastEvaluatedKey !== undefined) result.LastEvaluatedKey = page.lastEvaluatedKey;
   const cc = tally.single(table);
-  if (cc) out += `,"ConsumedCapacity":${JSON.stringify(cc)}`;
-  return body.text(out + '}').finish();
+  if (cc) result.ConsumedCapacity = cc;
+  return result;
 }

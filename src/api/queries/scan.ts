@@ -3,9 +3,10 @@ import { validationError } from '../../errors.js';
 import { compileRequest } from '../../expressions/index.js';
 import { scanBounds, withinBounds } from '../../engine/reads.js';
 import type { Operation } from '../context.js';
-import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
+import type { PageResult } from '../results.js';
+import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResult, resolveView } from './readCommon.js';
 
-export const scan: Operation = (ctx, input) => {
+export const scan: Operation<PageResult> = (ctx, input) => {
   const select = checkSelect(input);
   const segment: number | undefined = input.Segment ?? undefined;
   const total: number | undefined = input.TotalSegments ?? undefined;
@@ -30,5 +31,5 @@ export const scan: Operation = (ctx, input) => {
   }
   admitRead(ctx, 'Scan', table, view, undefined);
   const page = ctx.db.readPage(view, bounds, true, { limit: input.Limit, exclusiveStart });
-  return pageResponse(ctx, 'Scan', table, view, undefined, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
+  return pageResult(ctx, 'Scan', table, view, undefined, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
 };

@@ -4,10 +4,11 @@ import type { AttributeDefinition, KeySchemaElement, TableMeta } from '../../eng
 import { tableDescription } from './tableDescription.js';
 import { validateTags } from './tagRules.js';
 import type { Operation } from '../context.js';
+import type { TableChangeResult } from '../results.js';
 import { provisionedFrom, validateBillingAndThroughput } from '../../engine/capacity/billing.js';
 import { createTableIndexes } from './indexValidation.js';
 
-export const createTable: Operation = async (ctx, input) => {
+export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
   const keySchema = input.KeySchema as KeySchemaElement[];
   const definitions = input.AttributeDefinitions as AttributeDefinition[];
   validateKeySchema(keySchema, definitions);
@@ -37,7 +38,7 @@ export const createTable: Operation = async (ctx, input) => {
     tags,
     ...(indexes.length > 0 ? { indexes, nextIndexNo: indexes.length + 1 } : {}),
   } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>);
-  return JSON.stringify({ TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) });
+  return { TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) };
 };
 
 function validateKeySchema(keySchema: KeySchemaElement[], definitions: AttributeDefinition[]): void {

@@ -1,5 +1,6 @@
 /** DescribeEndpoints: this server's own address. */
 import type { Operation } from '../context.js';
+import type { DescribeEndpointsResult } from '../results.js';
 
-export const describeEndpoints: Operation = (ctx) =>
-  JSON.stringify({ Endpoints: [{ Address: ctx.endpointAddress, CachePeriodInMinutes: 1440 }] });
+export const describeEndpoints: Operation<DescribeEndpointsResult> = (ctx) =>
+  ({ Endpoints: [{ Address: ctx.endpointAddress, CachePeriodInMinutes: 1440 }] });

@@ -1,9 +1,10 @@
 /** TagResource: adds or replaces tags on a table. */
 import { dynamoError } from '../../errors.js';
 import type { Operation } from '../context.js';
+import type { EmptyResult } from '../results.js';
 import { MAX_TAGS, tableNameFromArn, validateTags } from './tagRules.js';
 
-export const tagResource: Operation = async (ctx, input) => {
+export const tagResource: Operation<EmptyResult> = async (ctx, input) => {
   const name = tableNameFromArn(ctx, input.ResourceArn);
   const additions = validateTags(input.Tags);
   await ctx.db.updateTable(name, (meta) => {
@@ -13,5 +14,5 @@ export const tagResource: Operation = async (ctx, input) => {
     meta.tags = [...byKey].map(([Key, Value]) => ({ Key, Value }));
     return meta;
   });
-  return '{}';
+  return {};
 };

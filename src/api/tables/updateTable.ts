@@ -2,12 +2,13 @@
 import { dynamoError, invalidParameter, validationError } from '../../errors.js';
 import type { BillingMode, TableMeta } from '../../engine/tableMeta.js';
 import type { Operation } from '../context.js';
+import type { TableChangeResult } from '../results.js';
 import { tableDescription } from './tableDescription.js';
 import { requireTable } from './requireTable.js';
 import { changeProvisioned, recordOnDemandSwitch, validateCapacityLimits } from '../../engine/capacity/billing.js';
 import { applyIndexUpdates } from './indexValidation.js';
 
-export const updateTable: Operation = async (ctx, input) => {
+export const updateTable: Operation<TableChangeResult> = async (ctx, input) => {
   const table = requireTable(ctx, input.TableName);
   if (input.StreamSpecification !== undefined) throw validationError('DynamoDB Streams are not supported by this server yet');
   if (input.ReplicaUpdates !== undefined) throw validationError('Global tables are not supported by this server yet');
@@ -31,7 +32,7 @@ export const updateTable: Operation = async (ctx, input) => {
     },
     transient,
   );
-  return JSON.stringify({ TableDescription: tableDescription(meta, ctx.db.stats(meta)) });
+  return { TableDescription: tableDescription(meta, ctx.db.stats(meta)) };
 };
 
 /**

@@ -6,10 +6,11 @@ import { validationError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
 import type { Table } from '../../engine/database.js';
-import { decodeStoredItem, storedItemJson, storedItemSize } from '../../engine/storedItem.js';
+import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
 import type { Item } from '../../values/types.js';
 import type { Operation } from '../context.js';
+import type { ResultItem, TransactGetItemsResult } from '../results.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
 import { DuplicateGuard } from '../common/itemIdentity.js';
 import { MAX_TRANSACTION_BYTES, sameItemError, throttledCancellation } from './transactActions.js';
@@ -20,7 +21,7 @@ interface PreparedGet {
   compiled: CompiledRequest;
 }
 
-export const transactGetItems: Operation = (ctx, input) => {
+export const transactGetItems: Operation<TransactGetItemsResult> = (ctx, input) => {
   const guard = new DuplicateGuard(sameItemError);
   const gets: PreparedGet[] = (input.TransactItems as Record<string, any>[]).map(({ Get: get }) => {
     const compiled = compileRequest('TransactGetItems', get);
@@ -35,7 +36,7 @@ export const transactGetItems: Operation = (ctx, input) => {
   const found = ctx.db.getStoredItemsAtOnce(gets);
 
   const tally = new CapacityTally(ctx, 'TransactGetItems', input.ReturnConsumedCapacity, true);
-  const responses: string[] = new Array(gets.length);
+  const responses: { Item?: ResultItem }[] = new Array(gets.length);
   let totalBytes = 0;
   for (let i = 0; i < gets.length; i++) {
     const { table, key, compiled } = gets[i]!;
@@ -43,19 +44,20 @@ export const transactGetItems: Operation = (ctx, input) => {
     const size = stored === undefined ? 0 : storedItemSize(stored);
     totalBytes += size;
     tally.read(table, 2 * readUnits(size, true), undefined, key[table.schema.hashKey]);
-    responses[i] = stored === undefined ? '{}' : itemResponse(stored, compiled);
+    responses[i] = stored === undefined ? {} : response(stored, compiled);
   }
   if (totalBytes > MAX_TRANSACTION_BYTES) {
     throw validationError('Transaction size has exceeded the maximum allowed size of 4 MB');
   }
+  const result: TransactGetItemsResult = { Responses: responses };
   const consumed = tally.list();
-  const tail = consumed === undefined ? '' : `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
-  return `{"Responses":[${responses.join(',')}]${tail}}`;
+  if (consumed !== undefined) result.ConsumedCapacity = consumed;
+  return result;
 };
 
-function itemResponse(stored: Buffer, compiled: CompiledRequest): string {
-  // Without a projection the stored encoding is the wire form, spliced in unparsed.
-  if (compiled.projection === undefined) return `{"Item":${storedItemJson(stored)}}`;
+function response(stored: Buffer, compiled: CompiledRequest): { Item?: ResultItem } {
+  // Without a projection the stored bytes are answered as they are, spliced in unparsed.
+  if (compiled.projection === undefined) return { Item: stored };
   const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
-  return Object.keys(projected).length === 0 ? '{}' : JSON.stringify({ Item: projected });
+  return Object.keys(projected).length === 0 ? {} : { Item: projected };
 }

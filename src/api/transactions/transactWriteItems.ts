@@ -11,6 +11,7 @@ import type { Mutation, WriteResult } from '../../engine/itemWrite.js';
 import { storedItemSize } from '../../engine/storedItem.js';
 import { recordTokenIn, requestFingerprint, tokenRecordIn } from '../../engine/idempotency.js';
 import type { Operation } from '../context.js';
+import type { TransactWriteItemsResult } from '../results.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
 import { collectionMetricsPerTable, type WrittenItem } from '../common/collectionMetricsPerTable.js';
 import { prepareTransactActions, throttledCancellation, transactionCanceled, type TransactAction } from './transactActions.js';
@@ -18,7 +19,7 @@ import { prepareTransactActions, throttledCancellation, transactionCanceled, typ
 /** Tokens whose transaction is still committing, per database (token -> request fingerprint). */
 const inFlight = new WeakMap<Database, Map<string, string>>();
 
-export const transactWriteItems: Operation = async (ctx, input, text) => {
+export const transactWriteItems: Operation<TransactWriteItemsResult> = async (ctx, input, text) => {
   const actions = prepareTransactActions(ctx.db, input.TransactItems, text);
   const throttled = throttledCancellation(
     actions.map((a) =>
@@ -137,7 +138,7 @@ function recordingFailure(mutate: Mutation, onFailure: (err: unknown) => void): 
  * A repeated request with a known token: nothing is written again. As DynamoDB does, the
  * answer reports the read capacity of looking at the items instead of the original writes.
  */
-function replay(db: Database, recorded: string, fingerprint: string, actions: TransactAction[], tally: CapacityTally): string {
+function replay(db: Database, recorded: string, fingerprint: string, actions: TransactAction[], tally: CapacityTally): TransactWriteItemsResult {
   if (recorded !== fingerprint) throw mismatch();
   for (const action of actions) {
     const stored = db.getStoredItem(action.table, action.key);
@@ -146,10 +147,12 @@ function replay(db: Database, recorded: string, fingerprint: string, actions: Tr
   return respond(tally);
 }
 
-function respond(tally: CapacityTally, metrics?: Record<string, unknown[]>): string {
+function respond(tally: CapacityTally, metrics?: Record<string, Record<string, unknown>[]>): TransactWriteItemsResult {
+  const result: TransactWriteItemsResult = {};
   const consumed = tally.list();
-  if (consumed === undefined && metrics === undefined) return '{}';
-  return JSON.stringify({ ConsumedCapacity: consumed, ItemCollectionMetrics: metrics });
+  if (consumed !== undefined) result.ConsumedCapacity = consumed;
+  if (metrics !== undefined) result.ItemCollectionMetrics = metrics;
+  return result;
 }
 
 const NO_REASON = Object.freeze({ Code: 'None' });
