@@ -7,7 +7,7 @@
  * stored bytes are already the item's wire JSON, so they are copied into the body unparsed;
  * everything else is JSON.stringify'd. A result without stored items is one JSON.stringify.
  */
-import type { ResultItem } from './results.js';
+import type { PageResult, ResultItem } from './results.js';
 import { ResponseBody, itemResponse } from './common/responseBody.js';
 
 /** Filled in by `renderResult` when asked: the bytes of the items of an `Items` member. */
@@ -21,6 +21,7 @@ export function renderResult(result: object, measured?: RenderedItems): string |
   const stored = Buffer.isBuffer(item);
   // GetItem's answer without projection or capacity: one copy of the stored bytes.
   if (stored && onlyItem(members)) return itemResponse(item);
+  if (members.ScannedCount !== undefined) return renderPage(result as PageResult, measured);
   if (!stored && members.Items === undefined && members.Responses === undefined) return JSON.stringify(result);
   const body = new ResponseBody();
   let separator = '{';
@@ -35,6 +36,21 @@ export function renderResult(result: object, measured?: RenderedItems): string |
     else body.text(JSON.stringify(value));
   }
   return body.text(separator === '{' ? '{}' : '}').finish();
+}
+
+/** Query and Scan pages, the hottest multi-item answers: their members in DynamoDB's order, without walking them. */
+function renderPage(page: PageResult, measured: RenderedItems | undefined): Buffer {
+  const body = new ResponseBody();
+  const items = page.Items;
+  if (items !== undefined) {
+    body.text('{"Items":');
+    appendItems(body, items, measured);
+  }
+  let tail = items !== undefined ? `,"Count":${page.Count}` : `{"Count":${page.Count}`;
+  tail += `,"ScannedCount":${page.ScannedCount}`;
+  if (page.LastEvaluatedKey !== undefined) tail += `,"LastEvaluatedKey":${JSON.stringify(page.LastEvaluatedKey)}`;
+  if (page.ConsumedCapacity !== undefined) tail += `,"ConsumedCapacity":${JSON.stringify(page.ConsumedCapacity)}`;
+  return body.text(tail + '}').finish();
 }
 
 function onlyItem(members: Record<string, unknown>): boolean {
