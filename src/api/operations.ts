@@ -69,7 +69,11 @@ export function runOperation(ctx: ApiContext, name: string, input: Record<string
       ? result.then((page) => renderPage(ctx, name, input, page as PageResult))
       : renderPage(ctx, name, input, result as PageResult);
   }
-  return result instanceof Promise ? result.then(renderResult) : renderResult(result);
+  return result instanceof Promise ? renderWhenDone(result) : renderResult(result);
+}
+
+async function renderWhenDone(pending: Promise<object>): Promise<string | Buffer> {
+  return renderResult(await pending);
 }
 
 /** A Query or Scan page, rendered and counted in ReturnedItemCount / ReturnedBytes as it leaves. */
