@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { ReadOps, WriteOps } from '../storage/kv.js';
-import type { ItemTransaction } from './itemWrite.js';
 import { expiredTokensRange, tokenExpiryKey, tokenKey, tokenOfExpiryKey } from './keyspace.js';
 
 /** DynamoDB keeps a client request token for 10 minutes after its request completed. */
@@ -64,12 +63,12 @@ function sweepExpired(txn: WriteOps, now: number): void {
   }
 }
 
-/** `readTokenRecord` inside an item transaction (TransactWriteItems). */
-export function tokenRecordIn(txn: ItemTransaction, token: string, now: number): TokenRecord | undefined {
+/** `readTokenRecord` inside an item transaction (`Database.transactItems`), for TransactWriteItems. */
+export function tokenRecordIn(txn: { kv: ReadOps }, token: string, now: number): TokenRecord | undefined {
   return readTokenRecord(txn.kv, token, now);
 }
 
 /** `writeTokenRecord` inside an item transaction, committed with its writes. */
-export function recordTokenIn(txn: ItemTransaction, token: string, fingerprint: string, now: number): void {
+export function recordTokenIn(txn: { kv: WriteOps }, token: string, fingerprint: string, now: number): void {
   writeTokenRecord(txn.kv, token, fingerprint, now);
 }
