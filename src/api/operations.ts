@@ -1,4 +1,4 @@
-/** The operation table: name -> handler, with model-driven input validation in front. */
+/** The operation table (name -> module), with model-driven input validation in front; typed results or wire JSON out. */
 import { serviceError } from '../errors.js';
 import { validateInput } from './shapeValidation.js';
 import type { ApiContext, Operation } from './context.js';
@@ -66,8 +66,8 @@ export function runOperation(ctx: ApiContext, name: string, input: Record<string
   const result = callOperation(ctx, name, input, text);
   if (name === 'Query' || name === 'Scan') {
     return result instanceof Promise
-      ? result.then((page) => renderPage(ctx, name, input, page as PageResult))
-      : renderPage(ctx, name, input, result as PageResult);
+      ? result.then((page) => renderCountedPage(ctx, name, input, page as PageResult))
+      : renderCountedPage(ctx, name, input, result as PageResult);
   }
   return result instanceof Promise ? renderWhenDone(result) : renderResult(result);
 }
@@ -77,7 +77,7 @@ async function renderWhenDone(pending: Promise<object>): Promise<string | Buffer
 }
 
 /** A Query or Scan page, rendered and counted in ReturnedItemCount / ReturnedBytes as it leaves. */
-function renderPage(ctx: ApiContext, name: string, input: Record<string, unknown>, page: PageResult): string | Buffer {
+function renderCountedPage(ctx: ApiContext, name: string, input: Record<string, unknown>, page: PageResult): string | Buffer {
   const rendered: RenderedItems = { itemBytes: 0 };
   const body = renderResult(page, rendered);
   ctx.metrics.returned(input.TableName as string, name, page.Count, rendered.itemBytes);
