@@ -15,11 +15,11 @@ import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { LocalKVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
-import { ThrottleGate } from './api/throttling.js';
+import { ThrottleGate } from './engine/capacity/throttleGate.js';
 
 export { Clock } from './engine/clock.js';
 export type { JobView } from './engine/jobs/jobRecord.js';
-export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
+export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacity/planning.js';
 
 export interface ServerOptions {
   port?: number;

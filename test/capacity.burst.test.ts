@@ -11,7 +11,7 @@ import { Clock } from '../src/engine/clock.js';
 import { startTestServer, type TestContext } from './helpers.js';
 import { createTable } from './capacity.helpers.js';
 import { encodeKeyValue, partitionHash } from '../src/values/keycodec.js';
-import { partitionCount, partitionOf } from '../src/engine/throttle.js';
+import { partitionCount, partitionOf } from '../src/engine/capacity/throttle.js';
 
 const kb = (n: number) => 'x'.repeat(n * 1024 - 50);
 const provisioned = (read: number, write: number) => ({ BillingMode: 'PROVISIONED' as const, ProvisionedThroughput: { ReadCapacityUnits: read, WriteCapacityUnits: write } });

@@ -6,7 +6,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, Quer
 import { expectError, startTestServer, type TestContext } from './helpers.js';
 import { createTable, sampleValue, scrape } from './capacity.helpers.js';
 import { encodeKeyValue, partitionHash } from '../src/values/keycodec.js';
-import { partitionCount, partitionOf } from '../src/engine/throttle.js';
+import { partitionCount, partitionOf } from '../src/engine/capacity/throttle.js';
 import { Clock } from '../src/engine/clock.js';
 
 const kb = (n: number) => 'x'.repeat(n * 1024 - 50);

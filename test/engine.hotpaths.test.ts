@@ -9,7 +9,7 @@ import {
   BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { createTable, startTestServer, type TestContext } from './helpers.js';
-import { ResponseBody, itemResponse } from '../src/api/responseBody.js';
+import { ResponseBody, itemResponse } from '../src/api/common/responseBody.js';
 import { encodeStoredItem } from '../src/engine/storedItem.js';
 
 // Multi-byte UTF-8 in names and values: byte and character counts differ.

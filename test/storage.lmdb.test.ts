@@ -61,7 +61,7 @@ describe('LMDB store', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'openddb-lmdb-'));
     tempDirs.push(dataDir);
     const openUrl = new URL('../src/storage/open.js', import.meta.url).href;
-    const mapSizeUrl = new URL('../src/storage/map-size.js', import.meta.url).href;
+    const mapSizeUrl = new URL('../src/storage/mapSize.js', import.meta.url).href;
     const script = `
       const { openStore } = await import(${JSON.stringify(openUrl)});
       const { reservedMapSize } = await import(${JSON.stringify(mapSizeUrl)});

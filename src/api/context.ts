@@ -1,7 +1,7 @@
 /** What every operation handler receives. */
 import type { Database } from '../engine/database.js';
 import type { Metrics } from '../engine/metrics.js';
-import type { ThrottleGate } from './throttling.js';
+import type { ThrottleGate } from '../engine/capacity/throttleGate.js';
 
 export interface ApiContext {
   db: Database;
@@ -14,6 +14,6 @@ export interface ApiContext {
 
 /**
  * An operation: takes the shape-validated request body (and, when served over HTTP, its
- * text as sent); returns the response body as JSON text, or as its UTF-8 bytes.
+ * text as sent); returns its typed result (results.ts), which render.ts turns into JSON.
  */
-export type Operation = (ctx: ApiContext, input: Record<string, any>, text?: Buffer) => Promise<string | Buffer> | string | Buffer;
+export type Operation<R extends object = object> = (ctx: ApiContext, input: Record<string, any>, text?: Buffer) => Promise<R> | R;

@@ -1,18 +1,29 @@
-/** The operation table: name -> handler, with model-driven input validation in front. */
+/** The operation table (name -> module), with model-driven input validation in front; typed results or wire JSON out. */
 import { serviceError } from '../errors.js';
 import { validateInput } from './shapeValidation.js';
 import type { ApiContext, Operation } from './context.js';
-import { createTable } from './createTable.js';
-import { deleteTable, describeEndpoints, describeLimits, describeTable, listTables } from './tableOps.js';
-import { updateTable } from './updateTable.js';
-import { listTagsOfResource, tagResource, untagResource } from './tags.js';
-import { deleteItem, getItem, putItem, updateItem } from './itemOps.js';
-import { query } from './query.js';
-import { scan } from './scan.js';
-import { batchGetItem } from './batchGetItem.js';
-import { batchWriteItem } from './batchWriteItem.js';
-import { transactGetItems } from './transactGetItems.js';
-import { transactWriteItems } from './transactWriteItems.js';
+import { renderResult, type RenderedItems } from './render.js';
+import type { PageResult } from './results.js';
+import { createTable } from './tables/createTable.js';
+import { describeTable } from './tables/describeTable.js';
+import { listTables } from './tables/listTables.js';
+import { deleteTable } from './tables/deleteTable.js';
+import { updateTable } from './tables/updateTable.js';
+import { tagResource } from './tables/tagResource.js';
+import { untagResource } from './tables/untagResource.js';
+import { listTagsOfResource } from './tables/listTagsOfResource.js';
+import { describeEndpoints } from './tables/describeEndpoints.js';
+import { describeLimits } from './tables/describeLimits.js';
+import { putItem } from './items/putItem.js';
+import { getItem } from './items/getItem.js';
+import { deleteItem } from './items/deleteItem.js';
+import { updateItem } from './items/updateItem.js';
+import { query } from './queries/query.js';
+import { scan } from './queries/scan.js';
+import { batchGetItem } from './batch/batchGetItem.js';
+import { batchWriteItem } from './batch/batchWriteItem.js';
+import { transactGetItems } from './transactions/transactGetItems.js';
+import { transactWriteItems } from './transactions/transactWriteItems.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -37,10 +48,38 @@ const operations: Record<string, Operation> = {
   TransactWriteItems: transactWriteItems,
 };
 
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {
+/**
+ * Validates and runs an operation, returning its typed result (results.ts): for callers
+ * inside the process that want values, not wire text. Stored items in it are references
+ * to their stored bytes; `itemOf` decodes one.
+ */
+export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<object> | object {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
   return operation(ctx, input, text);
+}
+
+/** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {
+  const result = callOperation(ctx, name, input, text);
+  if (name === 'Query' || name === 'Scan') {
+    return result instanceof Promise
+      ? result.then((page) => renderCountedPage(ctx, name, input, page as PageResult))
+      : renderCountedPage(ctx, name, input, result as PageResult);
+  }
+  return result instanceof Promise ? renderWhenDone(result) : renderResult(result);
+}
+
+async function renderWhenDone(pending: Promise<object>): Promise<string | Buffer> {
+  return renderResult(await pending);
+}
+
+/** A Query or Scan page, rendered and counted in ReturnedItemCount / ReturnedBytes as it leaves. */
+function renderCountedPage(ctx: ApiContext, name: string, input: Record<string, unknown>, page: PageResult): string | Buffer {
+  const rendered: RenderedItems = { itemBytes: 0 };
+  const body = renderResult(page, rendered);
+  ctx.metrics.returned(input.TableName as string, name, page.Count, rendered.itemBytes);
+  return body;
 }

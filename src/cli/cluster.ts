@@ -7,7 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { DataDirLock } from '../storage/data-dir-lock.js';
+import { DataDirLock } from '../storage/dataDirLock.js';
 import { createLogger } from '../logger.js';
 import type { CliConfig } from './args.js';
 import { WORKER_ENV, type WorkerMessage } from './worker.js';

@@ -21,6 +21,9 @@ import { transact } from './transact.js';
 import { JobRunner } from './jobs/runner.js';
 import type { JobView } from './jobs/jobRecord.js';
 import { indexJobs, registerTableJobs, tableDeleteJob, tablePurgeJob } from './jobs/tableJobs.js';
+import { readPage, type Bounds, type Page, type PageRequest } from './reads.js';
+import type { KeyView } from './keyView.js';
+import { readTokenRecord, type TokenRecord } from './idempotency.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
 
 export interface DatabaseOptions {
@@ -362,9 +365,27 @@ export class Database {
     this.jobs.wake();
   }
 
+  // Reads: the API layer reads items only through these, never the key space itself.
+
   /** The stored item (see storedItem.ts), or undefined. */
   getStoredItem(table: Table, key: Item): Buffer | undefined {
     return this.store.get(itemKey(table.meta.id, table.schema, key));
+  }
+
+  /** Several stored items read from ONE consistent snapshot (TransactGetItems). */
+  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): (Buffer | undefined)[] {
+    const keys = gets.map(({ table, key }) => itemKey(table.meta.id, table.schema, key));
+    return this.store.snapshot((snap) => keys.map((k) => snap.get(k)));
+  }
+
+  /** One page of a range over a table or an index (Query, Scan); see reads.ts. */
+  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): Page {
+    return readPage(this.store, view, bounds, forward, request);
+  }
+
+  /** The live idempotency record of a client request token, or undefined. */
+  tokenRecord(token: string, now: number): TokenRecord | undefined {
+    return readTokenRecord(this.store, token, now);
   }
 
   /**

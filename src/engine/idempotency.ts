@@ -62,3 +62,13 @@ function sweepExpired(txn: WriteOps, now: number): void {
     txn.delete(tokenKey(tokenOfExpiryKey(key)));
   }
 }
+
+/** `readTokenRecord` inside an item transaction (`Database.transactItems`), for TransactWriteItems. */
+export function tokenRecordIn(txn: { kv: ReadOps }, token: string, now: number): TokenRecord | undefined {
+  return readTokenRecord(txn.kv, token, now);
+}
+
+/** `writeTokenRecord` inside an item transaction, committed with its writes. */
+export function recordTokenIn(txn: { kv: WriteOps }, token: string, fingerprint: string, now: number): void {
+  writeTokenRecord(txn.kv, token, fingerprint, now);
+}

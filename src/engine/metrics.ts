@@ -105,16 +105,22 @@ export class Metrics {
     returnedCounter('ReturnedBytes', 'Bytes of the items returned by Query and Scan (JSON)', 'bytes');
   }
 
-  /** One finished request: latency on success, an error counter otherwise. */
-  request(operation: string, table: string | undefined, status: number, errorCode: string | undefined, ms: number): void {
+  /** A request that succeeded, with its latency. */
+  succeeded(operation: string, table: string | undefined, ms: number): void {
+    this.latency.observe({ TableName: table ?? '', Operation: operation }, ms);
+  }
+
+  /** A request refused for what it asked (DynamoDB's UserErrors), by its error code. */
+  userError(operation: string, table: string | undefined, errorCode: string): void {
     const TableName = table ?? '';
-    if (status < 300) this.latency.observe({ TableName, Operation: operation }, ms);
-    else if (status >= 500) this.systemErrors.inc({ TableName, Operation: operation });
-    else {
-      this.userErrors.inc({ Operation: operation });
-      if (errorCode === 'ConditionalCheckFailedException') this.conditionalFailures.inc({ TableName });
-      if (errorCode === 'TransactionConflictException') this.transactionConflicts.inc({ TableName });
-    }
+    this.userErrors.inc({ Operation: operation });
+    if (errorCode === 'ConditionalCheckFailedException') this.conditionalFailures.inc({ TableName });
+    if (errorCode === 'TransactionConflictException') this.transactionConflicts.inc({ TableName });
+  }
+
+  /** A request that failed on the server's side (DynamoDB's SystemErrors). */
+  systemError(operation: string, table: string | undefined): void {
+    this.systemErrors.inc({ TableName: table ?? '', Operation: operation });
   }
 
   /** Capacity consumed on a table, or on one of its GSIs (`index`). */

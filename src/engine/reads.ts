@@ -103,8 +103,9 @@ export function scanBounds(view: KeyView, segment: number, totalSegments: number
   return { gte: segment === 0 ? prefix : at(lo), lt: hi >= span ? prefixEnd(prefix) : at(hi) };
 }
 
-/** Whether a storage key lies inside bounds (used to check an ExclusiveStartKey belongs to a segment). */
-export function withinBounds(key: Buffer, bounds: Bounds): boolean {
+/** Whether an item's position in `view` lies inside bounds (an ExclusiveStartKey inside its scan segment). */
+export function withinBounds(view: KeyView, item: Item, bounds: Bounds): boolean {
+  const key = view.storageKey(item);
   return Buffer.compare(key, bounds.gte) >= 0 && (bounds.lt === undefined || Buffer.compare(key, bounds.lt) < 0);
 }
 

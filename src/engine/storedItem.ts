@@ -24,11 +24,6 @@ export function storedItemSize(stored: Buffer): number {
   return stored.readUInt32BE(0);
 }
 
-/** The item's JSON text. */
-export function storedItemJson(stored: Buffer): string {
-  return stored.toString('utf8', 4);
-}
-
 export function decodeStoredItem(stored: Buffer): Item {
   return JSON.parse(stored.toString('utf8', 4)) as Item;
 }

@@ -8,7 +8,7 @@ import { typeOf, type AttributeValue } from '../values/types.js';
 import type {
   ConditionNode, Operand, Path, RawCondition, RawOperand, RawPath, RawSetValue, RawUpdate, UpdateAction, UpdateValue,
 } from './ast.js';
-import { formatPath } from './document-path.js';
+import { formatPath } from './documentPath.js';
 import { expressionError, operandType, type ExpressionKind } from './errors.js';
 
 export const ATTRIBUTE_TYPES = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'SS', 'NS', 'BS', 'L', 'M']);

@@ -4,16 +4,16 @@
  */
 import type { KeySchemaInfo } from '../values/keys.js';
 import type { Item } from '../values/types.js';
-import type { Condition, Update } from './compile-request.js';
+import type { Condition, Update } from './compileRequest.js';
 import { projectItem, type Projection } from './projection.js';
-import { applyActions, checkKeyNotUpdated } from './update-apply.js';
+import { applyActions, checkKeyNotUpdated } from './updateApply.js';
 
-export { compileRequest, makeCondition } from './compile-request.js';
-export type { CompiledRequest, Condition, Operation, Update } from './compile-request.js';
-export type { KeyCondition, RangeOp } from './key-condition.js';
+export { compileRequest, makeCondition } from './compileRequest.js';
+export type { CompiledRequest, Condition, Operation, Update } from './compileRequest.js';
+export type { KeyCondition, RangeOp } from './keyCondition.js';
 export type { Projection } from './projection.js';
 export type { ConditionNode, Path, UpdateAction } from './ast.js';
-export { getPath } from './document-path.js';
+export { getPath } from './documentPath.js';
 
 /** True when the item (undefined: no item) satisfies the condition. */
 export function evaluateCondition(condition: Condition, item: Item | undefined): boolean {

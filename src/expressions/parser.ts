@@ -12,7 +12,7 @@ import {
   expressionError, functionMisuse, operandCount, requiresPath, type ExpressionKind,
 } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
-import { isReservedWord } from './reserved-words.js';
+import { isReservedWord } from './reservedWords.js';
 
 /** DynamoDB's limits on one expression. */
 export const MAX_IN_OPERANDS = 100;

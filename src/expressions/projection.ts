@@ -5,7 +5,7 @@
  */
 import { setAttribute, type AttributeMap, type AttributeValue, type Item } from '../values/types.js';
 import type { Path } from './ast.js';
-import { ownValue } from './document-path.js';
+import { ownValue } from './documentPath.js';
 
 /** A node takes the whole value (`whole`), or some map keys, or some list indexes. */
 interface ProjectionNode {

@@ -10,6 +10,7 @@ import { BodyTooLargeError, readBody } from './body.js';
 import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd } from './respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
+import { countRequest } from './requestMetrics.js';
 
 /**
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
@@ -114,7 +115,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     errorCode = failure.code;
     fail(res, requestId, failure);
   }
-  options.metrics?.request(operation, table, status, errorCode, performance.now() - started);
+  if (options.metrics) countRequest(options.metrics, operation, table, status, errorCode, performance.now() - started);
 }
 
 function fail(res: ServerResponse, requestId: string, err: DynamoError): void {

@@ -21,7 +21,7 @@
  */
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
-import { reservedMapSize } from './map-size.js';
+import { reservedMapSize } from './mapSize.js';
 
 type BinaryDb = Database<Buffer, Buffer>;
 

@@ -5,7 +5,7 @@
  * writes; being synchronous on a single thread, that is serializable. The overlay
  * is applied only if `fn` returns. Nothing is durable.
  */
-import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btree-range.js';
+import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btreeRange.js';
 import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
 
 /** LMDB's key limit (with the 8 KiB pages lmdb.ts uses): code tested in memory then also runs on disk. */

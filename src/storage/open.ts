@@ -1,7 +1,7 @@
 /** Picks and opens the storage engine for a server. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataDirLock } from './data-dir-lock.js';
+import { DataDirLock } from './dataDirLock.js';
 import type { LocalKVStore } from './kv.js';
 import { LmdbStore } from './lmdb.js';
 import { MemoryStore } from './memory.js';

@@ -9,7 +9,7 @@ import { dynamoError, invalidParameter, validationError } from '../../errors.js'
 import type { WriteOps } from '../../storage/kv.js';
 import { attributeValueSize, itemSize } from '../../values/size.js';
 import { typeOf, type Item } from '../../values/types.js';
-import { writeUnits } from '../capacity.js';
+import { writeUnits } from '../capacity/units.js';
 import { encodeStoredItem, storedItemSize } from '../storedItem.js';
 import { entryKey, own, projectEntry, type IndexInfo } from './indexInfo.js';
 import { adjustCollection, adjustIndexStats } from './indexStats.js';

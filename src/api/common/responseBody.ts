@@ -1,0 +1,75 @@
+/**
+ * Assembling a response body from JSON text and stored item bytes (see storedItem.ts).
+ * Stored items are copied once, straight into the body, instead of being decoded to a
+ * string, concatenated and encoded back to UTF-8.
+ */
+
+const COMMA = Buffer.from(',');
+
+export class ResponseBody {
+  private readonly parts: Buffer[] = [];
+  /** Where each part's bytes begin (4 for a stored item: past its size header). */
+  private readonly starts: number[] = [];
+  private length = 0;
+  /** Text appended since the last stored item, encoded once when the next one comes. */
+  private pending = '';
+
+  /** Appends JSON text. */
+  text(json: string): this {
+    this.pending += json;
+    return this;
+  }
+
+  /** Appends a stored item's JSON. */
+  storedItem(stored: Buffer): this {
+    this.flush();
+    return this.push(stored, 4);
+  }
+
+  comma(): this {
+    if (this.pending.length > 0) this.pending += ',';
+    else this.push(COMMA, 0);
+    return this;
+  }
+
+  /** Bytes appended so far. */
+  get byteLength(): number {
+    this.flush();
+    return this.length;
+  }
+
+  finish(): Buffer {
+    this.flush();
+    if (this.parts.length === 1 && this.starts[0] === 0) return this.parts[0]!;
+    const out = Buffer.allocUnsafe(this.length);
+    let at = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const part = this.parts[i]!;
+      at += part.copy(out, at, this.starts[i]!);
+    }
+    return out;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const text = Buffer.from(this.pending, 'utf8');
+    this.pending = '';
+    this.push(text, 0);
+  }
+
+  private push(part: Buffer, start: number): this {
+    this.parts.push(part);
+    this.starts.push(start);
+    this.length += part.length - start;
+    return this;
+  }
+}
+
+/** `{"Item":<stored item>}` — GetItem's answer without projection or capacity. */
+export function itemResponse(stored: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(stored.length - 4 + 9);
+  out.write('{"Item":', 0, 'latin1');
+  stored.copy(out, 8, 4);
+  out[out.length - 1] = 0x7d; // }
+  return out;
+}

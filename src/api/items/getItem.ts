@@ -1,0 +1,26 @@
+/** GetItem: one item by its key, optionally projected. */
+import { applyProjection, compileRequest } from '../../expressions/index.js';
+import { readUnits } from '../../engine/capacity/units.js';
+import { CapacityTally } from '../../engine/capacity/tally.js';
+import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
+import { validateKey } from '../../values/keys.js';
+import type { Operation } from '../context.js';
+import type { GetItemResult } from '../results.js';
+import { withCapacity } from './writeItem.js';
+
+export const getItem: Operation<GetItemResult> = (ctx, input) => {
+  const compiled = compileRequest('GetItem', input);
+  const table = ctx.db.table(input.TableName);
+  const key = validateKey(input.Key, table.schema);
+  const pk = key[table.schema.hashKey];
+  const refused = ctx.throttle.refuseRead(table, 'GetItem', undefined, pk);
+  if (refused !== undefined) throw refused;
+  const stored = ctx.db.getStoredItem(table, key);
+  const tally = new CapacityTally(ctx, 'GetItem', input.ReturnConsumedCapacity);
+  tally.read(table, readUnits(stored === undefined ? 0 : storedItemSize(stored), input.ConsistentRead === true), undefined, pk);
+  if (stored === undefined) return withCapacity<GetItemResult>({}, tally, table);
+  // Without a projection the item is answered as its stored bytes, spliced in unparsed.
+  if (compiled.projection === undefined) return withCapacity<GetItemResult>({ Item: stored }, tally, table);
+  const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
+  return withCapacity<GetItemResult>(Object.keys(projected).length > 0 ? { Item: projected } : {}, tally, table);
+};

@@ -1,0 +1,10 @@
+/** DescribeTable: a table's description, with its statistics. */
+import type { Operation } from '../context.js';
+import type { DescribeTableResult } from '../results.js';
+import { requireTable } from './requireTable.js';
+import { tableDescription } from './tableDescription.js';
+
+export const describeTable: Operation<DescribeTableResult> = (ctx, input) => {
+  const { meta } = requireTable(ctx, input.TableName);
+  return { Table: tableDescription(meta, ctx.db.stats(meta)) };
+};

@@ -1,0 +1,11 @@
+/** The table a control-plane request names. */
+import { resourceNotFound } from '../../errors.js';
+import type { Table } from '../../engine/database.js';
+import type { ApiContext } from '../context.js';
+
+/** Control-plane lookups name the table in their not-found message. */
+export function requireTable(ctx: ApiContext, name: string): Table {
+  const table = ctx.db.findTable(name);
+  if (!table) throw resourceNotFound(`Requested resource not found: Table: ${name} not found`);
+  return table;
+}
