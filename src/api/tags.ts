@@ -1,5 +1,6 @@
 /** TagResource, UntagResource, ListTagsOfResource, and tag validation for CreateTable. */
 import { dynamoError, resourceNotFound, validationError } from '../errors.js';
+import { invalidTableArn, isArn, tableNameOf } from '../engine/tableArn.js';
 import type { Tag } from '../engine/tableMeta.js';
 import type { ApiContext, Operation } from './context.js';
 
@@ -14,14 +15,15 @@ export function validateTags(tags: Tag[]): Tag[] {
   return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
 }
 
-/** ResourceArn -> table name, with DynamoDB's errors for malformed or unknown ARNs. */
+/**
+ * ResourceArn -> table name. Malformed (or not a table's) -> ValidationException; another
+ * account's -> AccessDeniedException; a table of ours that does not exist ->
+ * ResourceNotFoundException, in DynamoDB's words (its "ResourcArn" typo included).
+ */
 function tableNameFromArn(ctx: ApiContext, arn: string): string {
-  const match = /^arn:aws[\w-]*:dynamodb:([^:]*):([^:]*):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(arn);
-  if (!match) throw validationError(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
-  const name = match[3]!;
-  if (ctx.db.arnFor(name) !== arn || !ctx.db.findTable(name)) {
-    throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
-  }
+  if (!isArn(arn)) throw invalidTableArn(arn);
+  const name = tableNameOf(arn, ctx.db.options);
+  if (!ctx.db.findTable(name)) throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
   return name;
 }
 

@@ -36,12 +36,13 @@ amendModel(model.shapes);
  * Where the 2026 model relaxed a shape for uses this server does not serve (a table
  * created as a global-table replica needs no key schema; GSIs may have multi-attribute
  * keys), DynamoDB still holds an ordinary CreateTable to the earlier rules and words.
+ * A new table is named, never given as an ARN.
  */
 function amendModel(shapes: Record<string, Shape>): void {
   const createTable = shapes.CreateTableInput!;
   createTable.required = ['AttributeDefinitions', 'TableName', 'KeySchema'];
   shapes.TableKeySchema = { ...shapes.KeySchema!, max: 2 };
-  createTable.members = { ...createTable.members, KeySchema: 'TableKeySchema' };
+  createTable.members = { ...createTable.members, TableName: 'TableName', KeySchema: 'TableKeySchema' };
 }
 
 /** Operation name -> input shape name. */
