@@ -121,9 +121,8 @@ export const getItem: Operation = (ctx, input) => {
   }
   const item = decodeStoredItem(stored);
   const projected = compiled.projection === undefined ? item : applyProjection(compiled.projection, item);
-  const out: Record<string, unknown> = {};
-  if (compiled.projection === undefined || Object.keys(projected).length > 0) out.Item = projected;
-  return withCapacity(out, tally, table);
+  // An existing item is answered even when the projection matches none of its attributes: `Item: {}`.
+  return withCapacity({ Item: projected }, tally, table);
 };
 
 const UPDATE_RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'];
