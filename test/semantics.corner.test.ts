@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand, type ReturnValue } from '@aws-sdk/client-dynamodb';
-import { createTable, startTestServer, type TestContext } from './helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 
 describe('item corner cases', () => {
   let t: TestContext;
@@ -49,5 +49,22 @@ describe('item corner cases', () => {
     assert.deepEqual((await get('empty')).Item, { pk: { S: 'empty' }, sk: { N: '1' } });
     await t.client.send(new UpdateItemCommand({ TableName: 'corner', Key: { pk: { S: 'bare' }, sk: { N: '1' } } }));
     assert.deepEqual((await get('bare')).Item, { pk: { S: 'bare' }, sk: { N: '1' } });
+  });
+
+  it('legacy conditions: empty Expected, Value with AttributeValueList, IN over mixed types are refused', async () => {
+    const key = { pk: { S: 'p' }, sk: { N: '1' } };
+    await expectError(t.client.send(new PutItemCommand({ TableName: 'corner', Item: { ...key, a: { S: 'x' } }, Expected: {} })),
+      'ValidationException', 'Expected must not be empty');
+    await expectError(t.client.send(new PutItemCommand({
+      TableName: 'corner', Item: { ...key, a: { S: 'x' } },
+      Expected: { a: { Value: { S: 'x' }, ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'x' }] } },
+    })), 'ValidationException', 'One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: a');
+    await expectError(t.client.send(new ScanCommand({
+      TableName: 'corner', ScanFilter: { a: { ComparisonOperator: 'IN', AttributeValueList: [{ S: 'x' }, { N: '1' }] } },
+    })), 'ValidationException', 'One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type');
+    // Value with a ComparisonOperator (no list) is accepted.
+    await t.client.send(new PutItemCommand({ TableName: 'corner', Item: { ...key, a: { S: 'x' } }, Expected: { a: { Value: { S: 'x' }, ComparisonOperator: 'EQ' } } }));
+    const { Items } = await t.client.send(new ScanCommand({ TableName: 'corner', ScanFilter: { a: { ComparisonOperator: 'IN', AttributeValueList: [{ S: 'x' }] } } }));
+    assert.equal(Items!.length, 1);
   });
 });
