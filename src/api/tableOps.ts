@@ -3,6 +3,7 @@ import { resourceNotFound, validationError } from '../errors.js';
 import type { Table } from '../engine/database.js';
 import type { ApiContext, Operation } from './context.js';
 import { tableDescription } from './tableDescription.js';
+import { deletingTableDescription } from './deletingTableDescription.js';
 import { MAX_TABLE_CAPACITY } from './billing.js';
 
 /** Control-plane lookups name the table in their not-found message. */
@@ -34,7 +35,7 @@ export const deleteTable: Operation = async (ctx, input) => {
   }
   const stats = ctx.db.stats(meta);
   const deleting = await ctx.db.deleteTable(meta.name);
-  return JSON.stringify({ TableDescription: tableDescription(deleting, stats) });
+  return JSON.stringify({ TableDescription: deletingTableDescription(tableDescription(deleting, stats)) });
 };
 
 export const describeEndpoints: Operation = (ctx) =>
