@@ -99,4 +99,18 @@ describe('expression and naming limits', () => {
     })), 'ValidationException',
     'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {QueryFilter} Expression parameters: {ProjectionExpression}');
   });
+
+  it('CreateTable tags: key 1..128 and value 0..256 characters, at most 50 keys', async () => {
+    const create = (Tags: { Key: string; Value: string }[], TableName = 'tagged') => t.client.send(new CreateTableCommand({
+      TableName, BillingMode: 'PAY_PER_REQUEST', Tags,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }));
+    await expectError(create([{ Key: 'k'.repeat(129), Value: '' }]), 'ValidationException',
+      `1 validation error detected: Value '${'k'.repeat(129)}' at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128`);
+    await expectError(create([{ Key: 'k', Value: 'v'.repeat(257) }]), 'ValidationException',
+      `1 validation error detected: Value '${'v'.repeat(257)}' at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256`);
+    await expectError(create(Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: '' }))), 'LimitExceededException',
+      'Tag limit exceeded: a resource can have at most 50 tags');
+    await create(Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v'.repeat(256) })));
+  });
 });

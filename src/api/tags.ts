@@ -8,11 +8,17 @@ const MAX_TAGS = 50;
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function validateTags(tags: Tag[]): Tag[] {
+  // A new table's tags count against the same 50 a TagResource may reach.
+  if (new Set(tags.map((t) => t.Key)).size > MAX_TAGS) throw tagLimitExceeded();
   for (const t of tags) {
     if (!TAG_CHARS.test(t.Key) || !TAG_CHARS.test(t.Value)) throw validationError('Invalid tag value or key');
     if (t.Key.startsWith('aws:')) throw validationError('Tags that start with aws: are reserved for AWS use');
   }
   return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+}
+
+function tagLimitExceeded(): Error {
+  return dynamoError('LimitExceededException', 'Tag limit exceeded: a resource can have at most 50 tags');
 }
 
 /**
@@ -33,7 +39,7 @@ export const tagResource: Operation = async (ctx, input) => {
   await ctx.db.updateTable(name, (meta) => {
     const byKey = new Map(meta.tags.map((t) => [t.Key, t.Value]));
     for (const t of additions) byKey.set(t.Key, t.Value);
-    if (byKey.size > MAX_TAGS) throw dynamoError('LimitExceededException', 'Tag limit exceeded: a resource can have at most 50 tags');
+    if (byKey.size > MAX_TAGS) throw tagLimitExceeded();
     meta.tags = [...byKey].map(([Key, Value]) => ({ Key, Value }));
     return meta;
   });
