@@ -491,6 +491,24 @@ describe('operations and patterns', () => {
     assert.equal(rejection('DropTable', {}).code, 'UnknownOperationException');
   });
 
+  it("validates every operation's input, served or not (Streams, TTL, PartiQL, backups, policies...)", () => {
+    for (const op of knownOperations) {
+      try {
+        validateInput(op, {});
+      } catch (error) {
+        assert.ok(error instanceof DynamoError, `${op}: ${error}`);
+        assert.equal(error.code, 'ValidationException', op);
+      }
+    }
+    validateInput('UpdateTimeToLive', { TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/t', TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } });
+    assertValidation('PutResourcePolicy', { ResourceArn: '' },
+      '2 validation errors detected: ' +
+        "Value '' at 'resourceArn' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+        "Value null at 'policy' failed to satisfy constraint: Member must not be null");
+    assertValidation('ExecuteStatement', { Statement: '' },
+      one("Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1"));
+  });
+
   it('compiles every pattern of the model', () => {
     for (const shape of Object.values(model.shapes) as { pattern?: string }[]) {
       if (shape.pattern !== undefined) assert.doesNotThrow(() => javaPatternToRegExp(shape.pattern!), shape.pattern);
