@@ -145,8 +145,9 @@ describe('batch operations', () => {
     const send = (items: Record<string, KeysAndAttributes>) => t.client.send(new BatchGetItemCommand({ RequestItems: items }));
     const keys = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: { N: String(from + i) } }));
     await expectError(send({ threads: { Keys: keys(60) }, blobs: { Keys: Array.from({ length: 41 }, (_, i) => ({ id: { S: `b${i}` } })) } }),
-      'ValidationException', 'Too many items requested for the BatchGetItem call');
-    await expectError(send({ threads: { Keys: keys(101) } }), 'ValidationException', /Member must have length less than or equal to 100/);
+      'ValidationException', "1 validation error detected: Value at 'RequestItems.blobs.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100");
+    await expectError(send({ threads: { Keys: keys(101) } }), 'ValidationException',
+      "1 validation error detected: Value at 'RequestItems.threads.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100");
     await expectError(send({ threads: { Keys: [{ id: { N: '1' } }, { id: { N: '1.0' } }] } }), 'ValidationException', 'Provided list of item keys contains duplicates');
     await expectError(send({ nope: { Keys: keys(1) } }), 'ResourceNotFoundException', 'Requested resource not found');
     await expectError(send({ threads: { Keys: [{ wrong: { N: '1' } }] } }), 'ValidationException', 'The provided key element does not match the schema');
