@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand,
+  BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand,
   ListTagsOfResourceCommand, PutItemCommand, QueryCommand, ScanCommand, TagResourceCommand, TransactGetItemsCommand,
   TransactWriteItemsCommand, UpdateItemCommand, UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -52,6 +52,25 @@ describe('table ARNs as TableName', () => {
       t.client.send(new BatchGetItemCommand({ RequestItems: { [ARN]: { Keys: [{ pk: { S: 'b' }, sk: { N: '1' } }] }, arnItems: { Keys: [{ pk: { S: 'b' }, sk: { N: '1' } }] } } })),
       'ValidationException', 'Provided list of item keys contains duplicates',
     );
+  });
+
+  it('unprocessed keys and items come back under the ARN the request used', async () => {
+    const throttledArn = 'arn:aws:dynamodb:us-east-1:000000000000:table/arnThrottled';
+    await t.client.send(new CreateTableCommand({
+      TableName: 'arnThrottled', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+    }));
+    const pad = 'x'.repeat(8000);
+    const keys = Array.from({ length: 10 }, (_, i) => ({ pk: { S: `k${i}` } }));
+    await t.client.send(new BatchWriteItemCommand({ RequestItems: { arnThrottled: keys.map((k) => ({ PutRequest: { Item: { ...k, pad: { S: pad } } } })) } }));
+    await t.client.send(new TagResourceCommand({ ResourceArn: throttledArn, Tags: [{ Key: 'openddb:throttle', Value: 'on' }] }));
+    const read = await t.client.send(new BatchGetItemCommand({ RequestItems: { [throttledArn]: { Keys: keys, ConsistentRead: true } } }));
+    assert.deepEqual(Object.keys(read.UnprocessedKeys!), [throttledArn]);
+    assert.ok(read.UnprocessedKeys![throttledArn]!.Keys!.length > 0);
+    const written = await t.client.send(new BatchWriteItemCommand({
+      RequestItems: { [throttledArn]: keys.map((k) => ({ PutRequest: { Item: { ...k, pad: { S: pad } } } })) },
+    }));
+    assert.deepEqual(Object.keys(written.UnprocessedItems!), [throttledArn]);
   });
 
   it('transactions resolve each action and see name and ARN as one table', async () => {
