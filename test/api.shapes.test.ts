@@ -375,6 +375,23 @@ describe('constraint violations (ValidationException)', () => {
     );
   });
 
+  it('index key schemas hold at most two elements (one partition, one sort key)', () => {
+    const keySchema = [
+      { AttributeName: 'a', KeyType: 'HASH' },
+      { AttributeName: 'b', KeyType: 'RANGE' },
+      { AttributeName: 'c', KeyType: 'RANGE' },
+    ];
+    const error = rejection('UpdateTable', {
+      TableName: 'Users',
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'gsi', KeySchema: keySchema, Projection: { ProjectionType: 'ALL' } } }],
+    });
+    assert.equal(error.message, one(
+      "Value '[KeySchemaElement(attributeName=a, keyType=HASH), KeySchemaElement(attributeName=b, keyType=RANGE), " +
+        "KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'globalSecondaryIndexUpdates.1.member.create.keySchema' failed to satisfy constraint: " +
+        'Member must have length less than or equal to 2',
+    ));
+  });
+
   it('map keys and values report all their constraints at the map', () => {
     const writes = Array.from({ length: 26 }, () => ({ DeleteRequest: { Key: { pk: { S: 'a' } } } }));
     const error = rejection('BatchWriteItem', { RequestItems: { Users: writes } });

@@ -36,13 +36,17 @@ amendModel(model.shapes);
  * Where the 2026 model relaxed a shape for uses this server does not serve (a table
  * created as a global-table replica needs no key schema; GSIs may have multi-attribute
  * keys), DynamoDB still holds an ordinary CreateTable to the earlier rules and words.
- * A new table is named, never given as an ARN.
+ * A new table is named, never given as an ARN. Index key schemas keep at most one
+ * partition and one sort key until multi-attribute GSI keys are served.
  */
 function amendModel(shapes: Record<string, Shape>): void {
   const createTable = shapes.CreateTableInput!;
   createTable.required = ['AttributeDefinitions', 'TableName', 'KeySchema'];
   shapes.TableKeySchema = { ...shapes.KeySchema!, max: 2 };
   createTable.members = { ...createTable.members, TableName: 'TableName', KeySchema: 'TableKeySchema' };
+  for (const index of ['LocalSecondaryIndex', 'GlobalSecondaryIndex', 'CreateGlobalSecondaryIndexAction']) {
+    shapes[index]!.members = { ...shapes[index]!.members, KeySchema: 'TableKeySchema' };
+  }
 }
 
 /** Operation name -> input shape name. */
