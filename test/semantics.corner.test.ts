@@ -67,4 +67,18 @@ describe('item corner cases', () => {
     const { Items } = await t.client.send(new ScanCommand({ TableName: 'corner', ScanFilter: { a: { ComparisonOperator: 'IN', AttributeValueList: [{ S: 'x' }] } } }));
     assert.equal(Items!.length, 1);
   });
+
+  it('an empty or small Query / Scan page is charged the minimum: 1 unit, halved when eventually consistent', async () => {
+    await createTable(t.client, 'cornerEmpty', ['pk', 'S']);
+    const scan = (ConsistentRead: boolean) => t.client.send(new ScanCommand({ TableName: 'cornerEmpty', ConsistentRead, ReturnConsumedCapacity: 'TOTAL' }));
+    assert.equal((await scan(false)).ConsumedCapacity!.CapacityUnits, 0.5);
+    assert.equal((await scan(true)).ConsumedCapacity!.CapacityUnits, 1);
+    const query = (pk: string, ConsistentRead: boolean) => t.client.send(new QueryCommand({
+      TableName: 'corner', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: pk } }, ConsistentRead, ReturnConsumedCapacity: 'TOTAL',
+    }));
+    assert.equal((await query('nobody', false)).ConsumedCapacity!.CapacityUnits, 0.5);
+    assert.equal((await query('nobody', true)).ConsumedCapacity!.CapacityUnits, 1);
+    assert.equal((await query('p', false)).ConsumedCapacity!.CapacityUnits, 0.5, 'a few bytes cost the minimum');
+  });
 });
+
