@@ -229,7 +229,6 @@ function buildMap(name: string, shape: Shape, node: Node): void {
   const valueShape = shape.value!;
   const keyConstraints = nodeFor(shape.key!).constraints;
   const entry = nodeFor(valueShape);
-
   const valueMessage = entry.constraints.length > 0 ? mapEntryConstraint('value', entry.constraints) : '';
   node.assertType = (value) => {
     if (!isObject(value)) throw notAnObject(value);
