@@ -2,8 +2,11 @@
 /**
  * Extracts the part of DynamoDB's service model that request validation needs.
  *
- *   node scripts/extract-model.mjs <service-2.json> [out.json]
+ *   node scripts/extract-model.mjs [service-2.json] [out.json]
  *
+ * The source defaults to scripts/model/dynamodb-2012-08-10.service.json, botocore's
+ * copy of DynamoDB's model committed here (botocore 1.43, 2026: 57 operations); to
+ * follow a newer model, replace that file and run the script.
  * Keeps, for every shape reachable from an operation's input: type, members (name ->
  * shape) and required list, list member / map key and value shapes, min, max, enum
  * and pattern. Documentation, outputs and errors are dropped. Default output:
@@ -13,16 +16,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [source, target = join(dirname(fileURLToPath(import.meta.url)), '../src/api/model/dynamodb-model.json')] =
-  process.argv.slice(2);
-if (!source) {
-  console.error('usage: extract-model.mjs <service-2.json> [out.json]');
-  process.exit(2);
-}
+const here = dirname(fileURLToPath(import.meta.url));
+const [
+  source = join(here, 'model/dynamodb-2012-08-10.service.json'),
+  target = join(here, '../src/api/model/dynamodb-model.json'),
+] = process.argv.slice(2);
 
 const service = JSON.parse(readFileSync(source, 'utf8'));
 const operations = {};
 const shapes = {};
+// The required member that names the resource an operation acts on (the model marks it
+// with contextParam ResourceArn): DynamoDB checks its presence before anything else.
+const resourceMembers = {};
 
 function compact(shape) {
   const out = { type: shape.type };
@@ -50,6 +55,9 @@ for (const name of Object.keys(service.operations).sort()) {
   const input = service.operations[name].input?.shape;
   if (!input) continue;
   operations[name] = input;
+  const { members, required = [] } = service.shapes[input];
+  const resource = Object.keys(members).find((m) => members[m].contextParam?.name === 'ResourceArn' && required.includes(m));
+  if (resource) resourceMembers[name] = resource;
   visit(input);
 }
 
@@ -58,6 +66,7 @@ const lines = (obj) => Object.entries(obj).map(([k, v]) => `    ${JSON.stringify
 const text =
   `{\n  "apiVersion": ${JSON.stringify(service.metadata.apiVersion)},\n` +
   `  "operations": {\n${lines(operations)}\n  },\n` +
+  `  "resourceMembers": {\n${lines(resourceMembers)}\n  },\n` +
   `  "shapes": {\n${lines(shapes)}\n  }\n}\n`;
 writeFileSync(target, text);
 console.log(`${Object.keys(operations).length} operations, ${Object.keys(shapes).length} shapes -> ${target}`);

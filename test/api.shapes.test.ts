@@ -170,10 +170,11 @@ describe('null members', () => {
   });
 
   it('reports a null required member as missing', () => {
+    assertValidation('DescribeTable', { TableName: null }, "The parameter 'TableName' is required but was not present in the request");
     assertValidation(
-      'DescribeTable',
-      { TableName: null },
-      one("Value null at 'tableName' failed to satisfy constraint: Member must not be null"),
+      'GetItem',
+      { TableName: 'Users', Key: null },
+      one("Value null at 'key' failed to satisfy constraint: Member must not be null"),
     );
   });
 });
@@ -182,11 +183,50 @@ describe('constraint violations (ValidationException)', () => {
   it('missing required members, in member order', () => {
     assertValidation(
       'CreateTable',
-      {},
-      '3 validation errors detected: ' +
+      { TableName: 'Users' },
+      '2 validation errors detected: ' +
         "Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null; " +
-        "Value null at 'tableName' failed to satisfy constraint: Member must not be null; " +
         "Value null at 'keySchema' failed to satisfy constraint: Member must not be null",
+    );
+  });
+
+  it('a missing resource member is named in its own words, before other violations', () => {
+    for (const op of ['CreateTable', 'DescribeTable', 'DeleteTable', 'UpdateTable', 'PutItem', 'GetItem', 'Query', 'Scan', 'UpdateTimeToLive']) {
+      assertValidation(op, { Limit: 0 }, "The parameter 'TableName' is required but was not present in the request");
+    }
+    for (const op of ['TagResource', 'UntagResource', 'ListTagsOfResource', 'GetResourcePolicy']) {
+      assertValidation(op, {}, "The parameter 'ResourceArn' is required but was not present in the request");
+    }
+    assertValidation('ExportTableToPointInTime', { S3Bucket: 'b' }, "The parameter 'TableArn' is required but was not present in the request");
+  });
+
+  it('BatchGetItem / BatchWriteItem without tables', () => {
+    assertValidation('BatchGetItem', {}, 'The requestItems parameter is required for BatchGetItem');
+    assertValidation('BatchGetItem', { RequestItems: {} }, 'The requestItems parameter is required for BatchGetItem');
+    assertValidation('BatchWriteItem', { RequestItems: {} }, 'The requestItems parameter is required for BatchWriteItem');
+    assertSerialization('BatchWriteItem', { RequestItems: [] }, 'Start of list found where not expected');
+  });
+
+  it('a table name or ARN: names keep the name rules, ARNs and empty values the 1..1024 bounds', () => {
+    assertValidation('GetItem', { TableName: '', Key: {} }, one("Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1"));
+    validateInput('GetItem', { TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/Users', Key: {} });
+    const longArn = 'arn:aws:dynamodb:us-east-1:000000000000:table/' + 'x'.repeat(1000);
+    assertValidation('GetItem', { TableName: longArn, Key: {} }, one(`Value '${longArn}' at 'tableName' failed to satisfy constraint: Member must have length less than or equal to 1024`));
+    assertValidation(
+      'BatchGetItem',
+      { RequestItems: { [longArn]: { Keys: [{ pk: { S: 'a' } }] } } },
+      one(
+        `Value '{${longArn}=KeysAndAttributes(keys=[{pk=com.amazonaws.dynamodb.v20120810.AttributeValue@6cb57ede}], attributesToGet=null, ` +
+          "consistentRead=null, projectionExpression=null, expressionAttributeNames=null)}' at 'requestItems' failed to satisfy constraint: " +
+          'Map key must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1]',
+      ),
+    );
+    assertValidation(
+      'TransactGetItems',
+      { TransactItems: [{ Get: { TableName: 'a!', Key: {} } }] },
+      '2 validation errors detected: ' +
+        "Value 'a!' at 'transactItems.1.member.get.tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+        "Value 'a!' at 'transactItems.1.member.get.tableName' failed to satisfy constraint: Member must have length greater than or equal to 3",
     );
   });
 
@@ -214,7 +254,7 @@ describe('constraint violations (ValidationException)', () => {
     );
   });
 
-  it('two members at once, as in the brief', () => {
+  it('two members at once', () => {
     assertValidation(
       'CreateTable',
       { TableName: 'x', AttributeDefinitions: [{ AttributeName: 'a', AttributeType: 'S' }] },
@@ -242,8 +282,21 @@ describe('constraint violations (ValidationException)', () => {
       { TableName: 'Users', Select: 'EVERYTHING' },
       one(
         "Value 'EVERYTHING' at 'select' failed to satisfy constraint: " +
-          'Member must satisfy enum value set: [ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT]',
+          'Member must satisfy enum value set: [ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, COUNT, SPECIFIC_ATTRIBUTES]',
       ),
+    );
+  });
+
+  it('enum values are listed sorted, not in the model order', () => {
+    assertValidation(
+      'CreateTable',
+      { TableName: 'Users', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'X' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] },
+      one("Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"),
+    );
+    assertValidation(
+      'Scan',
+      { TableName: 'Users', ReturnConsumedCapacity: 'ALL' },
+      one("Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, NONE, TOTAL]"),
     );
   });
 
@@ -255,18 +308,18 @@ describe('constraint violations (ValidationException)', () => {
     );
   });
 
-  it('numeric ranges', () => {
+  it('numeric ranges (top level: by member name, without the value)', () => {
     assertValidation(
       'Query',
       { TableName: 'Users', Limit: 0 },
-      one("Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"),
+      one("Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"),
     );
     assertValidation(
       'Scan',
       { TableName: 'Users', Segment: 1000000, TotalSegments: 1000001 },
       '2 validation errors detected: ' +
-        "Value '1000001' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000; " +
-        "Value '1000000' at 'segment' failed to satisfy constraint: Member must have value less than or equal to 999999",
+        "Value at 'TotalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000; " +
+        "Value at 'Segment' failed to satisfy constraint: Member must have value less than or equal to 999999",
     );
     assertValidation(
       'UpdateTable',
@@ -303,6 +356,23 @@ describe('constraint violations (ValidationException)', () => {
         "Value '' at 'globalSecondaryIndexes.2.member.projection.nonKeyAttributes.1.member' failed to satisfy constraint: " +
         'Member must have length greater than or equal to 1',
     );
+  });
+
+  it('index key schemas hold at most two elements (one partition, one sort key)', () => {
+    const keySchema = [
+      { AttributeName: 'a', KeyType: 'HASH' },
+      { AttributeName: 'b', KeyType: 'RANGE' },
+      { AttributeName: 'c', KeyType: 'RANGE' },
+    ];
+    const error = rejection('UpdateTable', {
+      TableName: 'Users',
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'gsi', KeySchema: keySchema, Projection: { ProjectionType: 'ALL' } } }],
+    });
+    assert.equal(error.message, one(
+      "Value '[KeySchemaElement(attributeName=a, keyType=HASH), KeySchemaElement(attributeName=b, keyType=RANGE), " +
+        "KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'globalSecondaryIndexUpdates.1.member.create.keySchema' failed to satisfy constraint: " +
+        'Member must have length less than or equal to 2',
+    ));
   });
 
   it('map keys and values report all their constraints at the map', () => {
@@ -419,12 +489,30 @@ describe('deep nesting', () => {
 
 describe('operations and patterns', () => {
   it('knows every operation of the model', () => {
-    assert.equal(knownOperations.size, 53);
-    for (const op of ['PutItem', 'Query', 'TransactWriteItems', 'ExecuteStatement', 'UpdateTimeToLive']) {
+    assert.equal(knownOperations.size, 57);
+    for (const op of ['PutItem', 'Query', 'TransactWriteItems', 'ExecuteStatement', 'UpdateTimeToLive', 'PutResourcePolicy', 'UpdateKinesisStreamingDestination']) {
       assert.ok(knownOperations.has(op), op);
     }
     assert.equal(knownOperations.has('DropTable'), false);
     assert.equal(rejection('DropTable', {}).code, 'UnknownOperationException');
+  });
+
+  it("validates every operation's input, served or not (Streams, TTL, PartiQL, backups, policies...)", () => {
+    for (const op of knownOperations) {
+      try {
+        validateInput(op, {});
+      } catch (error) {
+        assert.ok(error instanceof DynamoError, `${op}: ${error}`);
+        assert.equal(error.code, 'ValidationException', op);
+      }
+    }
+    validateInput('UpdateTimeToLive', { TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/t', TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } });
+    assertValidation('PutResourcePolicy', { ResourceArn: '' },
+      '2 validation errors detected: ' +
+        "Value '' at 'resourceArn' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+        "Value null at 'policy' failed to satisfy constraint: Member must not be null");
+    assertValidation('ExecuteStatement', { Statement: '' },
+      one("Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1"));
   });
 
   it('compiles every pattern of the model', () => {

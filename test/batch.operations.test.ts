@@ -135,7 +135,7 @@ describe('batch operations', () => {
     await expectError(send({ threads: [{ DeleteRequest: { Key: { id: { S: 'x' } } } }] }), 'ValidationException', 'The provided key element does not match the schema');
     await expectError(send({ threads: [{}] }), 'ValidationException', 'One or more parameter values were invalid: A WriteRequest must contain exactly one of PutRequest or DeleteRequest');
     await expectError(send({ threads: [{ PutRequest: { Item: { id: { N: '9' }, pad: { S: 'x'.repeat(410_000) } } } }] }), 'ValidationException', 'Item size has exceeded the maximum allowed size');
-    await expectError(send({}), 'ValidationException', /Member must have length greater than or equal to 1/);
+    await expectError(send({}), 'ValidationException', 'The requestItems parameter is required for BatchWriteItem');
     await expectError(send({ threads: [] }), 'ValidationException', /Member must have length greater than or equal to 1/);
     const { Responses } = await t.client.send(new BatchGetItemCommand({ RequestItems: { threads: { Keys: [{ id: { N: '7' } }, { id: { N: '8' } }] } } }));
     assert.deepEqual(Responses!.threads, [], 'nothing of a rejected batch was written');
@@ -145,13 +145,14 @@ describe('batch operations', () => {
     const send = (items: Record<string, KeysAndAttributes>) => t.client.send(new BatchGetItemCommand({ RequestItems: items }));
     const keys = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: { N: String(from + i) } }));
     await expectError(send({ threads: { Keys: keys(60) }, blobs: { Keys: Array.from({ length: 41 }, (_, i) => ({ id: { S: `b${i}` } })) } }),
-      'ValidationException', 'Too many items requested for the BatchGetItem call');
-    await expectError(send({ threads: { Keys: keys(101) } }), 'ValidationException', /Member must have length less than or equal to 100/);
+      'ValidationException', "1 validation error detected: Value at 'RequestItems.blobs.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100");
+    await expectError(send({ threads: { Keys: keys(101) } }), 'ValidationException',
+      "1 validation error detected: Value at 'RequestItems.threads.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100");
     await expectError(send({ threads: { Keys: [{ id: { N: '1' } }, { id: { N: '1.0' } }] } }), 'ValidationException', 'Provided list of item keys contains duplicates');
     await expectError(send({ nope: { Keys: keys(1) } }), 'ResourceNotFoundException', 'Requested resource not found');
     await expectError(send({ threads: { Keys: [{ wrong: { N: '1' } }] } }), 'ValidationException', 'The provided key element does not match the schema');
     await expectError(send({ threads: { Keys: keys(1), ProjectionExpression: 'id', AttributesToGet: ['id'] } }), 'ValidationException',
       /Can not use both expression and non-expression parameters/);
-    await expectError(send({}), 'ValidationException', /Member must have length greater than or equal to 1/);
+    await expectError(send({}), 'ValidationException', 'The requestItems parameter is required for BatchGetItem');
   });
 });

@@ -152,8 +152,11 @@ describe('items', () => {
     assert.deepEqual(Item, { a: 1, c: 3 });
     ({ Item } = await t.doc.send(new GetCommand({ TableName: 'users', Key: key, AttributesToGet: ['b', 'username'] })));
     assert.deepEqual(Item, { b: 2, username: 'proj' });
+    // An existing item whose attributes the projection all misses is answered as {}; a missing one not at all.
     ({ Item } = await t.doc.send(new GetCommand({ TableName: 'users', Key: key, ProjectionExpression: 'nothing' })));
-    assert.deepEqual(Item, undefined);
+    assert.deepEqual(Item, {});
+    ({ Item } = await t.doc.send(new GetCommand({ TableName: 'users', Key: { ...key, username: 'absent' }, ProjectionExpression: 'nothing' })));
+    assert.equal(Item, undefined);
   });
 
   it('returns consumed capacity when asked', async () => {

@@ -242,7 +242,7 @@ describe('query conditions', () => {
       ['ALL_PROJECTED_ATTRIBUTES on a table', { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: P, Select: 'ALL_PROJECTED_ATTRIBUTES' },
         'ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName'],
       ['Limit 0', { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: P, Limit: 0 },
-        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"],
+        "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"],
       ['malformed start key', { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: P, ExclusiveStartKey: { pk: { S: 'e' } } }, 'The provided starting key is invalid'],
       ['start key of the wrong type', { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: P, ExclusiveStartKey: { pk: { S: 'e' }, sk: { S: '1' } } }, 'The provided starting key is invalid'],
       ['start key in another partition', { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: P, ExclusiveStartKey: { pk: { S: 'f' }, sk: { N: '1' } } },

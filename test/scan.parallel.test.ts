@@ -97,10 +97,10 @@ describe('parallel scan', () => {
     await expectError(scan({ Segment: 4, TotalSegments: 4 }), 'ValidationException',
       'The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 4 is not less than TotalSegments: 4');
     await expectError(scan({ Segment: 0, TotalSegments: 1_000_001 }), 'ValidationException',
-      "1 validation error detected: Value '1000001' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000");
+      "1 validation error detected: Value at 'TotalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000");
     await expectError(scan({ Segment: -1, TotalSegments: 2 }), 'ValidationException',
-      "1 validation error detected: Value '-1' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0");
+      "1 validation error detected: Value at 'Segment' failed to satisfy constraint: Member must have value greater than or equal to 0");
     await expectError(scan({ Segment: 0, TotalSegments: 0 }), 'ValidationException',
-      "1 validation error detected: Value '0' at 'totalSegments' failed to satisfy constraint: Member must have value greater than or equal to 1");
+      "1 validation error detected: Value at 'TotalSegments' failed to satisfy constraint: Member must have value greater than or equal to 1");
   });
 });

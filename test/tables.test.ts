@@ -149,6 +149,12 @@ describe('tables', () => {
   it('deletes a table and its items', async () => {
     const d = (await t.client.send(new DeleteTableCommand({ TableName: 'users' }))).TableDescription!;
     assert.equal(d.TableStatus, 'DELETING');
+    // The deleting table's description: identity, status, throughput and size only.
+    assert.deepEqual(Object.keys(d).sort(), [
+      'BillingModeSummary', 'ItemCount', 'ProvisionedThroughput', 'TableArn', 'TableId', 'TableName', 'TableSizeBytes', 'TableStatus',
+    ]);
+    assert.equal(typeof d.ProvisionedThroughput!.NumberOfDecreasesToday, 'number');
+    assert.equal(d.ItemCount, 1);
     await waitUntilTableNotExists({ client: t.client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'users' });
     await expectError(t.client.send(new DescribeTableCommand({ TableName: 'users' })), 'ResourceNotFoundException',
       'Requested resource not found: Table: users not found');

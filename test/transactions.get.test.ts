@@ -58,7 +58,11 @@ describe('TransactGetItems', () => {
     const send = (items: TransactGetItem[]) => t.client.send(new TransactGetItemsCommand({ TransactItems: items }));
     await expectError(send([get('p1'), get('p1')]), 'ValidationException', 'Transaction request cannot include multiple operations on one item');
     await expectError(send([get('p1', 'nope')]), 'ResourceNotFoundException', 'Requested resource not found');
-    await expectError(send([{ Get: { TableName: 'games', Key: { gameId: { S: 'g' } } } }]), 'ValidationException', 'The provided key element does not match the schema');
+    const err = await send([get('p1'), { Get: { TableName: 'games', Key: { gameId: { S: 'g' } } } }]).then(() => assert.fail('accepted'), (e) => e);
+    assert.equal(err.name, 'TransactionCanceledException');
+    assert.equal(err.message, 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]');
+    assert.deepEqual(err.CancellationReasons, [{ Code: 'None' }, { Code: 'ValidationError', Message: 'The provided key element does not match the schema' }]);
+    await expectError(send([{ Get: { TableName: 'players', Key: { id: { N: 'x' } } } }]), 'ValidationException', /^The parameter cannot be converted to a numeric value/);
     await expectError(send(Array.from({ length: 101 }, (_, i) => get(`p${i}`))), 'ValidationException', /Member must have length less than or equal to 100/);
     await expectError(send([{ Get: { TableName: 'players', Key: { id: { S: 'p1' } }, ProjectionExpression: '#x' } }]), 'ValidationException', /#x/);
   });

@@ -142,20 +142,41 @@ describe('TransactWriteItems', () => {
     await expectError(send([put('dup'), { Delete: { TableName: 'accounts', Key: { id: { S: 'dup' } } } }]), 'ValidationException',
       'Transaction request cannot include multiple operations on one item');
     await expectError(send([put('x1'), { Put: { TableName: 'nope', Item: { id: { S: 'x' } } } }]), 'ResourceNotFoundException', 'Requested resource not found');
-    await expectError(send([put('x2'), { Delete: { TableName: 'accounts', Key: { other: { S: 'x' } } } }]), 'ValidationException',
-      'The provided key element does not match the schema');
     await expectError(send([{ Put: { TableName: 'accounts', Item: { id: { S: 'k' } } }, Delete: { TableName: 'accounts', Key: { id: { S: 'k' } } } }]),
       'ValidationException', 'TransactItems can only contain one of Check, Put, Update or Delete');
     await expectError(send([{}]), 'ValidationException', 'TransactItems can only contain one of Check, Put, Update or Delete');
     await expectError(send([{ Update: { TableName: 'accounts', Key: { id: { S: 'k' } }, UpdateExpression: 'SET id = :v', ExpressionAttributeValues: { ':v': { S: 'z' } } } }]),
       'ValidationException', /Cannot update attribute id/);
-    await expectError(send([{ Put: { TableName: 'accounts', Item: { id: { S: 'big' }, pad: { S: 'x'.repeat(410_000) } } } }]),
-      'ValidationException', 'Item size has exceeded the maximum allowed size');
+    await expectError(send([put('x2'), { Put: { TableName: 'accounts', Item: { id: { N: 'not a number' } } } }]), 'ValidationException',
+      'The parameter cannot be converted to a numeric value: not a number');
     await expectError(send([{ Put: { TableName: 'accounts', Item: { id: { S: 'e' } }, ConditionExpression: 'attribute_exists(#a)' } }]),
       'ValidationException', /attribute name used in the document path is not defined; attribute name: #a/);
     await expectError(send(Array.from({ length: 101 }, (_, i) => put(`many${i}`))), 'ValidationException', /Member must have length less than or equal to 100/);
     await expectError(send([]), 'ValidationException', /Member must have length greater than or equal to 1/);
     for (const id of ['dup', 'x1', 'x2', 'k', 'many0']) assert.equal(await get('accounts', { id }), undefined);
+  });
+
+  it("cancels the transaction when an action's own item is at fault: ValidationError in its slot", async () => {
+    const send = (items: TransactWriteItem[]) => t.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    const cancelled = async (items: TransactWriteItem[], codes: string[], message: string) => {
+      const err = await send(items).then(() => assert.fail('accepted'), (e: TransactionCanceledException) => e);
+      assert.equal(err.name, 'TransactionCanceledException');
+      assert.equal(err.message, `${CANCELLED} [${codes.join(', ')}]`);
+      const slot = codes.indexOf('ValidationError');
+      assert.deepEqual(err.CancellationReasons![slot], { Code: 'ValidationError', Message: message });
+    };
+    const ok: TransactWriteItem = { Put: { TableName: 'accounts', Item: { id: { S: 'v-ok' } } } };
+    await cancelled([ok, { Delete: { TableName: 'accounts', Key: { other: { S: 'x' } } } }], ['None', 'ValidationError'],
+      'The provided key element does not match the schema');
+    await cancelled([{ Update: { TableName: 'accounts', Key: { id: { N: '1' } }, UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: 'z' } } } }, ok],
+      ['ValidationError', 'None'], 'The provided key element does not match the schema');
+    await cancelled([ok, { Put: { TableName: 'accounts', Item: { other: { S: 'x' } } } }], ['None', 'ValidationError'],
+      'One or more parameter values were invalid: Missing the key id in the item');
+    await cancelled([ok, { Put: { TableName: 'accounts', Item: { id: { S: 'big' }, pad: { S: 'x'.repeat(410_000) } } } }], ['None', 'ValidationError'],
+      'Item size has exceeded the maximum allowed size');
+    await cancelled([{ ConditionCheck: { TableName: 'accounts', Key: { id: { B: new Uint8Array([1]) } }, ConditionExpression: 'attribute_exists(id)' } }, ok],
+      ['ValidationError', 'None'], 'The provided key element does not match the schema');
+    assert.equal(await get('accounts', { id: 'v-ok' }), undefined, 'nothing was written');
   });
 
   it('rejects a transaction over 4 MB of items', async () => {

@@ -49,7 +49,7 @@ test('NULL must be true; sets must be non-empty and duplicate-free', () => {
   invalid(() => validateAttributeValue({ NULL: false }), 'One or more parameter values were invalid: Null attribute value types must have the value of true');
   invalid(() => validateAttributeValue({ SS: [] }), 'One or more parameter values were invalid: An string set  may not be empty');
   invalid(() => validateAttributeValue({ NS: [] }), 'One or more parameter values were invalid: An number set  may not be empty');
-  invalid(() => validateAttributeValue({ BS: [] }), 'One or more parameter values were invalid: An binary set  may not be empty');
+  invalid(() => validateAttributeValue({ BS: [] }), 'One or more parameter values were invalid: Binary sets should not be empty');
   invalid(() => validateAttributeValue({ SS: ['a', 'b', 'a'] }), 'One or more parameter values were invalid: Input collection [a, b, a] contains duplicates.');
   invalid(() => validateAttributeValue({ NS: ['1', '1.0'] }), 'One or more parameter values were invalid: Input collection [1, 1.0] contains duplicates.');
   const many = Array.from({ length: 30 }, (_, i) => `s${i}`);

@@ -1,5 +1,6 @@
 /** The operation table (name -> module), with model-driven input validation in front; typed results or wire JSON out. */
 import { serviceError } from '../errors.js';
+import { ForeignTableDenied } from '../engine/tableArn.js';
 import { validateInput } from './shapeValidation.js';
 import type { ApiContext, Operation } from './context.js';
 import { renderResult, type RenderedItems } from './render.js';
@@ -58,7 +59,17 @@ export function callOperation(ctx: ApiContext, name: string, input: Record<strin
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
-  return operation(ctx, input, text);
+  try {
+    const answer = operation(ctx, input, text);
+    return answer instanceof Promise ? answer.catch((error) => Promise.reject(named(error, name))) : answer;
+  } catch (error) {
+    throw named(error, name);
+  }
+}
+
+/** A denial for another account's table names the action it refused. */
+function named(error: unknown, action: string): unknown {
+  return error instanceof ForeignTableDenied ? error.forAction(action) : error;
 }
 
 /** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */

@@ -24,6 +24,7 @@ import { indexJobs, registerTableJobs, tableDeleteJob, tablePurgeJob } from './j
 import { readPage, type Bounds, type Page, type PageRequest } from './reads.js';
 import type { KeyView } from './keyView.js';
 import { readTokenRecord, type TokenRecord } from './idempotency.js';
+import { tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
 
 export interface DatabaseOptions {
@@ -142,17 +143,19 @@ export class Database {
     return `arn:aws:dynamodb:${this.options.region}:${this.options.accountId}:table/${name}`;
   }
 
-  /** The table, or ResourceNotFoundException with DynamoDB's item-operation message. */
-  table(name: string): Table {
-    if (this.options.shared) this.syncCatalog(this.store);
-    const table = this.tables.get(name);
+  /**
+   * The table a TableName member names (its name or its ARN), or ResourceNotFoundException
+   * with DynamoDB's item-operation message.
+   */
+  table(reference: string): Table {
+    const table = this.findTable(reference);
     if (!table) throw resourceNotFound();
-    this.settle(table.meta);
     return table;
   }
 
-  /** The table, or undefined. */
-  findTable(name: string): Table | undefined {
+  /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
+  findTable(reference: string): Table | undefined {
+    const name = tableNameOf(reference, this.options);
     if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
     if (table) this.settle(table.meta);

@@ -6,7 +6,7 @@
 import { DynamoError, validationError } from '../errors.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import type { AttributeValue } from '../values/types.js';
-import { validateAttributeValue } from '../values/validate.js';
+import { MAX_ATTRIBUTE_NAME_BYTES, NAME_TOO_LARGE, validateAttributeValue } from '../values/validate.js';
 import type { ConditionNode, UpdateAction } from './ast.js';
 import { Bindings, bindCondition, bindUpdate } from './bind.js';
 import { compileCondition, type ItemTest } from './conditionEval.js';
@@ -82,7 +82,11 @@ export function compileRequest(
 ): CompiledRequest {
   const { expression, legacy } = PARAMETERS[op];
   const expressions = expression.filter((p) => present(request[p]));
-  const legacies = legacy.filter((p) => present(request[p]));
+  // KeyConditions is the one legacy parameter DynamoDB lets expressions accompany
+  // (a FilterExpression or ProjectionExpression), except its own KeyConditionExpression.
+  const legacies = legacy.filter(
+    (p) => present(request[p]) && (p !== 'KeyConditions' || present(request.KeyConditionExpression)),
+  );
   if (expressions.length > 0 && legacies.length > 0) {
     throw validationError(
       `Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {${legacies.join(', ')}} Expression parameters: {${expressions.join(', ')}}`,
@@ -184,6 +188,11 @@ function checkPlaceholderMaps(request: Record<string, any>, usesExpressions: boo
     if (keys.length === 0) throw validationError('ExpressionAttributeNames must not be empty');
     for (const key of keys) {
       if (!NAME_KEY.test(key)) throw validationError(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
+      const name = names![key]!;
+      if (name.length === 0) throw validationError(`ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`);
+      if (name.length * 3 > MAX_ATTRIBUTE_NAME_BYTES && Buffer.byteLength(name, 'utf8') > MAX_ATTRIBUTE_NAME_BYTES) {
+        throw validationError(NAME_TOO_LARGE);
+      }
     }
   }
   let values: Record<string, AttributeValue> | undefined;

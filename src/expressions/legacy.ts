@@ -38,7 +38,7 @@ function isOperator(op: unknown): op is LegacyOperator {
 export function checkLegacyOperands(op: unknown, list: unknown): AttributeValue[] {
   if (!isOperator(op)) {
     throw validationError(
-      `1 validation error detected: Value '${String(op)}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [${LEGACY_OPERATORS.join(', ')}]`,
+      `1 validation error detected: Value '${String(op)}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [${[...LEGACY_OPERATORS].sort().join(', ')}]`,
     );
   }
   const values = Array.isArray(list) ? list.map(validateAttributeValue) : [];
@@ -52,6 +52,10 @@ export function checkLegacyOperands(op: unknown, list: unknown): AttributeValue[
       const type = typeOf(value);
       if (!allowed.has(type)) throw invalidParameter(`ComparisonOperator ${op} is not valid for ${type} AttributeValue type`);
     }
+  }
+  // IN's values, like BETWEEN's bounds, must all be of one type.
+  if (op === 'IN' && values.some((v) => typeOf(v) !== typeOf(values[0]!))) {
+    throw invalidParameter('AttributeValues inside AttributeValueList must be of same type');
   }
   if (op === 'BETWEEN') {
     const order = compareScalars(values[0], values[1]);
@@ -107,6 +111,7 @@ interface ExpectedEntry {
 /** `Expected` (PutItem, UpdateItem, DeleteItem). */
 export function translateExpected(expected: Record<string, ExpectedEntry>, conditionalOperator: unknown): ConditionNode | undefined {
   const nodes: ConditionNode[] = [];
+  if (Object.keys(expected).length === 0) throw validationError('Expected must not be empty');
   for (const name of Object.keys(expected)) {
     const entry = expected[name] ?? {};
     const hasValue = entry.Value !== undefined && entry.Value !== null;
@@ -115,6 +120,9 @@ export function translateExpected(expected: Record<string, ExpectedEntry>, condi
     const exists = entry.Exists ?? undefined;
     if (hasList && !hasOperator) {
       throw invalidParameter(`AttributeValueList can only be used with a ComparisonOperator for Attribute: ${name}`);
+    }
+    if (hasList && hasValue) {
+      throw invalidParameter(`Value and AttributeValueList cannot be used together for Attribute: ${name}`);
     }
     if (hasOperator) {
       if (exists !== undefined) {

@@ -17,6 +17,14 @@ import { isReservedWord } from './reservedWords.js';
 /** DynamoDB's limits on one expression. */
 export const MAX_IN_OPERANDS = 100;
 export const MAX_PATH_DEPTH = 32;
+/** Operators and functions in one expression (DynamoDB stops counting at the first one over). */
+export const MAX_OPERATORS = 300;
+/**
+ * Parentheses nested deeper than this cannot be valid: every level that is not redundant
+ * holds an operator, so such an expression has too many operators or redundant
+ * parentheses. The bound keeps the recursive descent off the end of the stack.
+ */
+const MAX_PAREN_DEPTH = MAX_OPERATORS + 1;
 
 const CONDITION_FUNCTIONS = new Set(['attribute_exists', 'attribute_not_exists', 'attribute_type', 'begins_with', 'contains']);
 const UPDATE_FUNCTIONS = new Set(['if_not_exists', 'list_append']);
@@ -35,6 +43,8 @@ class Parser {
   private pos = 0;
   /** Nodes that were written inside their own parentheses, to spot "((x))". */
   private readonly parenthesized = new WeakSet<object>();
+  private operators = 0;
+  private parenDepth = 0;
 
   constructor(private readonly kind: ExpressionKind, private readonly text: string) {
     this.tokens = tokenize(text);
@@ -73,6 +83,28 @@ class Parser {
     const from = prev ? prev.start : token.start;
     const to = after && after.type !== 'eof' ? after.end : token.type === 'eof' ? this.text.length : token.end;
     return expressionError(this.kind, `Syntax error; token: "${token.text}", near: "${this.text.slice(from, to)}"`);
+  }
+
+  /** Counts one operator or function; the 301st is refused at once, as DynamoDB refuses it. */
+  private countOperator(): void {
+    if (++this.operators > MAX_OPERATORS) throw this.tooManyOperators();
+  }
+
+  private tooManyOperators(): DynamoError {
+    return expressionError(this.kind, `The expression contains too many operators; operator count: ${MAX_OPERATORS + 1}`);
+  }
+
+  /** Parentheses nested past MAX_PAREN_DEPTH: answered from a flat count of the whole text. */
+  private tooDeep(): DynamoError {
+    let operators = 0;
+    for (let i = 0; i < this.tokens.length; i++) {
+      const t = this.tokens[i];
+      const word = t.type === 'identifier' ? t.text.toUpperCase() : '';
+      const call = t.type === 'identifier' && this.tokens[i + 1]?.type === 'punct' && this.tokens[i + 1]?.text === '(';
+      if (CONDITION_KEYWORDS.has(word) || call || (t.type === 'punct' && COMPARATORS.has(t.text))) operators++;
+    }
+    if (operators > MAX_OPERATORS) return this.tooManyOperators();
+    return expressionError(this.kind, 'The expression has redundant parentheses;');
   }
 
   expectEnd(): void {
@@ -137,6 +169,7 @@ class Parser {
   private parseCall(keywords: ReadonlySet<string>): RawCall {
     const name = this.next().text;
     if (!(name in FUNCTION_ARITY)) throw expressionError(this.kind, `Invalid function name; function: ${name}`);
+    this.countOperator();
     this.pos++; // '('
     const args: RawOperand[] = [];
     if (!this.isPunct(')')) {
@@ -170,6 +203,7 @@ class Parser {
     let left = this.parseAnd();
     while (this.isKeyword('OR')) {
       this.pos++;
+      this.countOperator();
       left = { kind: 'or', left, right: this.parseAnd() };
     }
     return left;
@@ -179,6 +213,7 @@ class Parser {
     let left = this.parseNot();
     while (this.isKeyword('AND')) {
       this.pos++;
+      this.countOperator();
       left = { kind: 'and', left, right: this.parseNot() };
     }
     return left;
@@ -187,6 +222,7 @@ class Parser {
   private parseNot(): RawCondition {
     if (this.isKeyword('NOT')) {
       this.pos++;
+      this.countOperator();
       return { kind: 'not', operand: this.parseNot() };
     }
     return this.parsePrimary();
@@ -195,8 +231,10 @@ class Parser {
   private parsePrimary(): RawCondition {
     if (this.isPunct('(')) {
       this.pos++;
+      if (++this.parenDepth > MAX_PAREN_DEPTH) throw this.tooDeep();
       const inner = this.parseCondition();
       this.expectPunct(')');
+      this.parenDepth--;
       if (this.parenthesized.has(inner)) throw expressionError(this.kind, 'The expression has redundant parentheses;');
       this.parenthesized.add(inner);
       return inner;
@@ -224,10 +262,12 @@ class Parser {
     const t = this.peek();
     if (t.type === 'punct' && COMPARATORS.has(t.text)) {
       this.pos++;
+      this.countOperator();
       return { kind: 'compare', op: t.text as Comparator, left: subject, right: this.conditionOperand() };
     }
     if (this.isKeyword('BETWEEN')) {
       this.pos++;
+      this.countOperator();
       const low = this.conditionOperand();
       if (!this.isKeyword('AND')) throw this.syntaxError();
       this.pos++;
@@ -235,6 +275,7 @@ class Parser {
     }
     if (this.isKeyword('IN')) {
       this.pos++;
+      this.countOperator();
       this.expectPunct('(');
       const list = [this.conditionOperand()];
       while (this.isPunct(',')) {
@@ -288,6 +329,7 @@ class Parser {
     const left = this.setOperand();
     if (this.isPunct('+') || this.isPunct('-')) {
       const op = this.next().text as '+' | '-';
+      this.countOperator();
       return { kind: 'arith', op, left, right: this.setOperand() };
     }
     return left;

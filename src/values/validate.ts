@@ -29,6 +29,19 @@ const EMPTY = 'Supplied AttributeValue is empty, must contain exactly one of the
 const SEVERAL = 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
 const TOO_DEEP = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
 const NULL_NOT_TRUE = 'Null attribute value types must have the value of true';
+/** Attribute names are 1 to 65535 UTF-8 bytes, at any depth. */
+export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
+export const NAME_TOO_LARGE = '1 validation error detected: Attribute name is too large, must be less than 65536 bytes';
+const NAME_EMPTY = 'An attribute name may not be empty';
+
+/** Throws DynamoDB's error for an empty or over-long attribute name (item or document map key). */
+export function checkAttributeName(name: string): void {
+  if (name.length === 0) throw invalidParameter(NAME_EMPTY);
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: only long names need measuring.
+  if (name.length * 3 > MAX_ATTRIBUTE_NAME_BYTES && Buffer.byteLength(name, 'utf8') > MAX_ATTRIBUTE_NAME_BYTES) {
+    throw validationError(NAME_TOO_LARGE);
+  }
+}
 
 type Bag = Record<string, unknown>;
 
@@ -216,7 +229,8 @@ function mapStrings(input: string[], convert: (s: string) => string): string[] {
 /** Sets must be non-empty and free of duplicates (compared in canonical form). */
 function checkSet(set: string[], input: string[], kind: string): void {
   const n = set.length;
-  if (n === 0) throw invalidParameter(`An ${kind} set  may not be empty`);
+  // DynamoDB words an empty binary set differently from the other two (double space included).
+  if (n === 0) throw invalidParameter(kind === 'binary' ? 'Binary sets should not be empty' : `An ${kind} set  may not be empty`);
   let duplicate = false;
   if (n <= 16) {
     outer: for (let i = 1; i < n; i++) {
@@ -249,6 +263,7 @@ function checkMap(input: unknown, level: number): AttributeMap {
   if (!isStructure(input)) throw tokenError(input, 'Map');
   let output = input as AttributeMap;
   for (const name in input) {
+    checkAttributeName(name);
     const original = input[name];
     const checked = checkValue(original, level);
     if (checked !== original) {

@@ -5,7 +5,7 @@
  * condition throws ConditionalCheckFailedException, a type error in an update a
  * ValidationException.
  */
-import { applyUpdate, type CompiledRequest } from '../../expressions/index.js';
+import { applyUpdate, type CompiledRequest, type UpdateAction } from '../../expressions/index.js';
 import type { Table } from '../../engine/database.js';
 import { blindMutation, type Mutation } from '../../engine/itemWrite.js';
 import { checkItemSize } from '../../values/size.js';
@@ -47,6 +47,10 @@ export interface UpdatedPaths {
   updatedNew: Item;
 }
 
+function removesOnly(actions: readonly UpdateAction[]): boolean {
+  return actions.length > 0 && actions.every((a) => a.kind === 'remove' || a.kind === 'delete');
+}
+
 export function updateMutation(
   compiled: CompiledRequest,
   table: Table,
@@ -58,6 +62,8 @@ export function updateMutation(
     enforceCondition(compiled, old, returnOnFailure);
     mutation.nextSize = undefined;
     if (compiled.update === undefined) return old ?? { ...key };
+    // Removing or deleting from an item that does not exist creates none (an empty update does).
+    if (old === undefined && removesOnly(compiled.update.actions)) return undefined;
     const applied = applyUpdate(compiled.update, old, table.schema, key);
     // Measured once here for the limit, and handed to the write so it need not measure again.
     mutation.nextSize = checkItemSize(applied.item);

@@ -22,5 +22,6 @@ export const getItem: Operation<GetItemResult> = (ctx, input) => {
   // Without a projection the item is answered as its stored bytes, spliced in unparsed.
   if (compiled.projection === undefined) return withCapacity<GetItemResult>({ Item: stored }, tally, table);
   const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
-  return withCapacity<GetItemResult>(Object.keys(projected).length > 0 ? { Item: projected } : {}, tally, table);
+  // An existing item is answered even when the projection matches none of its attributes: `Item: {}`.
+  return withCapacity<GetItemResult>({ Item: projected }, tally, table);
 };

@@ -10,6 +10,7 @@ import { isObject, notAList, notAnObject, notConvertible } from './jsonTypes.js'
 import { shapeNamed, type Shape, type ShapeType } from './model.js';
 import { elementPath, lowerFirst, mapValuePath, memberPath } from './paths.js';
 import type { Violations } from './violations.js';
+import { TABLE_REFERENCE_SHAPE, tableReferenceConstraints } from './tableReference.js';
 
 export type Checker = (value: unknown, path: string, violations: Violations, depth: number) => void;
 
@@ -48,6 +49,8 @@ const JAVA_TYPES: Record<Exclude<ShapeType, 'structure' | 'list' | 'map'>, strin
   timestamp: 'Timestamp',
   boolean: 'Boolean',
 };
+
+const NUMERIC = new Set<ShapeType>(['integer', 'long', 'double']);
 
 const nodes = new Map<string, Node>();
 
@@ -96,7 +99,7 @@ function childShapes(shape: Shape): string[] {
 }
 
 function build(name: string, shape: Shape, node: Node): void {
-  node.constraints = TYPE_ONLY.has(name) ? [] : constraintsOf(shape);
+  node.constraints = TYPE_ONLY.has(name) ? [] : name === TABLE_REFERENCE_SHAPE ? tableReferenceConstraints() : constraintsOf(shape);
   switch (shape.type) {
     case 'structure':
       buildStructure(shape, node);
@@ -154,6 +157,7 @@ function buildStructure(shape: Shape, node: Node): void {
     shape: shapeName,
     node: nodeFor(shapeName),
     required: required.has(name),
+    numeric: NUMERIC.has(shapeNamed(shapeName).type),
   }));
   node.assertType = (value) => {
     if (!isObject(value)) throw notAnObject(value);
@@ -168,6 +172,12 @@ function buildStructure(shape: Shape, node: Node): void {
         if (memberValue === undefined || memberValue === null) {
           if (memberValue === null) delete object[member.name]; // null means absent
           if (member.required) violations.add(memberPath(path, member.pathName), NOT_NULL, member.shape, null);
+          continue;
+        }
+        if (path === '' && member.numeric) {
+          // A top-level number out of range is reported by its member name, without the value.
+          member.node.assertType(memberValue);
+          for (const c of member.node.constraints) if (c.violatedBy(memberValue)) violations.addUnquoted(member.name, c.message);
           continue;
         }
         const childPath = member.node.reports ? memberPath(path, member.pathName) : '';
@@ -219,7 +229,6 @@ function buildMap(name: string, shape: Shape, node: Node): void {
   const valueShape = shape.value!;
   const keyConstraints = nodeFor(shape.key!).constraints;
   const entry = nodeFor(valueShape);
-  const keyMessage = keyConstraints.length > 0 ? mapEntryConstraint('key', keyConstraints) : '';
   const valueMessage = entry.constraints.length > 0 ? mapEntryConstraint('value', entry.constraints) : '';
   node.assertType = (value) => {
     if (!isObject(value)) throw notAnObject(value);
@@ -229,7 +238,7 @@ function buildMap(name: string, shape: Shape, node: Node): void {
     const map = value as Record<string, unknown>;
     for (const key in map) {
       const entryValue = map[key];
-      if (keyMessage !== '' && keyConstraints.some((c) => c.violatedBy(key))) violations.add(path, keyMessage, name, map);
+      if (keyConstraints.some((c) => c.violatedBy(key))) violations.add(path, mapEntryConstraint('key', keyConstraints, key), name, map);
       if (entryValue === null) {
         if (entry.reports) violations.add(mapValuePath(path, key), NOT_NULL, valueShape, null);
         continue;

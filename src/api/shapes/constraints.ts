@@ -10,6 +10,8 @@ export interface Constraint {
   /** e.g. "Member must have length less than or equal to 255". */
   readonly message: string;
   readonly violatedBy: (value: unknown) => boolean;
+  /** For constraints that only some values are held to (see tableReference.ts); default: all. */
+  readonly appliesTo?: (value: unknown) => boolean;
 }
 
 export const NOT_NULL = 'Member must not be null';
@@ -33,8 +35,9 @@ export function constraintsOf(shape: Shape): Constraint[] {
   const size = sizeOf(shape);
   if (shape.enum) {
     const allowed = new Set(shape.enum);
+    // DynamoDB lists the values sorted (attribute types: [B, N, S]), not in the model's order.
     out.push({
-      message: `Member must satisfy enum value set: [${shape.enum.join(', ')}]`,
+      message: `Member must satisfy enum value set: [${[...shape.enum].sort().join(', ')}]`,
       violatedBy: (value) => !allowed.has(value as string),
     });
   }
@@ -67,8 +70,9 @@ export function constraintsOf(shape: Shape): Constraint[] {
  * "Map value must satisfy constraint: [Member must have length less than or equal to
  * 25, Member must have length greater than or equal to 1]".
  */
-export function mapEntryConstraint(side: 'key' | 'value', constraints: Constraint[]): string {
+export function mapEntryConstraint(side: 'key' | 'value', constraints: Constraint[], value?: unknown): string {
+  const applicable = constraints.filter((c) => c.appliesTo === undefined || c.appliesTo(value));
   const rank = (c: Constraint) => (c.message.includes('less than') ? 0 : c.message.includes('greater than') ? 1 : 2);
-  const listed = [...constraints].sort((a, b) => rank(a) - rank(b)).map((c) => c.message);
+  const listed = applicable.sort((a, b) => rank(a) - rank(b)).map((c) => c.message);
   return `Map ${side} must satisfy constraint: [${listed.join(', ')}]`;
 }

@@ -25,13 +25,34 @@ export interface Shape {
 
 interface ModelData {
   operations: Record<string, string>;
+  resourceMembers: Record<string, string>;
   shapes: Record<string, Shape>;
 }
 
 const model = data as unknown as ModelData;
+amendModel(model.shapes);
+
+/**
+ * Where the 2026 model relaxed a shape for uses this server does not serve (a table
+ * created as a global-table replica needs no key schema; GSIs may have multi-attribute
+ * keys), DynamoDB still holds an ordinary CreateTable to the earlier rules and words.
+ * A new table is named, never given as an ARN. A table's and an LSI's key schema keep at
+ * most one partition and one sort key; a GSI's may name up to four of each (checked with
+ * the index's other rules, api/tables/indexValidation.ts).
+ */
+function amendModel(shapes: Record<string, Shape>): void {
+  const createTable = shapes.CreateTableInput!;
+  createTable.required = ['AttributeDefinitions', 'TableName', 'KeySchema'];
+  shapes.TableKeySchema = { ...shapes.KeySchema!, max: 2 };
+  createTable.members = { ...createTable.members, TableName: 'TableName', KeySchema: 'TableKeySchema' };
+  shapes.LocalSecondaryIndex!.members = { ...shapes.LocalSecondaryIndex!.members, KeySchema: 'TableKeySchema' };
+}
 
 /** Operation name -> input shape name. */
 export const operationInputs: ReadonlyMap<string, string> = new Map(Object.entries(model.operations));
+
+/** Operation name -> the required member naming the resource it acts on (e.g. TableName). */
+export const resourceMembers: ReadonlyMap<string, string> = new Map(Object.entries(model.resourceMembers));
 
 export function shapeNamed(name: string): Shape {
   const shape = model.shapes[name];

@@ -11,9 +11,9 @@ export const MAX_REPORTED_VIOLATIONS = 10;
 interface Violation {
   readonly path: string;
   readonly constraint: string;
-  /** Shape and value quoted in the message (`Value '...' at`). */
-  readonly shape: string;
-  readonly value: unknown;
+  /** Shape and value quoted in the message (`Value '...' at`); no shape: `Value at`. */
+  readonly shape?: string;
+  readonly value?: unknown;
 }
 
 export class Violations {
@@ -27,10 +27,15 @@ export class Violations {
     (this.list ??= []).push({ path, constraint, shape, value });
   }
 
+  /** A violation DynamoDB reports without quoting the value: "Value at 'Limit' failed ...". */
+  addUnquoted(path: string, constraint: string): void {
+    (this.list ??= []).push({ path, constraint });
+  }
+
   message(): string {
     const reported = (this.list ?? []).slice(0, MAX_REPORTED_VIOLATIONS);
     const details = reported.map(
-      (v) => `Value ${quote(v.shape, v.value)} at '${v.path}' failed to satisfy constraint: ${v.constraint}`,
+      (v) => `Value ${v.shape === undefined ? '' : quote(v.shape, v.value) + ' '}at '${v.path}' failed to satisfy constraint: ${v.constraint}`,
     );
     const noun = reported.length === 1 ? 'error' : 'errors';
     return `${reported.length} validation ${noun} detected: ${details.join('; ')}`;

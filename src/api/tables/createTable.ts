@@ -53,9 +53,8 @@ function validateKeySchema(keySchema: KeySchemaElement[], definitions: Attribute
   if (first!.KeyType !== 'HASH') throw validationError('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
   if (second !== undefined) {
     if (second.KeyType !== 'RANGE') throw validationError('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
-    if (second.AttributeName === first!.AttributeName) {
-      throw validationError('Both the Hash Key and the Range Key element in the KeySchema have the same name');
-    }
+    // DynamoDB words one attribute named twice as a missing definition.
+    if (second.AttributeName === first!.AttributeName) throw validationError('Invalid KeySchema: Some index key attribute have no definition');
   }
   for (const k of keySchema) {
     if (!seen.has(k.AttributeName)) throw validationError('Invalid KeySchema: Some index key attribute have no definition');

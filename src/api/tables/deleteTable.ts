@@ -4,6 +4,7 @@ import type { Operation } from '../context.js';
 import type { TableChangeResult } from '../results.js';
 import { requireTable } from './requireTable.js';
 import { tableDescription } from './tableDescription.js';
+import { deletingTableDescription } from './deletingTableDescription.js';
 
 export const deleteTable: Operation<TableChangeResult> = async (ctx, input) => {
   const { meta } = requireTable(ctx, input.TableName);
@@ -12,5 +13,5 @@ export const deleteTable: Operation<TableChangeResult> = async (ctx, input) => {
   }
   const stats = ctx.db.stats(meta);
   const deleting = await ctx.db.deleteTable(meta.name);
-  return { TableDescription: tableDescription(deleting, stats) };
+  return { TableDescription: deletingTableDescription(tableDescription(deleting, stats)) };
 };

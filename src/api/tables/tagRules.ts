@@ -1,5 +1,6 @@
 /** Tag validation (TagResource, CreateTable) and ResourceArn resolution (the tag operations). */
-import { resourceNotFound, validationError } from '../../errors.js';
+import { dynamoError, resourceNotFound, validationError } from '../../errors.js';
+import { invalidTableArn, isArn, tableNameOf } from '../../engine/tableArn.js';
 import type { Tag } from '../../engine/tableMeta.js';
 import type { ApiContext } from '../context.js';
 
@@ -7,6 +8,8 @@ export const MAX_TAGS = 50;
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function validateTags(tags: Tag[]): Tag[] {
+  // A new table's tags count against the same 50 a TagResource may reach.
+  if (new Set(tags.map((t) => t.Key)).size > MAX_TAGS) throw tagLimitExceeded();
   for (const t of tags) {
     if (!TAG_CHARS.test(t.Key) || !TAG_CHARS.test(t.Value)) throw validationError('Invalid tag value or key');
     if (t.Key.startsWith('aws:')) throw validationError('Tags that start with aws: are reserved for AWS use');
@@ -14,13 +17,18 @@ export function validateTags(tags: Tag[]): Tag[] {
   return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
 }
 
-/** ResourceArn -> table name, with DynamoDB's errors for malformed or unknown ARNs. */
+export function tagLimitExceeded(): Error {
+  return dynamoError('LimitExceededException', 'Tag limit exceeded: a resource can have at most 50 tags');
+}
+
+/**
+ * ResourceArn -> table name. Malformed (or not a table's) -> ValidationException; another
+ * account's -> AccessDeniedException; a table of ours that does not exist ->
+ * ResourceNotFoundException, in DynamoDB's words (its "ResourcArn" typo included).
+ */
 export function tableNameFromArn(ctx: ApiContext, arn: string): string {
-  const match = /^arn:aws[\w-]*:dynamodb:([^:]*):([^:]*):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(arn);
-  if (!match) throw validationError(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
-  const name = match[3]!;
-  if (ctx.db.arnFor(name) !== arn || !ctx.db.findTable(name)) {
-    throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
-  }
+  if (!isArn(arn)) throw invalidTableArn(arn);
+  const name = tableNameOf(arn, ctx.db.options);
+  if (!ctx.db.findTable(name)) throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
   return name;
 }

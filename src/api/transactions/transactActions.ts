@@ -1,10 +1,13 @@
 /**
- * Validating the actions of a TransactWriteItems request up front: every static error
- * (unknown table, bad key, bad expression, oversized item, two actions on one item)
- * rejects the whole request before the transaction starts. What is left for inside the
- * transaction — conditions and data-dependent update errors — is each action's Mutation.
+ * Validating the actions of a TransactWriteItems request up front. Errors in the request
+ * itself (unknown table, malformed values, bad expression, two actions on one item)
+ * reject it with a ValidationException. An action whose own item is at fault (a key
+ * that does not match the schema, an item over 400 KB) cancels the transaction with a
+ * ValidationError reason in that action's slot, as DynamoDB does. What is left for
+ * inside the transaction — conditions and data-dependent update errors — is each
+ * action's Mutation.
  */
-import { dynamoError, validationError, type DynamoError } from '../../errors.js';
+import { DynamoError, dynamoError, validationError } from '../../errors.js';
 import { compileRequest } from '../../expressions/index.js';
 import type { Database, Table } from '../../engine/database.js';
 import type { Mutation } from '../../engine/itemWrite.js';
@@ -25,6 +28,8 @@ export interface TransactAction {
   table: Table;
   key: Item;
   mutate: Mutation;
+  /** Why this action cannot run (its slot's ValidationError reason). */
+  failure?: DynamoError;
 }
 
 /** DynamoDB's limit on the aggregate size of the items in one transaction. */
@@ -47,14 +52,35 @@ export function prepareTransactActions(db: Database, entries: Record<string, any
   const aligned = putItems !== undefined && putItems.length === entries.length;
   const actions = entries.map((entry, i) => {
     const action = prepareAction(db, entry, aligned ? json : undefined, aligned ? putItems[i] : undefined);
-    guard.add(action.table, action.key);
+    if (action.failure === undefined) guard.add(action.table, action.key);
     if (action.kind === 'Put') totalBytes += action.itemBytes;
     return action;
   });
   if (totalBytes > MAX_TRANSACTION_BYTES) {
     throw validationError('Transaction size has exceeded the maximum allowed size of 4 MB');
   }
+  throwActionFailures(actions);
   return actions;
+}
+
+/** Runs an action's checks of its own item; a ValidationException becomes the action's failure. */
+export function actionCheck<T>(check: () => T): T | DynamoError {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof DynamoError && error.code === 'ValidationException') return error;
+    throw error;
+  }
+}
+
+/** Cancels the transaction when some action failed its own checks: ValidationError in its slot. */
+export function throwActionFailures(actions: readonly { failure?: DynamoError }[]): void {
+  if (!actions.some((a) => a.failure !== undefined)) return;
+  throw transactionCanceled(actions.map((a) => (a.failure === undefined ? { Code: 'None' } : { Code: 'ValidationError', Message: a.failure.message })));
+}
+
+function failedAction(kind: ActionKind, table: Table, failure: DynamoError): TransactAction & { itemBytes: number } {
+  return { kind, table, key: {}, mutate: () => { throw failure; }, failure, itemBytes: 0 };
 }
 
 function prepareAction(db: Database, entry: Record<string, any>, text: JsonText | undefined, itemSpan: JsonSpan | undefined): TransactAction & { itemBytes: number } {
@@ -71,15 +97,21 @@ function prepareAction(db: Database, entry: Record<string, any>, text: JsonText 
     const item = validateItem(request.Item);
     const compiled = compileRequest('TransactWriteItems', expressionMembers(request, false));
     const table = db.table(request.TableName);
-    validateItemKey(item, table.schema);
-    const itemBytes = checkItemSize(item);
+    const itemBytes = actionCheck(() => {
+      validateItemKey(item, table.schema);
+      return checkItemSize(item);
+    });
+    if (itemBytes instanceof DynamoError) return failedAction(kind, table, itemBytes);
     const itemJson = sentItemJson(text, itemSpan, request.Item, item);
     return { kind, table, key: extractKey(item, table.schema), mutate: putMutation(compiled, item, onFailure, itemBytes, itemJson), itemBytes };
   }
   const table = db.table(request.TableName);
   // The key schema lets an update of a key attribute fail the whole request, not one action.
   const compiled = compileRequest('TransactWriteItems', expressionMembers(request, kind === 'Update'), table.schema);
-  const key = validateKey(request.Key, table.schema);
+  // Malformed values fail the request; a key that does not fit the table fails the action.
+  const wellFormed = validateItem(request.Key);
+  const key = actionCheck(() => validateKey(wellFormed, table.schema));
+  if (key instanceof DynamoError) return failedAction(kind, table, key);
   const mutate =
     kind === 'Delete' ? deleteMutation(compiled, onFailure)
     : kind === 'Update' ? updateMutation(compiled, table, key, onFailure)

@@ -2,23 +2,25 @@
  * TransactGetItems: up to 100 Gets across tables, read from ONE consistent snapshot of
  * the key space, so the answer reflects a single serializable point in time.
  */
-import { validationError } from '../../errors.js';
+import { DynamoError, validationError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
 import type { Table } from '../../engine/database.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
+import { validateItem } from '../../values/validate.js';
 import type { Item } from '../../values/types.js';
 import type { Operation } from '../context.js';
 import type { ResultItem, TransactGetItemsResult } from '../results.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
 import { DuplicateGuard } from '../common/itemIdentity.js';
-import { MAX_TRANSACTION_BYTES, sameItemError, throttledCancellation } from './transactActions.js';
+import { actionCheck, MAX_TRANSACTION_BYTES, sameItemError, throttledCancellation, throwActionFailures } from './transactActions.js';
 
 interface PreparedGet {
   table: Table;
   key: Item;
   compiled: CompiledRequest;
+  failure?: DynamoError;
 }
 
 export const transactGetItems: Operation<TransactGetItemsResult> = (ctx, input) => {
@@ -26,10 +28,14 @@ export const transactGetItems: Operation<TransactGetItemsResult> = (ctx, input) 
   const gets: PreparedGet[] = (input.TransactItems as Record<string, any>[]).map(({ Get: get }) => {
     const compiled = compileRequest('TransactGetItems', get);
     const table = ctx.db.table(get.TableName);
-    const key = validateKey(get.Key, table.schema);
+    const wellFormed = validateItem(get.Key);
+    const key = actionCheck(() => validateKey(wellFormed, table.schema));
+    // A key that does not fit its table cancels the transaction (ValidationError in its slot).
+    if (key instanceof DynamoError) return { table, key: {}, compiled, failure: key };
     guard.add(table, key);
     return { table, key, compiled };
   });
+  throwActionFailures(gets);
   const throttled = throttledCancellation(gets.map((g) => ctx.throttle.refuseRead(g.table, 'TransactGetItems', undefined, g.key[g.table.schema.hashKey])));
   if (throttled !== undefined) throw throttled;
 
