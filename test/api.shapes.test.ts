@@ -358,21 +358,28 @@ describe('constraint violations (ValidationException)', () => {
     );
   });
 
-  it('index key schemas hold at most two elements (one partition, one sort key)', () => {
+  it('table and LSI key schemas hold at most two elements (one partition, one sort key); GSI key schemas more', () => {
     const keySchema = [
       { AttributeName: 'a', KeyType: 'HASH' },
       { AttributeName: 'b', KeyType: 'RANGE' },
       { AttributeName: 'c', KeyType: 'RANGE' },
     ];
-    const error = rejection('UpdateTable', {
+    const error = rejection('CreateTable', {
       TableName: 'Users',
-      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'gsi', KeySchema: keySchema, Projection: { ProjectionType: 'ALL' } } }],
+      AttributeDefinitions: [{ AttributeName: 'a', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'a', KeyType: 'HASH' }],
+      LocalSecondaryIndexes: [{ IndexName: 'lsi', KeySchema: keySchema, Projection: { ProjectionType: 'ALL' } }],
     });
     assert.equal(error.message, one(
       "Value '[KeySchemaElement(attributeName=a, keyType=HASH), KeySchemaElement(attributeName=b, keyType=RANGE), " +
-        "KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'globalSecondaryIndexUpdates.1.member.create.keySchema' failed to satisfy constraint: " +
+        "KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'localSecondaryIndexes.1.member.keySchema' failed to satisfy constraint: " +
         'Member must have length less than or equal to 2',
     ));
+    // Multi-attribute GSI keys pass the request's shape; their own rules are the index validation's.
+    validateInput('UpdateTable', {
+      TableName: 'Users',
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'gsi', KeySchema: keySchema, Projection: { ProjectionType: 'ALL' } } }],
+    });
   });
 
   it('map keys and values report all their constraints at the map', () => {

@@ -6,7 +6,7 @@ import { validateTags } from './tagRules.js';
 import type { Operation } from '../context.js';
 import type { TableChangeResult } from '../results.js';
 import { provisionedFrom, validateBillingAndThroughput } from '../../engine/capacity/billing.js';
-import { createTableIndexes, KEY_SCHEMA_TOO_BIG } from './indexValidation.js';
+import { createTableIndexes } from './indexValidation.js';
 
 export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
   const keySchema = input.KeySchema as KeySchemaElement[];
@@ -47,8 +47,6 @@ function validateKeySchema(keySchema: KeySchemaElement[], definitions: Attribute
     if (seen.has(d.AttributeName)) throw invalidParameter(`Duplicate AttributeName in AttributeDefinitions: ${d.AttributeName}`);
     seen.add(d.AttributeName);
   }
-  // Multi-attribute keys are for GSIs only.
-  if (keySchema.length > 2) throw validationError(KEY_SCHEMA_TOO_BIG);
   const [first, second] = keySchema;
   if (first!.KeyType !== 'HASH') throw validationError('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
   if (second !== undefined) {

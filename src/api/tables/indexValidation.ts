@@ -16,7 +16,6 @@ export const MAX_PROJECTED_ATTRIBUTES = 100;
 export const MAX_GSI_KEY_PARTS = 4;
 
 /** A table or LSI key schema of more than two elements (wording as DynamoDB Local gives it). */
-export const KEY_SCHEMA_TOO_BIG = 'Key Schema too big.  Key Schema must at most consist of the hash and range key of a table';
 
 interface Throughput {
   ReadCapacityUnits: number;
@@ -152,7 +151,6 @@ function findGlobalIndex(meta: TableMeta, name: string): IndexMeta {
 function checkIndexKeySchema(kind: IndexKind, spec: IndexInput, definitions: AttributeDefinition[]): void {
   if (kind === 'GSI' && spec.KeySchema.length > 2) checkMultiAttributeKeySchema(spec.KeySchema);
   else {
-    if (spec.KeySchema.length > 2) throw validationError(KEY_SCHEMA_TOO_BIG);
     const [first, second] = spec.KeySchema;
     if (first!.KeyType !== 'HASH') throw validationError('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
     if (second !== undefined && second.AttributeName === first!.AttributeName) {
