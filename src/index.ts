@@ -13,6 +13,8 @@ import { createLogger, type LogLevel } from './logger.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
+import type { Clock } from './engine/clock.js';
+import { rollShards } from './engine/changelog/maintenance.js';
 
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
@@ -48,6 +50,10 @@ export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /** The server's clock (TTL, stream retention, iterator expiry): tests set or advance it. */
+  clock: Clock;
+  /** Closes the table's open stream shards and opens their children now (as the rollover schedule does). */
+  rollStreamShards(table: string): Promise<boolean>;
 }
 
 export const ACCOUNT_ID = '000000000000';
@@ -105,7 +111,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${port}`, port, close };
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close,
+    clock: db.clock,
+    rollStreamShards: (table) => rollShards(db, table),
+  };
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

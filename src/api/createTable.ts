@@ -6,6 +6,7 @@ import { validateTags } from './tags.js';
 import type { Operation } from './context.js';
 import { provisionedFrom, validateBillingAndThroughput } from './billing.js';
 import { createTableIndexes } from './indexValidation.js';
+import { createTableStreams } from './streams/streamSpecification.js';
 
 export const createTable: Operation = async (ctx, input) => {
   const keySchema = input.KeySchema as KeySchemaElement[];
@@ -17,9 +18,7 @@ export const createTable: Operation = async (ctx, input) => {
   if (!withIndexes && definitions.length !== keySchema.length) {
     throw invalidParameter('Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
   }
-  if (input.StreamSpecification?.StreamEnabled === true) {
-    throw validationError('DynamoDB Streams are not supported by this server yet');
-  }
+  const streams = createTableStreams(input.StreamSpecification, ctx.db.clock.now());
   validateBillingAndThroughput(billingMode, input.ProvisionedThroughput);
   const tags = input.Tags ? validateTags(input.Tags) : [];
 
@@ -36,6 +35,7 @@ export const createTable: Operation = async (ctx, input) => {
     sse: input.SSESpecification?.Enabled ? { enabled: true, type: input.SSESpecification.SSEType, kmsKeyArn: input.SSESpecification.KMSMasterKeyId } : undefined,
     tags,
     ...(indexes.length > 0 ? { indexes, nextIndexNo: indexes.length + 1 } : {}),
+    ...(streams !== undefined ? { streams } : {}),
   } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>);
   return JSON.stringify({ TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) });
 };

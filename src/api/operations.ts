@@ -13,6 +13,7 @@ import { batchGetItem } from './batchGetItem.js';
 import { batchWriteItem } from './batchWriteItem.js';
 import { transactGetItems } from './transactGetItems.js';
 import { transactWriteItems } from './transactWriteItems.js';
+import { streamsOperations } from './streams/operations.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -35,6 +36,7 @@ const operations: Record<string, Operation> = {
   BatchWriteItem: batchWriteItem,
   TransactGetItems: transactGetItems,
   TransactWriteItems: transactWriteItems,
+  ...streamsOperations,
 };
 
 export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {

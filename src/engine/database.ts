@@ -19,7 +19,12 @@ import { backfillBatch, purgeIndexBatch } from './indexes/backfill.js';
 import { readIndexStats } from './indexes/indexStats.js';
 import { usedDefinitions } from './indexes/catalog.js';
 import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
-import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
+import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
+import { Clock } from './clock.js';
+import { enabledStream } from './tableMeta.js';
+import { changeLogObserver } from './changelog/observer.js';
+import { applyStreamChange } from './changelog/lifecycle.js';
+import { logRange } from './changelog/keys.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -39,6 +44,8 @@ export interface DatabaseOptions {
    * (default true). In a cluster, only the first worker and restarted ones do.
    */
   resumeJobs?: boolean;
+  /** The source of time for streams, TTL and retention (default: the system clock). */
+  clock?: Clock;
 }
 
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
@@ -51,6 +58,8 @@ export interface Table {
   schema: KeySchemaInfo;
   /** What writes need to maintain the table's secondary indexes. */
   indexing: IndexedTable;
+  /** What else every item write updates in its transaction (the change log when a stream is on). */
+  observers: WriteObserver[];
 }
 
 /** Item and byte counts of a table and of each of its indexes (by index name). */
@@ -67,7 +76,13 @@ export class Database {
   /** The catalog version the cached catalog reflects (shared stores only). */
   private catalogVersion = 0;
 
-  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {}
+  readonly clock: Clock;
+  private readonly logChange: WriteObserver;
+
+  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {
+    this.clock = options.clock ?? new Clock();
+    this.logChange = changeLogObserver(() => this.clock.now());
+  }
 
   static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
     const db = new Database(store, options);
@@ -164,7 +179,7 @@ export class Database {
       hasLsi: indexes.some((i) => i.meta.kind === 'LSI'),
       collectionLimitBytes: this.options.itemCollectionLimitBytes ?? ITEM_COLLECTION_LIMIT_BYTES,
     };
-    return { meta, schema, indexing };
+    return { meta, schema, indexing, observers: enabledStream(meta) !== undefined ? [this.logChange] : [] };
   }
 
   /** Starts the background build or drop of every index of the table that needs one. */
@@ -233,7 +248,7 @@ export class Database {
   }
 
   async createTable(spec: TableSpec): Promise<TableMeta> {
-    const now = Date.now();
+    const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await this.store.transact((txn) => {
       const key = catalogKey(spec.name);
@@ -253,6 +268,7 @@ export class Database {
         settlesAt: delay ? now + TRANSIENT_MS : 0,
       };
       txn.put(key, encodeMeta(created));
+      applyStreamChange(txn, undefined, created);
       bumpCatalogVersion(txn);
       return created;
     });
@@ -269,6 +285,7 @@ export class Database {
     // already maintain a new index, and concurrent catalog changes build on each other.
     const committed = this.store.transact((txn) => {
       txn.put(catalogKey(name), encodeMeta(next));
+      applyStreamChange(txn, current, next);
       bumpCatalogVersion(txn);
     });
     this.tables.set(name, this.tableOf(next));
@@ -297,6 +314,7 @@ export class Database {
       settle(current.meta);
       const next = this.nextMeta(current.meta, mutate, transient);
       txn.put(catalogKey(name), encodeMeta(next));
+      applyStreamChange(txn, current.meta, next);
       bumpCatalogVersion(txn);
       return next;
     });
@@ -337,7 +355,7 @@ export class Database {
 
   /** Deletes a dropped table's keys in bounded batches so traffic is not blocked. */
   private async purgeData(tableId: number): Promise<void> {
-    for (const range of [tableRange(tableId), ...indexBookkeepingRanges(tableId)]) await this.purgeRange(range);
+    for (const range of [tableRange(tableId), ...indexBookkeepingRanges(tableId), logRange(tableId)]) await this.purgeRange(range);
   }
 
   private async purgeRange(range: { gte: Buffer; lt: Buffer }): Promise<void> {

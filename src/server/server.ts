@@ -26,6 +26,14 @@ export interface HttpOptions {
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
+const STREAMS_TARGET_PREFIX = 'DynamoDBStreams_20120810.';
+
+/** DynamoDB's operations by name; the Streams API's by their full target (`DynamoDBStreams_20120810.GetRecords`). */
+function operationOf(target: string | string[] | undefined): string | undefined {
+  if (typeof target !== 'string') return undefined;
+  if (target.startsWith(STREAMS_TARGET_PREFIX)) return target;
+  return target.startsWith(TARGET_PREFIX) && !target.includes('.', TARGET_PREFIX.length) ? target.slice(TARGET_PREFIX.length) : undefined;
+}
 
 export function createHttpServer(options: HttpOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -73,8 +81,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     return fail(res, requestId, serializationError('Request body could not be read'));
   }
 
-  const target = req.headers['x-amz-target'];
-  const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  const operation = operationOf(req.headers['x-amz-target']);
   if (operation === undefined || !options.knownOperations.has(operation)) {
     return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
   }
