@@ -1,7 +1,7 @@
 /** GetShardIterator: TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER. */
 import { resourceNotFound, validationError } from '../../errors.js';
 import type { Operation } from '../context.js';
-import { endOfShard, shardsOf } from '../../engine/changelog/streams.js';
+import { endOfShard, shardById } from '../../engine/changelog/streams.js';
 import { parseSequenceNumber } from '../../engine/changelog/record.js';
 import { encodeIterator } from './iterator.js';
 import { requireStream } from './lookup.js';
@@ -9,7 +9,7 @@ import { streamArn } from './streamArn.js';
 
 export const getShardIterator: Operation = (ctx, input) => {
   const ref = requireStream(ctx.db, input.StreamArn);
-  const shard = shardsOf(ctx.db, ref).find((s) => s.id === input.ShardId);
+  const shard = shardById(ctx.db, ref, input.ShardId);
   if (shard === undefined) throw resourceNotFound(`Requested resource not found: Shard does not exist`);
   const type = input.ShardIteratorType as string;
   let counter: number;

@@ -5,7 +5,6 @@
  * as parent); disabling the stream closes them for good. All inside the caller's
  * storage transaction, so a write lands either before or after a rollover, never in between.
  */
-import { randomBytes } from 'node:crypto';
 import type { ReadOps, WriteOps } from '../../storage/kv.js';
 import {
   decodeHead, encodeHead, HASH_RANGES, hashRangeBounds, headKey, headsRange, nextShardKey, shardKey, shardsRange,
@@ -26,6 +25,12 @@ export interface ShardMeta {
   closedAt?: number;
   /** The counter of the shard's last record once closed (0: none). */
   lastCounter?: number;
+}
+
+/** The shard number a ShardId carries (its last 8 hex digits), or undefined. */
+export function shardNoOfId(shardId: string): number | undefined {
+  const match = /^shardId-\d{20}-([0-9a-f]{8})$/.exec(shardId);
+  return match === null ? undefined : parseInt(match[1]!, 16);
 }
 
 export function readShard(ops: ReadOps, tableId: number, shardNo: number): ShardMeta | undefined {
@@ -60,7 +65,7 @@ function newShard(txn: WriteOps, tableId: number, label: string, range: number, 
   const [hashStart, hashEnd] = hashRangeBounds(range);
   const shard: ShardMeta = {
     no,
-    id: `shardId-${String(now).padStart(20, '0')}-${randomBytes(4).toString('hex')}`,
+    id: `shardId-${String(now).padStart(20, '0')}-${no.toString(16).padStart(8, '0')}`,
     label,
     ...(parent !== undefined ? { parentId: parent.id } : {}),
     hashStart,

@@ -5,7 +5,7 @@
 import type { Database } from '../database.js';
 import type { StreamMeta, TableMeta } from '../tableMeta.js';
 import { readShardRecords, shardEnd, streamShards, type RecordPage } from './reader.js';
-import { readShard, type ShardMeta } from './shards.js';
+import { readShard, shardNoOfId, type ShardMeta } from './shards.js';
 
 /** How long stream readers see records, and a disabled stream stays readable. */
 export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -40,6 +40,12 @@ export function shardsOf(db: Database, ref: StreamRef): ShardMeta[] {
 export function shardByNo(db: Database, ref: StreamRef, shardNo: number): ShardMeta | undefined {
   const shard = readShard(db.store, ref.table.id, shardNo);
   return shard?.label === ref.stream.label ? shard : undefined;
+}
+
+export function shardById(db: Database, ref: StreamRef, shardId: string): ShardMeta | undefined {
+  const no = shardNoOfId(shardId);
+  const shard = no === undefined ? undefined : shardByNo(db, ref, no);
+  return shard?.id === shardId ? shard : undefined;
 }
 
 export function endOfShard(db: Database, ref: StreamRef, shard: ShardMeta): number {
