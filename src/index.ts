@@ -15,6 +15,8 @@ import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
 import type { Clock } from './engine/clock.js';
 import { rollShards } from './engine/changelog/maintenance.js';
+import { DEFAULT_SHARD_ROLLOVER_MS, DEFAULT_TTL_INTERVAL_MS, startBackgroundWork } from './engine/background.js';
+import type { Controls } from './server/controls.js';
 
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
@@ -36,6 +38,12 @@ export interface ServerOptions {
   throttle?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
+  /** How often the TTL sweeper runs, in ms (default 30 s). */
+  ttlIntervalMs?: number;
+  /** How old open stream shards get before they roll over to children, in ms (default 4 hours). */
+  streamShardRolloverMs?: number;
+  /** A JSON file of triggers: table streams delivered to HTTP endpoints (see docs/streams.md). */
+  triggersFile?: string;
 }
 
 /** What a `--workers` primary tells each worker process. */
@@ -54,6 +62,8 @@ export interface RunningServer {
   clock: Clock;
   /** Closes the table's open stream shards and opens their children now (as the rollover schedule does). */
   rollStreamShards(table: string): Promise<boolean>;
+  /** Runs the TTL sweep of a table now; resolves with how many expired items it deleted. */
+  sweepTtl(table: string): Promise<number>;
 }
 
 export const ACCOUNT_ID = '000000000000';
@@ -81,12 +91,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true);
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
+  const background = startBackgroundWork(db, {
+    ttlIntervalMs: options.ttlIntervalMs ?? DEFAULT_TTL_INTERVAL_MS,
+    shardRolloverMs: options.streamShardRolloverMs ?? DEFAULT_SHARD_ROLLOVER_MS,
+    onTtlDeleted: (table, count) => metrics.ttlDeleted(table, count),
+    onError: (err) => logger.error('background work failed', err),
+  });
+  const controls: Controls = {
+    clock: db.clock,
+    sweepTtl: (table) => background.sweepTtlNow(table),
+    rollStreamShards: (table) => rollShards(db, table),
+  };
   const server = createHttpServer({
     handler: (operation, body, text) => runOperation(ctx, operation, body, text),
     knownOperations,
     logger,
     cors: options.cors,
     metrics,
+    controls,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -107,6 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await background.stop();
       await store.close();
     })();
     return closing;
@@ -115,8 +138,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: `http://${urlHost}:${port}`,
     port,
     close,
-    clock: db.clock,
-    rollStreamShards: (table) => rollShards(db, table),
+    ...controls,
   };
 }
 

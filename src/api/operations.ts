@@ -14,6 +14,7 @@ import { batchWriteItem } from './batchWriteItem.js';
 import { transactGetItems } from './transactGetItems.js';
 import { transactWriteItems } from './transactWriteItems.js';
 import { streamsOperations } from './streams/operations.js';
+import { describeTimeToLive, updateTimeToLive } from './ttl/timeToLive.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -36,6 +37,8 @@ const operations: Record<string, Operation> = {
   BatchWriteItem: batchWriteItem,
   TransactGetItems: transactGetItems,
   TransactWriteItems: transactWriteItems,
+  UpdateTimeToLive: updateTimeToLive,
+  DescribeTimeToLive: describeTimeToLive,
   ...streamsOperations,
 };
 

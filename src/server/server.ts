@@ -10,6 +10,7 @@ import { BodyTooLargeError, readBody } from './body.js';
 import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd } from './respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
+import { handleControl, isControlRequest, type Controls } from './controls.js';
 
 /**
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
@@ -23,6 +24,8 @@ export interface HttpOptions {
   logger: Logger;
   cors: string | undefined;
   metrics?: Metrics;
+  /** Test controls under /openddb/ (see controls.ts). */
+  controls?: Controls;
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -64,6 +67,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     res.end('healthy: dynamodb.local');
     return;
   }
+  if (options.controls !== undefined && isControlRequest(req)) return handleControl(options.controls, req, res, requestId);
   if (req.method !== 'POST') {
     req.resume();
     return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
