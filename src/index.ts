@@ -17,6 +17,12 @@ import type { Clock } from './engine/clock.js';
 import { rollShards } from './engine/changelog/maintenance.js';
 import { DEFAULT_SHARD_ROLLOVER_MS, DEFAULT_TTL_INTERVAL_MS, startBackgroundWork } from './engine/background.js';
 import type { Controls } from './server/controls.js';
+import { loadTriggersFile, toTrigger, type TriggerConfig } from './triggers/config.js';
+import { TriggerRunner } from './triggers/runner.js';
+import { changes } from './triggers/changes.js';
+import type { StartingPosition } from './engine/changelog/consumer.js';
+
+export type { TriggerConfig } from './triggers/config.js';
 
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
@@ -44,6 +50,8 @@ export interface ServerOptions {
   streamShardRolloverMs?: number;
   /** A JSON file of triggers: table streams delivered to HTTP endpoints (see docs/streams.md). */
   triggersFile?: string;
+  /** Triggers given directly (added to those of `triggersFile`). */
+  triggers?: TriggerConfig[];
 }
 
 /** What a `--workers` primary tells each worker process. */
@@ -64,12 +72,18 @@ export interface RunningServer {
   rollStreamShards(table: string): Promise<boolean>;
   /** Runs the TTL sweep of a table now; resolves with how many expired items it deleted. */
   sweepTtl(table: string): Promise<number>;
+  /**
+   * The table's stream as it happens (the table needs a stream enabled):
+   * `for await (const record of server.changes('Table'))`. Ends when the server closes.
+   */
+  changes(table: string, options?: { startingPosition?: StartingPosition }): AsyncIterable<Record<string, unknown>>;
 }
 
 export const ACCOUNT_ID = '000000000000';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(options.logLevel ?? 'warn');
+  const triggers = [...(options.triggersFile !== undefined ? loadTriggersFile(options.triggersFile) : []), ...(options.triggers ?? [])].map(toTrigger);
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
@@ -97,6 +111,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onTtlDeleted: (table, count) => metrics.ttlDeleted(table, count),
     onError: (err) => logger.error('background work failed', err),
   });
+  const runners = triggers.map((trigger) => new TriggerRunner(db, trigger, () => background.holdLease(), logger));
+  for (const runner of runners) runner.start();
   const controls: Controls = {
     clock: db.clock,
     sweepTtl: (table) => background.sweepTtlNow(table),
@@ -129,6 +145,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await Promise.all(runners.map((runner) => runner.stop()));
       await background.stop();
       await store.close();
     })();
@@ -139,6 +156,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     close,
     ...controls,
+    changes: (table, changeOptions) => changes(db, table, changeOptions?.startingPosition ?? 'LATEST', () => closing !== undefined),
   };
 }
 

@@ -29,6 +29,8 @@ const LEASE_KEY = counterKey('background-lease');
 const TRIM_BATCHES_PER_ROUND = 4;
 
 export interface BackgroundWork {
+  /** Takes or renews the lease on background work (always true for a single process). */
+  holdLease(): Promise<boolean>;
   /** Runs the TTL sweep of one table now (test control); returns how many items it deleted. */
   sweepTtlNow(table: string): Promise<number>;
   stop(): Promise<void>;
@@ -41,14 +43,18 @@ export function startBackgroundWork(db: Database, options: BackgroundOptions): B
   const running = new Set<Promise<void>>();
 
   /** Takes or renews the lease; false while another process holds it. */
+  let heldUntil = 0;
   const holdLease = async (): Promise<boolean> => {
     if (!db.options.shared) return true;
     const now = db.clock.now();
+    // Renewed once a third of the lease has passed, not on every call.
+    if (now < heldUntil - (2 * leaseMs) / 3) return true;
     return db.store.transact((txn) => {
       const current = txn.get(LEASE_KEY);
       const lease = current === undefined ? undefined : JSON.parse(current.toString('utf8')) as { holder: string; until: number };
       if (lease !== undefined && lease.holder !== holder && lease.until > now) return false;
       txn.put(LEASE_KEY, Buffer.from(JSON.stringify({ holder, until: now + leaseMs }), 'utf8'));
+      heldUntil = now + leaseMs;
       return true;
     });
   };
@@ -98,6 +104,7 @@ export function startBackgroundWork(db: Database, options: BackgroundOptions): B
   ];
 
   return {
+    holdLease,
     sweepTtlNow,
     async stop() {
       stopped = true;
