@@ -5,8 +5,8 @@
  */
 import type { Database } from '../database.js';
 import { enabledStream } from '../tableMeta.js';
-import { counterOfRecordKey, recordsRange, shardKey } from './keys.js';
-import { closeOpenShards, listShards, rollShardsIfDue } from './shards.js';
+import { recordsRange, shardKey } from './keys.js';
+import { closeOpenShards, listShards, rolloverDue, rollShardsIfDue, type ShardMeta } from './shards.js';
 import { STREAM_RETENTION_MS } from './streams.js';
 
 /** Records deleted per trimming transaction. */
@@ -27,7 +27,8 @@ export async function rollDueShards(db: Database, rolloverMs: number): Promise<v
     const table = db.findTable(name);
     if (table === undefined || enabledStream(table.meta) === undefined) continue;
     const now = db.clock.now();
-    await db.store.transact((txn) => rollShardsIfDue(txn, table.meta.id, now, rolloverMs));
+    // Checked outside a write transaction first: most rounds have nothing to do.
+    if (rolloverDue(db.store, table.meta.id, now, rolloverMs)) await db.store.transact((txn) => rollShardsIfDue(txn, table.meta.id, now, rolloverMs));
   }
 }
 
@@ -48,15 +49,15 @@ export async function trimLogBatch(db: Database, tableName: string): Promise<boo
   if (table === undefined) return true;
   const tableId = table.meta.id;
   const cutoff = db.clock.now() - retentionMs();
+  const expired = (shard: ShardMeta) => shard.closedAt !== undefined && shard.closedAt <= cutoff;
+  // Most rounds find nothing to trim: look before opening a write transaction.
+  if (!listShards(db.store, tableId).some(expired)) return true;
   return db.store.transact((txn) => {
     let budget = TRIM_BATCH;
-    for (const shard of listShards(txn, tableId)) {
-      if (shard.closedAt === undefined || shard.closedAt > cutoff) continue;
-      for (const { key } of txn.range({ ...recordsRange(tableId, shard.no), limit: budget })) {
-        txn.delete(key);
-        budget--;
-        if (counterOfRecordKey(key) === shard.lastCounter) break;
-      }
+    for (const shard of listShards(txn, tableId).filter(expired)) {
+      const keys = [...txn.range({ ...recordsRange(tableId, shard.no), limit: budget })].map(({ key }) => Buffer.from(key));
+      for (const key of keys) txn.delete(key);
+      budget -= keys.length;
       if (budget === 0) return false;
       txn.delete(shardKey(tableId, shard.no));
     }

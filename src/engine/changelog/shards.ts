@@ -94,12 +94,16 @@ export function closeOpenShards(txn: WriteOps, tableId: number, now: number, rol
   }
 }
 
-/** Rolls the open shards over when the oldest is `rolloverMs` old; returns whether it did. */
-export function rollShardsIfDue(txn: WriteOps, tableId: number, now: number, rolloverMs: number): boolean {
-  const heads = openHeads(txn, tableId);
+/** Whether the oldest open shard is `rolloverMs` old. */
+export function rolloverDue(ops: ReadOps, tableId: number, now: number, rolloverMs: number): boolean {
+  const heads = openHeads(ops, tableId);
   if (heads.length === 0) return false;
-  const oldest = Math.min(...heads.map((h) => readShard(txn, tableId, h.shardNo)!.createdAt));
-  if (now - oldest < rolloverMs) return false;
+  return now - Math.min(...heads.map((h) => readShard(ops, tableId, h.shardNo)!.createdAt)) >= rolloverMs;
+}
+
+/** Rolls the open shards over when they are due; returns whether it did. */
+export function rollShardsIfDue(txn: WriteOps, tableId: number, now: number, rolloverMs: number): boolean {
+  if (!rolloverDue(txn, tableId, now, rolloverMs)) return false;
   closeOpenShards(txn, tableId, now, true);
   return true;
 }
