@@ -23,6 +23,8 @@ type Outcome = { ok: true } | { ok: false; resumeAt?: number; reason: string };
 
 export class TriggerRunner {
   private stopped = false;
+  /** Cuts a delivery short when the server stops. */
+  private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   /** Failed attempts at the current position ("shard:counter"). */
@@ -41,6 +43,7 @@ export class TriggerRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.wake?.();
     await this.loop;
   }
@@ -76,6 +79,7 @@ export class TriggerRunner {
     }
     const records = lambdaRecords(batch, table.meta.arn, this.db.options.region).filter((r) => passes(this.trigger.filters, r));
     const outcome = records.length === 0 ? { ok: true as const } : await this.deliver(records, batch);
+    if (this.stopped && !outcome.ok) return 0; // cut short: the batch is delivered again after a restart
     if (outcome.ok) {
       this.attempts = { at: '', count: 0 };
       state.positions[batch.shard.no] = batch.next;
@@ -107,7 +111,7 @@ export class TriggerRunner {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ Records: records }),
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        signal: AbortSignal.any([AbortSignal.timeout(DELIVERY_TIMEOUT_MS), this.stopping.signal]),
       });
     } catch (err) {
       return { ok: false, reason: (err as Error).message };
