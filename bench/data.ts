@@ -7,6 +7,8 @@
 export const ITEMS_TABLE = 'bench_items';
 export const RANGES_TABLE = 'bench_ranges';
 export const SCALE_TABLE = 'bench_scale';
+/** Like ITEMS_TABLE, with a NEW_AND_OLD_IMAGES stream: its puts next to ITEMS_TABLE's give the cost of a stream. */
+export const STREAMED_TABLE = 'bench_streamed';
 
 export interface DataSizes {
   /** Items in ITEMS_TABLE. */
@@ -73,7 +75,8 @@ const HASH_RANGE = {
 };
 
 export function createTableInput(table: string): Record<string, unknown> {
-  const schema = table === ITEMS_TABLE ? HASH_ONLY : HASH_RANGE;
+  const schema = table === ITEMS_TABLE || table === STREAMED_TABLE ? HASH_ONLY : HASH_RANGE;
+  const stream = table === STREAMED_TABLE ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {};
   // On-demand, so no server throttles the benchmark's load.
-  return { TableName: table, ...schema, BillingMode: 'PAY_PER_REQUEST' };
+  return { TableName: table, ...schema, ...stream, BillingMode: 'PAY_PER_REQUEST' };
 }

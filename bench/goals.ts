@@ -18,6 +18,8 @@ const COLD_START_MS = 300;
 const RSS_LIMIT_BYTES = 120 * 1024 * 1024;
 const SCALE_TOLERANCE = 1.25; // "equal within noise"
 const SOAK_GROWTH_LIMIT = 1.2;
+/** A NEW_AND_OLD_IMAGES stream may cost at most 20 % of PutItem throughput. */
+const STREAM_SHARE = 0.8;
 
 function opsOf(report: TargetReport | undefined, workload: string): number | undefined {
   const outcome = report?.workloads[workload];
@@ -54,6 +56,11 @@ export function evaluateGoals(run: RunReport): GoalResult[] {
         dynaliteOps === undefined ? (dynalite?.workloads[workload.id]?.status === 'unsupported' ? 'dynalite lacks it' : 'dynalite not measured') : `${fmt(load.opsPerSec / dynaliteOps)} ×`,
         dynaliteOps === undefined ? undefined : load.opsPerSec >= multiple * dynaliteOps);
       if (workload.singleItem) add(`${workload.title}: p99 ≤ ${SINGLE_ITEM_P99_MS} ms`, `${fmt(load.p99Ms)} ms`, load.p99Ms <= SINGLE_ITEM_P99_MS);
+    }
+    const puts = opsOf(target, 'put');
+    const streamedPuts = opsOf(target, 'put-streamed');
+    if (puts !== undefined && streamedPuts !== undefined) {
+      add(`PutItem with a stream ≥ ${STREAM_SHARE} × PutItem without`, `${fmt(streamedPuts / puts)} ×`, streamedPuts >= STREAM_SHARE * puts);
     }
     add(`cold start ≤ ${COLD_START_MS} ms`, `${fmt(target.coldStartMs, 0)} ms`, target.coldStartMs <= COLD_START_MS);
     if (target.reopenColdStartMs !== undefined) {

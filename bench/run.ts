@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { BenchClient, errorType, isUnsupported } from './client.js';
-import { bigItem, ITEMS_TABLE, RANGES_TABLE, SCALE_TABLE, smallItem, type DataSizes } from './data.js';
+import { bigItem, ITEMS_TABLE, RANGES_TABLE, SCALE_TABLE, smallItem, STREAMED_TABLE, type DataSizes } from './data.js';
 import { evaluateGoals } from './goals.js';
 import { runLoad, type MeasuredLoad } from './loadRunner.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
@@ -68,6 +68,15 @@ async function preloadTables(target: RunningTarget, client: BenchClient, report:
   const per = opts.sizes.perPartition;
   await preload(client, RANGES_TABLE, 0, opts.sizes.partitions * per, (n) => smallItem(Math.floor(n / per), n % per));
   report.preloadSeconds = (performance.now() - started) / 1000;
+  if (opts.workloads.includes('put-streamed')) {
+    // Same items as ITEMS_TABLE, so both put workloads replace existing items.
+    try {
+      await createTable(client, STREAMED_TABLE);
+      await preload(client, STREAMED_TABLE, 0, opts.sizes.items, bigItem);
+    } catch (err) {
+      log(`  no stream-enabled table on this target: ${(err as Error).message}`);
+    }
+  }
   log(`  preloaded ${opts.sizes.items} items + ${opts.sizes.partitions * per} small items in ${report.preloadSeconds.toFixed(1)} s (${report.preloadMethod})`);
 }
 

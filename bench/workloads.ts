@@ -3,7 +3,7 @@
  * (keys vary per request; the load cycles through the pool) and checks a response
  * body, which the load generator does for every answer during warm-up.
  */
-import { bigItem, itemKey, ITEMS_TABLE, partitionKeyValue, RANGES_TABLE, SCALE_TABLE, type DataSizes } from './data.js';
+import { bigItem, itemKey, ITEMS_TABLE, partitionKeyValue, RANGES_TABLE, SCALE_TABLE, STREAMED_TABLE, type DataSizes } from './data.js';
 
 export interface BenchRequest {
   operation: string;
@@ -45,8 +45,8 @@ function getItem(i: number, sizes: DataSizes, consistent: boolean): BenchRequest
   return { operation: 'GetItem', body };
 }
 
-function putItem(i: number, sizes: DataSizes): BenchRequest {
-  return { operation: 'PutItem', body: { TableName: ITEMS_TABLE, Item: bigItem(spread(i, sizes.items)) } };
+function putItem(i: number, sizes: DataSizes, table = ITEMS_TABLE): BenchRequest {
+  return { operation: 'PutItem', body: { TableName: table, Item: bigItem(spread(i, sizes.items)) } };
 }
 
 const MIXED_PUT_EVERY = 5; // one put in five: 80 % get / 20 % put
@@ -54,7 +54,18 @@ const MIXED_PUT_EVERY = 5; // one put in five: 80 % get / 20 % put
 export const WORKLOADS: Workload[] = [
   {
     id: 'put', title: 'PutItem (1 KB)', singleItem: true, poolSize: 8192,
-    build: putItem,
+    build: (i, sizes) => putItem(i, sizes),
+    check: expectEmptyObject,
+  },
+  {
+    // Next to `put`: what a stream costs a write (target: at most 20 % of throughput).
+    id: 'put-streamed', title: 'PutItem (1 KB), NEW_AND_OLD_IMAGES stream', singleItem: true, poolSize: 8192,
+    build: (i, sizes) => {
+      // Each put changes the item (a revision number), so each one writes a stream record.
+      const request = putItem(i, sizes, STREAMED_TABLE);
+      (request.body as { Item: Record<string, unknown> }).Item.rev = { N: String(i) };
+      return request;
+    },
     check: expectEmptyObject,
   },
   {

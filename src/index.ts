@@ -16,6 +16,15 @@ import type { LocalKVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './engine/capacity/throttleGate.js';
+import { rollShards } from './engine/changelog/maintenance.js';
+import { DEFAULT_SHARD_ROLLOVER_MS, DEFAULT_TTL_INTERVAL_MS, startBackgroundWork } from './engine/background.js';
+import type { Controls } from './server/controls.js';
+import { loadTriggersFile, toTrigger, type TriggerConfig } from './triggers/config.js';
+import { TriggerRunner } from './triggers/runner.js';
+import { changes } from './triggers/changes.js';
+import type { StartingPosition } from './engine/changelog/consumer.js';
+
+export type { TriggerConfig } from './triggers/config.js';
 
 export { Clock } from './engine/clock.js';
 export type { JobView } from './engine/jobs/jobRecord.js';
@@ -45,6 +54,14 @@ export interface ServerOptions {
   logger?: Logger;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
+  /** How often the TTL sweeper runs, in ms (default 30 s). */
+  ttlIntervalMs?: number;
+  /** How old open stream shards get before they roll over to children, in ms (default 4 hours). */
+  streamShardRolloverMs?: number;
+  /** A JSON file of triggers: table streams delivered to HTTP endpoints (see docs/streams.md). */
+  triggersFile?: string;
+  /** Triggers given directly (added to those of `triggersFile`). */
+  triggers?: TriggerConfig[];
 }
 
 /** What a `--workers` primary tells each worker process. */
@@ -58,17 +75,27 @@ export interface WorkerRole {
 export interface RunningServer {
   url: string;
   port: number;
-  /** The server's clock: set or advance it to move time for transient statuses, idempotency windows and throttling. */
-  clock: Clock;
   /** Background jobs (index builds and drops, table purges, delayed deletions) with their status, progress and last error. */
   backgroundJobs(tableName?: string): Promise<JobView[]>;
   close(): Promise<void>;
+  /** The server's clock (transient statuses, idempotency windows, throttling, TTL, stream retention, iterator expiry): tests set or advance it. */
+  clock: Clock;
+  /** Closes the table's open stream shards and opens their children now (as the rollover schedule does). */
+  rollStreamShards(table: string): Promise<boolean>;
+  /** Runs the TTL sweep of a table now; resolves with how many expired items it deleted. */
+  sweepTtl(table: string): Promise<number>;
+  /**
+   * The table's stream as it happens (the table needs a stream enabled):
+   * `for await (const record of server.changes('Table'))`. Ends when the server closes.
+   */
+  changes(table: string, options?: { startingPosition?: StartingPosition }): AsyncIterable<Record<string, unknown>>;
 }
 
 export const ACCOUNT_ID = '000000000000';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
+  const triggers = [...(options.triggersFile !== undefined ? loadTriggersFile(options.triggersFile) : []), ...(options.triggers ?? [])].map(toTrigger);
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
@@ -92,12 +119,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
+  const background = startBackgroundWork(db, {
+    ttlIntervalMs: options.ttlIntervalMs ?? DEFAULT_TTL_INTERVAL_MS,
+    shardRolloverMs: options.streamShardRolloverMs ?? DEFAULT_SHARD_ROLLOVER_MS,
+    onTtlDeleted: (table, count) => metrics.ttlDeleted(table, count),
+    onError: (err) => logger.error('background work failed', err),
+  });
+  const runners = triggers.map((trigger) => new TriggerRunner(db, trigger, () => background.holdLease(), logger));
+  for (const runner of runners) runner.start();
+  const controls: Controls = {
+    clock: db.clock,
+    sweepTtl: (table) => background.sweepTtlNow(table),
+    rollStreamShards: (table) => rollShards(db, table),
+  };
   const server = createHttpServer({
     handler: (operation, body, text) => runOperation(ctx, operation, body, text),
     knownOperations,
     logger,
     cors: options.cors,
     metrics,
+    controls,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -118,12 +159,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await Promise.all(runners.map((runner) => runner.stop()));
+      await background.stop();
       await db.close();
       await store.close();
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, backgroundJobs: (tableName) => db.listJobs(tableName), close };
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close,
+    ...controls,
+    backgroundJobs: (tableName) => db.listJobs(tableName),
+    changes: (table, changeOptions) => changes(db, table, changeOptions?.startingPosition ?? 'LATEST', () => closing !== undefined),
+  };
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

@@ -122,10 +122,10 @@ describe('tables', () => {
     await expectError(t.client.send(new UpdateTableCommand({ TableName: 'nope', BillingMode: 'PAY_PER_REQUEST' })), 'ResourceNotFoundException');
   });
 
-  it('refuses stream updates it does not support yet, without crashing', async () => {
+  it('refuses to disable a stream the table does not have', async () => {
     await expectError(t.client.send(new UpdateTableCommand({
-      TableName: 'users', StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-    })), 'ValidationException');
+      TableName: 'users', StreamSpecification: { StreamEnabled: false },
+    })), 'ValidationException', 'Table does not have an enabled stream: TableName: users');
   });
 
   it('tags, lists and untags a table', async () => {

@@ -25,6 +25,8 @@ import { batchGetItem } from './batch/batchGetItem.js';
 import { batchWriteItem } from './batch/batchWriteItem.js';
 import { transactGetItems } from './transactions/transactGetItems.js';
 import { transactWriteItems } from './transactions/transactWriteItems.js';
+import { streamsOperations } from './streams/operations.js';
+import { describeTimeToLive, updateTimeToLive } from './ttl/timeToLive.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -47,6 +49,9 @@ const operations: Record<string, Operation> = {
   BatchWriteItem: batchWriteItem,
   TransactGetItems: transactGetItems,
   TransactWriteItems: transactWriteItems,
+  UpdateTimeToLive: updateTimeToLive,
+  DescribeTimeToLive: describeTimeToLive,
+  ...streamsOperations,
 };
 
 /**

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isLogLevel, type LogLevel } from '../logger.js';
 import type { ServerOptions } from '../index.js';
+import { parseDuration } from './duration.js';
 
 export interface CliConfig extends ServerOptions {
   help: boolean;
@@ -44,6 +45,12 @@ export const USAGE = `Usage: openddb [options]
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
   --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
                               default 1; env OPENDDB_WORKERS)
+  --ttl-interval <duration>   how often expired TTL items are swept, e.g. 30s (default 30s; env OPENDDB_TTL_INTERVAL)
+  --stream-shard-rollover <duration>
+                              how old open stream shards get before they roll over to children, e.g. 10s
+                              (default 4h; env OPENDDB_STREAM_SHARD_ROLLOVER)
+  --triggers <file>           deliver table streams to HTTP endpoints, as configured in this JSON file
+                              (see docs/streams.md; env OPENDDB_TRIGGERS)
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -77,6 +84,9 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'delay-transient-statuses': { type: 'boolean' },
         throttle: { type: 'boolean' },
         workers: { type: 'string' },
+        'ttl-interval': { type: 'string' },
+        'stream-shard-rollover': { type: 'string' },
+        triggers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -108,7 +118,17 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     cors: values.cors ?? env.OPENDDB_CORS,
     delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
     throttle: values.throttle ?? isTrue(env.OPENDDB_THROTTLE),
+    ttlIntervalMs: durationOption('--ttl-interval', values['ttl-interval'] ?? env.OPENDDB_TTL_INTERVAL),
+    streamShardRolloverMs: durationOption('--stream-shard-rollover', values['stream-shard-rollover'] ?? env.OPENDDB_STREAM_SHARD_ROLLOVER),
+    triggersFile: values.triggers ?? env.OPENDDB_TRIGGERS,
   };
+}
+
+function durationOption(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`invalid ${flag}: ${text} (a number with ms, s, m or h, e.g. 10s)`);
+  return ms;
 }
 
 function parseWorkers(text: string): number {

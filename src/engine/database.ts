@@ -10,7 +10,7 @@ import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
 import { adjustStats, readStats, type TableStats } from './stats.js';
-import { keySchemaInfo, type TableMeta } from './tableMeta.js';
+import { enabledStream, keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import type { KeySchemaInfo } from '../values/keys.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
@@ -25,7 +25,9 @@ import { readPage, type Bounds, type Page, type PageRequest } from './reads.js';
 import type { KeyView } from './keyView.js';
 import { readTokenRecord, type TokenRecord } from './idempotency.js';
 import { tableNameOf } from './tableArn.js';
-import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
+import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
+import { changeLogObserver } from './changelog/observer.js';
+import { applyStreamChange } from './changelog/lifecycle.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -63,6 +65,8 @@ export interface Table {
   schema: KeySchemaInfo;
   /** What writes need to maintain the table's secondary indexes. */
   indexing: IndexedTable;
+  /** What else every item write updates in its transaction (the change log when a stream is on). */
+  observers: WriteObserver[];
 }
 
 /** Item and byte counts of a table and of each of its indexes (by index name). */
@@ -81,6 +85,7 @@ export class Database {
   readonly clock: Clock;
   /** Runs index builds and drops, table purges and delayed deletions; other kinds register here. */
   readonly jobs: JobRunner;
+  private readonly logChange: WriteObserver;
 
   /**
    * `store` is a LocalKVStore while the API layer still reads in the same turn
@@ -89,6 +94,7 @@ export class Database {
   private constructor(readonly store: LocalKVStore, readonly options: DatabaseOptions) {
     this.clock = options.clock ?? new Clock();
     this.jobs = new JobRunner({ store, clock: this.clock, logger: options.logger ?? createLogger('warn'), ...options.jobTiming });
+    this.logChange = changeLogObserver(() => this.clock.now());
     registerTableJobs(this.jobs, {
       backfillTarget: (txn, name, tableId, indexNo) => this.backfillTarget(txn, name, tableId, indexNo),
       isLive: (name, tableId) => this.liveTable(name, tableId) !== undefined,
@@ -219,7 +225,7 @@ export class Database {
       hasLsi: indexes.some((i) => i.meta.kind === 'LSI'),
       collectionLimitBytes: this.options.itemCollectionLimitBytes ?? ITEM_COLLECTION_LIMIT_BYTES,
     };
-    return { meta, schema, indexing };
+    return { meta, schema, indexing, observers: enabledStream(meta) !== undefined ? [this.logChange] : [] };
   }
 
   /** Records the build or drop of every index of the table that needs one (in `txn`, with the change that calls for it). */
@@ -275,6 +281,7 @@ export class Database {
         settlesAt: delay ? now + TRANSIENT_MS : 0,
       };
       txn.put(key, encodeMeta(created));
+      applyStreamChange(txn, undefined, created);
       bumpCatalogVersion(txn);
       return created;
     });
@@ -291,6 +298,7 @@ export class Database {
     // already maintain a new index, and concurrent catalog changes build on each other.
     const committed = transact(this.store, (txn) => {
       txn.put(catalogKey(name), encodeMeta(next));
+      applyStreamChange(txn, current, next);
       bumpCatalogVersion(txn);
       this.enqueueIndexJobs(txn, next);
     });
@@ -320,6 +328,7 @@ export class Database {
       this.settle(current.meta);
       const next = this.nextMeta(current.meta, mutate, transient);
       txn.put(catalogKey(name), encodeMeta(next));
+      applyStreamChange(txn, current.meta, next);
       bumpCatalogVersion(txn);
       this.enqueueIndexJobs(txn, next);
       return next;

@@ -10,6 +10,7 @@ import { itemKey } from './keyspace.js';
 import { adjustStats } from './stats.js';
 import { decodeStoredItem, encodeStoredItem, storedItemSize } from './storedItem.js';
 import { maintainIndexes } from './indexes/maintain.js';
+import type { ChangeOrigin } from './changelog/record.js';
 
 export interface WriteResult {
   old: Item | undefined;
@@ -65,7 +66,29 @@ export interface ItemWrite {
   mutate: Mutation;
   /** The item's storage key, when the caller has already built it (`itemKey` of table and key). */
   storageKey?: Buffer;
+  /** Set when the write is not a client's (the TTL sweeper's deletions). */
+  origin?: ChangeOrigin;
 }
+
+/** One item write as write observers see it, inside the write's storage transaction. */
+export interface ItemChange {
+  table: Table;
+  key: Item;
+  storageKey: Buffer;
+  /** The stored encodings before and after (see storedItem.ts); undefined: no item. */
+  stored: Buffer | undefined;
+  nextStored: Buffer | undefined;
+  /** The item before the write, decoded on demand (a blind write never decoded it). */
+  old(): Item | undefined;
+  next: Item | undefined;
+  origin?: ChangeOrigin;
+}
+
+/**
+ * Something that reacts to every item write of a table in the write's own transaction
+ * (the change log). Tables list theirs in `Table.observers`; most have none.
+ */
+export type WriteObserver = (txn: WriteOps, change: ItemChange) => void;
 
 /**
  * Table statistics changes gathered over the item writes of one transaction and
@@ -104,7 +127,7 @@ export function applyItemWrites(txn: WriteOps, writes: ItemWrite[]): WriteResult
  * One item write inside a storage transaction: the item, and the table's statistics
  * (adjusted at once, or gathered into `stats` for the caller to flush).
  */
-export function applyItemWrite(txn: WriteOps, { table, key, mutate, storageKey: knownKey }: ItemWrite, stats?: StatsDeltas): WriteResult {
+export function applyItemWrite(txn: WriteOps, { table, key, mutate, storageKey: knownKey, origin }: ItemWrite, stats?: StatsDeltas): WriteResult {
   const storageKey = knownKey ?? itemKey(table.meta.id, table.schema, key);
   const stored = txn.get(storageKey);
   const indexed = table.indexing.indexes.length > 0;
@@ -123,6 +146,11 @@ export function applyItemWrite(txn: WriteOps, { table, key, mutate, storageKey: 
   }
   if (nextStored !== undefined) txn.put(storageKey, nextStored);
   else if (stored !== undefined) txn.delete(storageKey);
+  if (table.observers.length > 0) {
+    const change: ItemChange = { table, key, storageKey, stored, nextStored, old: () => result.old, next };
+    if (origin !== undefined) change.origin = origin;
+    for (const observe of table.observers) observe(txn, change);
+  }
   const countDelta = (next ? 1 : 0) - (stored ? 1 : 0);
   if (stats === undefined) adjustStats(txn, table.meta.id, countDelta, newSize - oldSize);
   else stats.add(table.meta.id, countDelta, newSize - oldSize);

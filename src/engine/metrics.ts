@@ -32,6 +32,7 @@ export class Metrics {
   private readonly systemErrors: Counter<string>;
   private readonly conditionalFailures: Counter<string>;
   private readonly transactionConflicts: Counter<string>;
+  private readonly ttlDeletions: Counter<string>;
   /** Items and bytes returned per table -> operation, read at scrape time. */
   private readonly returns = new Map<string, Map<string, { items: number; bytes: number }>>();
 
@@ -87,6 +88,7 @@ export class Metrics {
     this.systemErrors = new Counter({ name: 'SystemErrors', help: 'Requests that failed with HTTP 500', labelNames: ['TableName', 'Operation'], registers });
     this.conditionalFailures = new Counter({ name: 'ConditionalCheckFailedRequests', help: 'Failed conditional writes', labelNames: ['TableName'], registers });
     this.transactionConflicts = new Counter({ name: 'TransactionConflict', help: 'Item-level requests rejected by transactional conflicts', labelNames: ['TableName'], registers });
+    this.ttlDeletions = new Counter({ name: 'TimeToLiveDeletedItemCount', help: 'Items deleted by Time to Live', labelNames: ['TableName'], registers });
     const returns = this.returns;
     const returnedCounter = (name: string, help: string, field: 'items' | 'bytes') =>
       new Counter({
@@ -103,6 +105,11 @@ export class Metrics {
       });
     returnedCounter('ReturnedItemCount', 'Items returned by Query and Scan', 'items');
     returnedCounter('ReturnedBytes', 'Bytes of the items returned by Query and Scan (JSON)', 'bytes');
+  }
+
+  /** Items the TTL sweeper deleted from a table. */
+  ttlDeleted(table: string, count: number): void {
+    if (count > 0) this.ttlDeletions.inc({ TableName: table }, count);
   }
 
   /** A request that succeeded, with its latency. */

@@ -55,6 +55,33 @@ export interface TableMeta {
   indexes?: IndexMeta[];
   /** The next index number to hand out (1..255); numbers are never reused within a table. */
   nextIndexNo?: number;
+  /** The table's streams, oldest first; the last one is enabled unless it has `disabledAt`. */
+  streams?: StreamMeta[];
+  /** Time to Live: the attribute and whether expired items are deleted. */
+  ttl?: TtlMeta;
+}
+
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+
+export interface StreamMeta {
+  /** DynamoDB's StreamLabel: the creation time in ISO 8601 without the zone. */
+  label: string;
+  viewType: StreamViewType;
+  createdAt: number;
+  disabledAt?: number;
+}
+
+export interface TtlMeta {
+  attributeName: string;
+  enabled: boolean;
+  /** When TTL was last enabled or disabled (a second change within an hour is refused). */
+  changedAt: number;
+}
+
+/** The table's enabled stream, if any. */
+export function enabledStream(meta: Pick<TableMeta, 'streams'>): StreamMeta | undefined {
+  const last = meta.streams?.at(-1);
+  return last !== undefined && last.disabledAt === undefined ? last : undefined;
 }
 
 export type IndexKind = 'GSI' | 'LSI';

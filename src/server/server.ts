@@ -11,6 +11,7 @@ import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd } from './respond.
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
 import { countRequest } from './requestMetrics.js';
+import { handleControl, isControlRequest, type Controls } from './controls.js';
 
 /**
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
@@ -24,9 +25,19 @@ export interface HttpOptions {
   logger: Logger;
   cors: string | undefined;
   metrics?: Metrics;
+  /** Test controls under /openddb/ (see controls.ts). */
+  controls?: Controls;
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
+const STREAMS_TARGET_PREFIX = 'DynamoDBStreams_20120810.';
+
+/** DynamoDB's operations by name; the Streams API's by their full target (`DynamoDBStreams_20120810.GetRecords`). */
+function operationOf(target: string | string[] | undefined): string | undefined {
+  if (typeof target !== 'string') return undefined;
+  if (target.startsWith(STREAMS_TARGET_PREFIX)) return target;
+  return target.startsWith(TARGET_PREFIX) && !target.includes('.', TARGET_PREFIX.length) ? target.slice(TARGET_PREFIX.length) : undefined;
+}
 
 export function createHttpServer(options: HttpOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -57,6 +68,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     res.end('healthy: dynamodb.local');
     return;
   }
+  if (options.controls !== undefined && isControlRequest(req)) return handleControl(options.controls, req, res, requestId);
   if (req.method !== 'POST') {
     req.resume();
     return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
@@ -74,8 +86,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     return fail(res, requestId, serializationError('Request body could not be read'));
   }
 
-  const target = req.headers['x-amz-target'];
-  const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  const operation = operationOf(req.headers['x-amz-target']);
   if (operation === undefined || !options.knownOperations.has(operation)) {
     return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
   }

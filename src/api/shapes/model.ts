@@ -3,6 +3,7 @@
  * scripts/extract-model.mjs from the published botocore model).
  */
 import data from '../model/dynamodb-model.json' with { type: 'json' };
+import streamsData from '../model/dynamodbstreams-model.json' with { type: 'json' };
 
 export type ShapeType =
   | 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'double' | 'boolean' | 'timestamp' | 'blob';
@@ -48,14 +49,20 @@ function amendModel(shapes: Record<string, Shape>): void {
   shapes.LocalSecondaryIndex!.members = { ...shapes.LocalSecondaryIndex!.members, KeySchema: 'TableKeySchema' };
 }
 
-/** Operation name -> input shape name. */
-export const operationInputs: ReadonlyMap<string, string> = new Map(Object.entries(model.operations));
+/** The DynamoDB Streams model: its shapes shared with DynamoDB's (StreamArn, TableName, ...) are identical. */
+const streamsModel = streamsData as unknown as ModelData;
+
+/** Operation name -> input shape name; the Streams API's operations under their full X-Amz-Target. */
+export const operationInputs: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(model.operations),
+  ...Object.entries(streamsModel.operations).map(([name, input]) => ['DynamoDBStreams_20120810.' + name, input] as const),
+]);
 
 /** Operation name -> the required member naming the resource it acts on (e.g. TableName). */
 export const resourceMembers: ReadonlyMap<string, string> = new Map(Object.entries(model.resourceMembers));
 
 export function shapeNamed(name: string): Shape {
-  const shape = model.shapes[name];
+  const shape = model.shapes[name] ?? streamsModel.shapes[name];
   if (!shape) throw new Error(`unknown shape ${name}`);
   return shape;
 }

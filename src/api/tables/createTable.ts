@@ -7,6 +7,7 @@ import type { Operation } from '../context.js';
 import type { TableChangeResult } from '../results.js';
 import { provisionedFrom, validateBillingAndThroughput } from '../../engine/capacity/billing.js';
 import { createTableIndexes } from './indexValidation.js';
+import { createTableStreams } from '../streams/streamSpecification.js';
 
 export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
   const keySchema = input.KeySchema as KeySchemaElement[];
@@ -18,9 +19,7 @@ export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
   if (!withIndexes && definitions.length !== keySchema.length) {
     throw invalidParameter('Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
   }
-  if (input.StreamSpecification?.StreamEnabled === true) {
-    throw validationError('DynamoDB Streams are not supported by this server yet');
-  }
+  const streams = createTableStreams(input.StreamSpecification, ctx.db.clock.now());
   validateBillingAndThroughput(billingMode, input.ProvisionedThroughput);
   const tags = input.Tags ? validateTags(input.Tags) : [];
 
@@ -37,6 +36,7 @@ export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
     sse: input.SSESpecification?.Enabled ? { enabled: true, type: input.SSESpecification.SSEType, kmsKeyArn: input.SSESpecification.KMSMasterKeyId } : undefined,
     tags,
     ...(indexes.length > 0 ? { indexes, nextIndexNo: indexes.length + 1 } : {}),
+    ...(streams !== undefined ? { streams } : {}),
   } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>);
   return { TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) };
 };

@@ -1,6 +1,7 @@
 /** Shapes a catalog entry into DynamoDB's TableDescription. */
 import type { IndexMeta, ProvisionedState, TableMeta } from '../../engine/tableMeta.js';
 import type { TableStats } from '../../engine/stats.js';
+import { streamDescriptionFields } from '../streams/streamSpecification.js';
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -41,6 +42,7 @@ export function tableDescription(meta: TableMeta, stats: TableStats & { indexes?
       MaxWriteRequestUnits: meta.onDemand?.MaxWriteRequestUnits ?? -1,
     };
   }
+  Object.assign(description, streamDescriptionFields(meta));
   if (meta.sse?.enabled) {
     description.SSEDescription = {
       Status: 'ENABLED',

@@ -7,12 +7,12 @@ import { tableDescription } from './tableDescription.js';
 import { requireTable } from './requireTable.js';
 import { changeProvisioned, recordOnDemandSwitch, validateCapacityLimits } from '../../engine/capacity/billing.js';
 import { applyIndexUpdates } from './indexValidation.js';
+import { applyStreamSpecification } from '../streams/streamSpecification.js';
 
 export const updateTable: Operation<TableChangeResult> = async (ctx, input) => {
   const table = requireTable(ctx, input.TableName);
-  if (input.StreamSpecification !== undefined) throw validationError('DynamoDB Streams are not supported by this server yet');
   if (input.ReplicaUpdates !== undefined) throw validationError('Global tables are not supported by this server yet');
-  const recognised = ['GlobalSecondaryIndexUpdates', 'ProvisionedThroughput', 'BillingMode', 'TableClass', 'DeletionProtectionEnabled', 'SSESpecification', 'OnDemandThroughput'];
+  const recognised = ['StreamSpecification', 'GlobalSecondaryIndexUpdates', 'ProvisionedThroughput', 'BillingMode', 'TableClass', 'DeletionProtectionEnabled', 'SSESpecification', 'OnDemandThroughput'];
   if (!recognised.some((k) => input[k] !== undefined)) {
     throw validationError('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
   }
@@ -29,6 +29,7 @@ export const updateTable: Operation<TableChangeResult> = async (ctx, input) => {
       const switchedToProvisioned = applyBilling(meta, input, now);
       if (changesIndexes) applyIndexUpdates(meta, input, now);
       if (switchedToProvisioned) requireIndexThroughput(meta, input);
+      if (input.StreamSpecification !== undefined) applyStreamSpecification(meta, input.StreamSpecification, ctx.db.clock.now());
       return applyUpdate(meta, input);
     },
     transient,

@@ -6,6 +6,7 @@
  */
 import type { WriteOps } from '../../storage/kv.js';
 import { indexBookkeepingRanges, indexStatsKey, tableRange } from '../keyspace.js';
+import { logRange } from '../changelog/keys.js';
 import type { TableMeta } from '../tableMeta.js';
 import type { IndexInfo } from '../indexes/indexInfo.js';
 import { backfillBatch, INDEX_BATCH, purgeIndexBatch } from '../indexes/backfill.js';
@@ -110,7 +111,7 @@ export function registerTableJobs(runner: JobRunner, host: TableJobHost): void {
   runner.register(JOB_KINDS.tablePurge, {
     // The cursor is the number of the range being emptied: the table's keys, then its bookkeeping.
     batch(txn, { tableId }: { tableId: number }, rangeNo: number | undefined): JobBatch<number> {
-      const ranges = [tableRange(tableId), ...indexBookkeepingRanges(tableId)];
+      const ranges = [tableRange(tableId), ...indexBookkeepingRanges(tableId), logRange(tableId)];
       const at = rangeNo ?? 0;
       let deleted = 0;
       for (const { key } of txn.range({ ...ranges[at]!, limit: PURGE_BATCH })) {

@@ -1,0 +1,57 @@
+/**
+ * The streams view of the change log, for the Streams API: which streams exist (an
+ * enabled one, and disabled ones for 24 hours), their shards and records.
+ */
+import type { Database } from '../database.js';
+import type { StreamMeta, TableMeta } from '../tableMeta.js';
+import { readShardRecords, shardEnd, streamShards, type RecordPage } from './reader.js';
+import { readShard, shardNoOfId, type ShardMeta } from './shards.js';
+
+/** How long stream readers see records, and a disabled stream stays readable. */
+export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export interface StreamRef {
+  table: TableMeta;
+  stream: StreamMeta;
+}
+
+/** Every readable stream, by table name then age. */
+export function readableStreams(db: Database, tableName?: string): StreamRef[] {
+  const now = db.clock.now();
+  const refs: StreamRef[] = [];
+  for (const name of tableName === undefined ? db.tableNames() : [tableName]) {
+    const table = db.findTable(name)?.meta;
+    if (table === undefined || table.status === 'DELETING') continue;
+    for (const stream of table.streams ?? []) {
+      if (stream.disabledAt === undefined || now - stream.disabledAt < STREAM_RETENTION_MS) refs.push({ table, stream });
+    }
+  }
+  return refs;
+}
+
+export function findStream(db: Database, tableName: string, label: string): StreamRef | undefined {
+  return readableStreams(db, tableName).find((ref) => ref.stream.label === label);
+}
+
+export function shardsOf(db: Database, ref: StreamRef): ShardMeta[] {
+  return streamShards(db.store, ref.table.id, ref.stream.label);
+}
+
+export function shardByNo(db: Database, ref: StreamRef, shardNo: number): ShardMeta | undefined {
+  const shard = readShard(db.store, ref.table.id, shardNo);
+  return shard?.label === ref.stream.label ? shard : undefined;
+}
+
+export function shardById(db: Database, ref: StreamRef, shardId: string): ShardMeta | undefined {
+  const no = shardNoOfId(shardId);
+  const shard = no === undefined ? undefined : shardByNo(db, ref, no);
+  return shard?.id === shardId ? shard : undefined;
+}
+
+export function endOfShard(db: Database, ref: StreamRef, shard: ShardMeta): number {
+  return shardEnd(db.store, ref.table.id, shard);
+}
+
+export function readRecords(db: Database, ref: StreamRef, shardNo: number, from: number, limit: number, maxBytes: number): RecordPage {
+  return readShardRecords(db.store, ref.table.id, shardNo, from, limit, maxBytes);
+}
