@@ -13,6 +13,9 @@ import { batchGetItem } from './batchGetItem.js';
 import { batchWriteItem } from './batchWriteItem.js';
 import { transactGetItems } from './transactGetItems.js';
 import { transactWriteItems } from './transactWriteItems.js';
+import { executeStatement } from './partiql/executeStatement.js';
+import { batchExecuteStatement } from './partiql/batchExecuteStatement.js';
+import { executeTransaction } from './partiql/executeTransaction.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -35,6 +38,9 @@ const operations: Record<string, Operation> = {
   BatchWriteItem: batchWriteItem,
   TransactGetItems: transactGetItems,
   TransactWriteItems: transactWriteItems,
+  ExecuteStatement: executeStatement,
+  BatchExecuteStatement: batchExecuteStatement,
+  ExecuteTransaction: executeTransaction,
 };
 
 export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {

@@ -1,0 +1,31 @@
+/**
+ * A random secret kept in the key space, shared by every process serving the same store,
+ * for signing paging tokens (PartiQL's NextToken): a token minted by one worker is
+ * accepted by another, and survives a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import type { KVStore } from '../storage/kv.js';
+import { counterKey } from './keyspace.js';
+
+const SECRET_KEY = counterKey('secret:paging-token');
+const secrets = new WeakMap<KVStore, Buffer>();
+
+export async function pagingSecret(store: KVStore): Promise<Buffer> {
+  const cached = secrets.get(store);
+  if (cached !== undefined) return cached;
+  const stored = store.get(SECRET_KEY);
+  if (stored !== undefined) {
+    secrets.set(store, Buffer.from(stored));
+    return secrets.get(store)!;
+  }
+  // Two processes may race to create it: the transaction keeps whichever came first.
+  const secret = await store.transact((txn) => {
+    const existing = txn.get(SECRET_KEY);
+    if (existing !== undefined) return existing;
+    const fresh = randomBytes(32);
+    txn.put(SECRET_KEY, fresh);
+    return fresh;
+  });
+  secrets.set(store, Buffer.from(secret));
+  return secrets.get(store)!;
+}
