@@ -9,11 +9,15 @@ import type { AttributeValue, Item } from '../values/types.js';
 import type { Operation } from './context.js';
 import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResponse, resolveView } from './readCommon.js';
 
-/**
- * Set (as a symbol, so no client can send it) by front ends whose filters may test key
- * attributes: a PartiQL WHERE clause holds key and non-key conditions alike.
- */
-export const KEY_ATTRIBUTES_IN_FILTER = Symbol('key attributes in filter');
+/** Options only other front ends set: under a symbol key, so no client can send them. */
+export const QUERY_OPTIONS = Symbol('query options');
+
+export interface QueryOptions {
+  /** A PartiQL WHERE clause may test key attributes beyond the key condition. */
+  keyAttributesInFilter?: boolean;
+  /** Bytes this page may read, below 1 MB: a PartiQL page made of several Queries. */
+  maxBytes?: number;
+}
 
 export const query: Operation = (ctx, input) => {
   const select = checkSelect(input);
@@ -24,13 +28,14 @@ export const query: Operation = (ctx, input) => {
   const view = resolveView(table, input.IndexName);
   const compiled = compileRequest('Query', input, view.schema);
   const keyCondition = compiled.keyCondition!;
-  if ((input as Record<symbol, unknown>)[KEY_ATTRIBUTES_IN_FILTER] !== true) checkFilterAvoidsKey(input, compiled.filter?.node, view.schema);
+  const options = (input as Record<symbol, QueryOptions | undefined>)[QUERY_OPTIONS];
+  if (options?.keyAttributesInFilter !== true) checkFilterAvoidsKey(input, compiled.filter?.node, view.schema);
   const forward = input.ScanIndexForward !== false;
   const exclusiveStart = queryStartKey(input, view, keyCondition, forward);
   const pk = keyCondition.hash.value;
   admitRead(ctx, 'Query', table, view, pk);
   const bounds = queryBounds(view, pk, keyCondition.range);
-  const page = readPage(ctx.db.store, view, bounds, forward, { limit: input.Limit, exclusiveStart });
+  const page = readPage(ctx.db.store, view, bounds, forward, { limit: input.Limit, exclusiveStart, maxBytes: options?.maxBytes });
   return pageResponse(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, view, input, compiled, page));
 };
 

@@ -5,7 +5,7 @@
  */
 import type { ApiContext, Operation } from '../context.js';
 import { deleteItem, getItem, putItem, updateItem } from '../itemOps.js';
-import { KEY_ATTRIBUTES_IN_FILTER, query } from '../query.js';
+import { QUERY_OPTIONS, query, type QueryOptions } from '../query.js';
 import { scan } from '../scan.js';
 import { validateInput } from '../shapeValidation.js';
 import { transactGetItems } from '../transactGetItems.js';
@@ -24,10 +24,14 @@ const itemApi = {
 
 export type ItemOperation = keyof typeof itemApi;
 
-export async function callItemApi(ctx: ApiContext, operation: ItemOperation, input: Record<string, any>): Promise<Record<string, any>> {
+export async function callItemApi(
+  ctx: ApiContext,
+  operation: ItemOperation,
+  input: Record<string, any>,
+  queryOptions?: QueryOptions,
+): Promise<Record<string, any>> {
   validateInput(operation, input);
-  // A WHERE clause may test key attributes beyond the key condition.
-  if (operation === 'Query') (input as Record<symbol, unknown>)[KEY_ATTRIBUTES_IN_FILTER] = true;
+  if (queryOptions !== undefined) (input as Record<symbol, unknown>)[QUERY_OPTIONS] = queryOptions;
   const body = await itemApi[operation](ctx, input);
   return JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as Record<string, any>;
 }

@@ -1,8 +1,11 @@
 /**
  * Runs a compiled SELECT: one Scan, or one Query per pinned partition key value in turn,
  * a page at a time (Limit items evaluated, or about 1 MB), resuming from a NextToken.
+ * A page of several Queries shares the 1 MB: each reads at most what is left of it, as
+ * measured by the items returned (so a filtered page may read a little more).
  */
 import { PARTITION_VALUE, type CompiledSelect } from '../../partiql/index.js';
+import { itemSize } from '../../values/size.js';
 import type { Item } from '../../values/types.js';
 import type { ApiContext } from '../context.js';
 import { callItemApi } from './callItemApi.js';
@@ -34,15 +37,19 @@ export async function runSelect(ctx: ApiContext, compiled: CompiledSelect, input
     if (remaining !== undefined) request.Limit = remaining;
     if (partition === start.partition && start.lastKey !== undefined) request.ExclusiveStartKey = start.lastKey;
     if (partitions !== undefined) request.ExpressionAttributeValues = { ...request.ExpressionAttributeValues, [PARTITION_VALUE]: partitions[partition] };
-    const out = await callItemApi(ctx, partitions === undefined ? 'Scan' : 'Query', request);
+    const out = await callItemApi(ctx, partitions === undefined ? 'Scan' : 'Query', request, {
+      // A WHERE clause may test key attributes beyond the key condition.
+      keyAttributesInFilter: true,
+      maxBytes: PAGE_BYTES - bytes,
+    });
     items.push(...(out.Items as Item[]));
+    bytes += (out.Items as Item[]).reduce((sum, item) => sum + itemSize(item), 0);
     capacity = addCapacity(capacity, out.ConsumedCapacity);
     if (out.LastEvaluatedKey !== undefined) {
       stop = { partition, lastKey: out.LastEvaluatedKey as Item };
       break;
     }
     if (remaining !== undefined) remaining -= out.ScannedCount as number;
-    bytes += JSON.stringify(out.Items).length;
     if (partition + 1 < count && (remaining === 0 || bytes >= PAGE_BYTES)) {
       stop = { partition: partition + 1 };
       break;
