@@ -109,8 +109,6 @@ export class ExpressionWriter {
         return `${expr.name}(${this.pathArgument(expr, 0, 2)}, ${this.operand(expr.args[1]!)})`;
       case 'attribute_type':
         return `attribute_type(${this.pathArgument(expr, 0, 2)}, ${this.operand(expr.args[1]!)})`;
-      case 'missing':
-        return `attribute_not_exists(${this.pathArgument(expr, 0, 1)})`;
       case 'exists':
         throw unsupported('EXISTS is only supported as a statement of ExecuteTransaction');
       default:
