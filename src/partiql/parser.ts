@@ -9,6 +9,13 @@ import { tokenize, type Token } from './lexer.js';
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
+const KEYWORD_LITERALS: Record<string, Expr> = {
+  TRUE: { kind: 'bool', value: true },
+  FALSE: { kind: 'bool', value: false },
+  NULL: { kind: 'null' },
+  MISSING: { kind: 'missing' },
+};
+
 class Parser {
   private pos = 0;
   private params = 0;
@@ -62,7 +69,8 @@ class Parser {
       this.expectKeyword('BY');
       do {
         const path = this.path();
-        const descending = this.acceptKeyword('DESC') ? true : (this.acceptKeyword('ASC'), false);
+        const descending = this.acceptKeyword('DESC');
+        if (!descending) this.acceptKeyword('ASC');
         orderBy.push({ path, descending });
       } while (this.acceptPunct(','));
     }
@@ -211,13 +219,12 @@ class Parser {
         return this.path();
       case 'quoted':
         return this.path();
-      case 'keyword':
+      case 'keyword': {
+        const literal = KEYWORD_LITERALS[t.text];
+        if (literal === undefined) throw this.unexpected();
         this.next();
-        if (t.text === 'TRUE' || t.text === 'FALSE') return { kind: 'bool', value: t.text === 'TRUE' };
-        if (t.text === 'NULL') return { kind: 'null' };
-        if (t.text === 'MISSING') return { kind: 'missing' };
-        this.pos--;
-        throw this.unexpected();
+        return literal;
+      }
       case 'punct':
         return this.punctPrimary(t);
       default:
