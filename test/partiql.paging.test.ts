@@ -2,6 +2,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchWriteItemCommand, ExecuteStatementCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 
 const ITEMS = 300;
@@ -102,5 +105,25 @@ describe('PartiQL paging', () => {
     const write = await execute(`UPDATE big SET n = 1 WHERE pk = 'p0' AND sk = 0`, { ReturnConsumedCapacity: 'TOTAL' });
     assert.equal(write.ConsumedCapacity!.TableName, 'big');
     assert.equal(write.ConsumedCapacity!.CapacityUnits, 10);
+  });
+
+  it('a NextToken stays valid across a restart: its signing secret is kept in the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openddb-partiql-'));
+    try {
+      const first = await startTestServer({ dataDir: dir });
+      await createTable(first.client, 'kept', ['id', 'S']);
+      for (let i = 0; i < 5; i++) await first.client.send(new ExecuteStatementCommand({ Statement: `INSERT INTO kept VALUE {'id': '${i}'}` }));
+      const page = await first.client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM kept', Limit: 2 }));
+      await first.close();
+      const second = await startTestServer({ dataDir: dir });
+      try {
+        const rest = await second.client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM kept', NextToken: page.NextToken }));
+        assert.equal(page.Items!.length + rest.Items!.length, 5);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,12 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KVStore } from '../storage/kv.js';
+import type { Database } from './database.js';
 import { counterKey } from './keyspace.js';
 
 const SECRET_KEY = counterKey('secret:paging-token');
 const secrets = new WeakMap<KVStore, Buffer>();
 
-export async function pagingSecret(store: KVStore): Promise<Buffer> {
+export async function pagingSecret(db: Database): Promise<Buffer> {
+  const store: KVStore = db.store;
   const cached = secrets.get(store);
   if (cached !== undefined) return cached;
   const stored = store.get(SECRET_KEY);

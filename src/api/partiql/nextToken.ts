@@ -28,13 +28,13 @@ function sign(secret: Buffer, payload: string): Buffer {
 
 export async function encodeNextToken(ctx: ApiContext, input: StatementInput, position: ReadPosition): Promise<string> {
   const payload = Buffer.from(JSON.stringify({ s: statementDigest(input), p: position.partition, k: position.lastKey })).toString('base64url');
-  return `${payload}.${sign(await pagingSecret(ctx.db.store), payload).toString('base64url')}`;
+  return `${payload}.${sign(await pagingSecret(ctx.db), payload).toString('base64url')}`;
 }
 
 export async function decodeNextToken(ctx: ApiContext, input: StatementInput, token: string): Promise<ReadPosition> {
   const [payload, mac, extra] = token.split('.');
   if (payload === undefined || mac === undefined || extra !== undefined) throw invalidToken();
-  const expected = sign(await pagingSecret(ctx.db.store), payload);
+  const expected = sign(await pagingSecret(ctx.db), payload);
   const given = Buffer.from(mac, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken();
   const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { s: string; p: number; k?: Item };
