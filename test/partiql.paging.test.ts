@@ -126,4 +126,16 @@ describe('PartiQL paging', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('an IN over partition keys reads at most 10 of them per page, and at most 50 in all', async () => {
+    await createTable(t.client, 'many', ['id', 'S']);
+    const ids = Array.from({ length: 25 }, (_, i) => `k${i}`);
+    for (const id of ids) await execute(`INSERT INTO many VALUE {'id': '${id}'}`);
+    const list = ids.map((id) => `'${id}'`).join(', ');
+    const pages = await allPages(`SELECT id FROM many WHERE id IN [${list}]`);
+    assert.deepEqual(pages.map((p) => p.length), [10, 10, 5]);
+    assert.deepEqual(pages.flat().map((i) => i.id!.S), ids);
+    const tooMany = Array.from({ length: 51 }, (_, i) => `'x${i}'`).join(', ');
+    await expectError(execute(`SELECT * FROM many WHERE id IN [${tooMany}]`), 'ValidationException', 'The IN operator supports at most 50 partition key values');
+  });
 });

@@ -19,6 +19,9 @@ export type KeySchemas = (table: string, index?: string) => KeyNames;
 
 export type Request = Record<string, any>;
 
+/** DynamoDB reads at most 50 partition key values for one IN (and at most 10 per page). */
+const MAX_PARTITION_VALUES = 50;
+
 /** The placeholder of the partition key value in a Query's KeyConditionExpression. */
 export const PARTITION_VALUE = ':pk';
 
@@ -71,6 +74,9 @@ function compileSelect(statement: SelectStatement, params: Parameters, schemas: 
   let partitions: AttributeValue[] | undefined;
   if (plan.partitions !== undefined) {
     partitions = distinct(plan.partitions.map((p) => bindValue(p, params)));
+    if (partitions.length > MAX_PARTITION_VALUES) {
+      throw validationError(`The IN operator supports at most ${MAX_PARTITION_VALUES} partition key values`);
+    }
     let keyCondition = `${writer.name(keys.hashKey)} = ${PARTITION_VALUE}`;
     if (plan.sortCondition !== undefined) keyCondition += ` AND ${writer.condition(plan.sortCondition)}`;
     request.KeyConditionExpression = keyCondition;

@@ -15,6 +15,8 @@ import type { StatementInput } from './prepare.js';
 
 /** A page holds about as much as one Query or Scan page does. */
 const PAGE_BYTES = 1024 * 1024;
+/** Partition key values of an IN read per page, as DynamoDB pages IN lists. */
+const PARTITIONS_PER_PAGE = 10;
 
 export interface SelectInput extends StatementInput {
   ConsistentRead?: boolean;
@@ -50,7 +52,8 @@ export async function runSelect(ctx: ApiContext, compiled: CompiledSelect, input
       break;
     }
     if (remaining !== undefined) remaining -= out.ScannedCount as number;
-    if (partition + 1 < count && (remaining === 0 || bytes >= PAGE_BYTES)) {
+    const full = remaining === 0 || bytes >= PAGE_BYTES || partition + 1 - start.partition >= PARTITIONS_PER_PAGE;
+    if (partition + 1 < count && full) {
       stop = { partition: partition + 1 };
       break;
     }
