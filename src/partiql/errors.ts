@@ -1,5 +1,5 @@
 /** The ValidationException messages PartiQL statements are refused with. */
-import { validationError, type DynamoError } from '../errors.js';
+import { dynamoError, validationError, type DynamoError } from '../errors.js';
 
 /** A statement that does not parse. */
 export function notWellFormed(detail: string): DynamoError {
@@ -12,3 +12,8 @@ export function unsupported(detail: string): DynamoError {
 }
 
 export const KEY_EQUALITY_REQUIRED = 'Where clause does not contain a mandatory equality on all key attributes';
+
+/** An INSERT whose primary key is taken. */
+export function duplicateItem(): DynamoError {
+  return dynamoError('DuplicateItemException', 'Duplicate primary key exists in table');
+}

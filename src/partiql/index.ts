@@ -10,6 +10,7 @@ export type { ParsedStatement, Statement } from './ast.js';
 export { checkParameterCount, compileGet, compileStatement, PARTITION_VALUE } from './compile.js';
 export type { Compiled, CompiledSelect, CompiledWrite, KeySchemas, Request } from './compile.js';
 export type { Parameters } from './literals.js';
+export { duplicateItem } from './errors.js';
 
 const parsed = new GenerationalCache<ParsedStatement>(2000);
 

@@ -19,7 +19,7 @@ export interface Token {
 }
 
 /** Words that cannot be bare identifiers. */
-export const KEYWORDS = new Set([
+const KEYWORDS = new Set([
   'SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'IS', 'BETWEEN', 'MISSING', 'NULL', 'TRUE', 'FALSE',
   'INSERT', 'INTO', 'VALUE', 'VALUES', 'UPDATE', 'SET', 'REMOVE', 'DELETE', 'RETURNING', 'ALL', 'MODIFIED',
   'OLD', 'NEW', 'ORDER', 'BY', 'ASC', 'DESC', 'EXISTS', 'LIMIT', 'GROUP', 'HAVING', 'JOIN', 'AS', 'DISTINCT',

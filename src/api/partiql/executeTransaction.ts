@@ -5,11 +5,11 @@
  * idempotency). Cancellation reasons come back in statement order.
  */
 import { DynamoError, validationError } from '../../errors.js';
-import type { CompiledWrite } from '../../partiql/index.js';
+import { duplicateItem, type CompiledWrite } from '../../partiql/index.js';
 import type { Operation } from '../context.js';
 import { transactionCanceled } from '../transactActions.js';
 import { callItemApi } from './callItemApi.js';
-import { compileGetInput, compileInput, duplicateItem, parseInput, type StatementInput } from './prepare.js';
+import { compileGetInput, compileInput, parseInput, type StatementInput } from './prepare.js';
 
 interface TransactStatement extends StatementInput {
   ReturnValuesOnConditionCheckFailure?: string;

@@ -1,5 +1,4 @@
 /** A statement of a request: parsed (cached), its parameters counted, compiled against the catalog. */
-import { dynamoError } from '../../errors.js';
 import { checkParameterCount, compileGet, compileStatement, parseCached, type Compiled, type KeySchemas, type Parameters, type Request, type Statement } from '../../partiql/index.js';
 import type { ApiContext } from '../context.js';
 import { resolveView } from '../readCommon.js';
@@ -27,8 +26,4 @@ export function compileInput(ctx: ApiContext, input: StatementInput, statement =
 /** A single-item SELECT (batches, transactions) as GetItem's input. */
 export function compileGetInput(ctx: ApiContext, input: StatementInput, statement = parseInput(input)): Request {
   return compileGet(statement, input.Parameters ?? [], keySchemas(ctx));
-}
-
-export function duplicateItem() {
-  return dynamoError('DuplicateItemException', 'Duplicate primary key exists in table');
 }

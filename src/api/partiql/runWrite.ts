@@ -1,9 +1,8 @@
 /** Runs a compiled INSERT, UPDATE or DELETE as its item API write. */
 import { DynamoError } from '../../errors.js';
-import type { CompiledWrite } from '../../partiql/index.js';
+import { duplicateItem, type CompiledWrite } from '../../partiql/index.js';
 import type { ApiContext } from '../context.js';
 import { callItemApi } from './callItemApi.js';
-import { duplicateItem } from './prepare.js';
 
 export interface WriteOptions {
   ReturnConsumedCapacity?: string;
