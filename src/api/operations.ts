@@ -27,6 +27,9 @@ import { transactGetItems } from './transactions/transactGetItems.js';
 import { transactWriteItems } from './transactions/transactWriteItems.js';
 import { streamsOperations } from './streams/operations.js';
 import { describeTimeToLive, updateTimeToLive } from './ttl/timeToLive.js';
+import { executeStatement } from './partiql/executeStatement.js';
+import { batchExecuteStatement } from './partiql/batchExecuteStatement.js';
+import { executeTransaction } from './partiql/executeTransaction.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -52,6 +55,9 @@ const operations: Record<string, Operation> = {
   UpdateTimeToLive: updateTimeToLive,
   DescribeTimeToLive: describeTimeToLive,
   ...streamsOperations,
+  ExecuteStatement: executeStatement,
+  BatchExecuteStatement: batchExecuteStatement,
+  ExecuteTransaction: executeTransaction,
 };
 
 /**

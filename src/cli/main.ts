@@ -6,6 +6,11 @@ import { runPrimary } from './cluster.js';
 import { runWorker } from './worker.js';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'sql') {
+    const { runSql } = await import('./sql/command.js');
+    process.exitCode = await runSql(process.argv.slice(3));
+    return;
+  }
   let config;
   try {
     config = parseCliArgs(process.argv.slice(2), process.env);

@@ -26,6 +26,8 @@ export interface PageRequest {
   limit?: number;
   /** The previous page's LastEvaluatedKey, validated to hold the view's key attributes. */
   exclusiveStart?: Item;
+  /** Bytes a page may read, when less than 1 MB (a page made of several reads). */
+  maxBytes?: number;
 }
 
 export interface Page {
@@ -123,6 +125,7 @@ export function readPage(ops: ReadOps, view: KeyView, bounds: Bounds, forward: b
     }
   }
   const limit = request.limit ?? Infinity;
+  const maxBytes = Math.min(request.maxBytes ?? PAGE_BYTES, PAGE_BYTES);
   const values: Buffer[] = [];
   let bytesRead = 0;
   if (lt !== undefined && Buffer.compare(gte, lt) >= 0) return { values, bytesRead };
@@ -132,10 +135,10 @@ export function readPage(ops: ReadOps, view: KeyView, bounds: Bounds, forward: b
   for (const { value } of ops.range({ gte, lt, reverse: !forward, limit })) {
     values.push(value);
     bytesRead += storedItemSize(value);
-    if (bytesRead >= PAGE_BYTES) break;
+    if (bytesRead >= maxBytes) break;
   }
   const page: Page = { values, bytesRead };
-  if (values.length > 0 && (values.length >= limit || bytesRead >= PAGE_BYTES)) {
+  if (values.length > 0 && (values.length >= limit || bytesRead >= maxBytes)) {
     page.lastEvaluatedKey = pickKey(decodeStoredItem(values[values.length - 1]!), view.lastKeyAttributes);
   }
   return page;

@@ -12,7 +12,7 @@ import { parseCondition, parseProjection, parseUpdate } from './parser.js';
  * previous generation moves the entry forward; when the current generation fills
  * up, the previous one (everything not used since) is dropped.
  */
-class GenerationalCache<V> {
+export class GenerationalCache<V> {
   private current = new Map<string, V>();
   private previous = new Map<string, V>();
 

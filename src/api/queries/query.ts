@@ -11,6 +11,16 @@ import type { Operation } from '../context.js';
 import type { PageResult } from '../results.js';
 import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResult, resolveView } from './readCommon.js';
 
+/** Options only other front ends set: under a symbol key, so no client can send them. */
+export const QUERY_OPTIONS = Symbol('query options');
+
+export interface QueryOptions {
+  /** A PartiQL WHERE clause may test key attributes beyond the key condition. */
+  keyAttributesInFilter?: boolean;
+  /** Bytes this page may read, below 1 MB: a PartiQL page made of several Queries. */
+  maxBytes?: number;
+}
+
 export const query: Operation<PageResult> = (ctx, input) => {
   const select = checkSelect(input);
   if (input.KeyConditionExpression == null && input.KeyConditions == null) {
@@ -20,13 +30,14 @@ export const query: Operation<PageResult> = (ctx, input) => {
   const view = resolveView(table, input.IndexName);
   const compiled = compileRequest('Query', input, view.schema);
   const keyCondition = compiled.keyCondition!;
-  checkFilterAvoidsKey(input, compiled.filter?.node, view.schema);
+  const options = (input as Record<symbol, QueryOptions | undefined>)[QUERY_OPTIONS];
+  if (options?.keyAttributesInFilter !== true) checkFilterAvoidsKey(input, compiled.filter?.node, view.schema);
   const forward = input.ScanIndexForward !== false;
   const exclusiveStart = queryStartKey(input, view, keyCondition, forward);
   const pk = keyCondition.hash.value;
   admitRead(ctx, 'Query', table, view, pk);
   const bounds = queryBounds(view, keyCondition.partition ?? [pk], keyCondition.sortPrefix ?? [], keyCondition.range);
-  const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart });
+  const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart, maxBytes: options?.maxBytes });
   return pageResult(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
 };
 
