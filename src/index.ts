@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { openStore } from './storage/open.js';
 import { Database } from './engine/database.js';
 import { createHttpServer } from './server/server.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './server/drain.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type LogLevel } from './logger.js';
@@ -24,8 +25,13 @@ export interface ServerOptions {
   inMemory?: boolean;
   region?: string;
   logLevel?: LogLevel;
-  /** Allowed CORS origins (comma-separated or `*`); CORS is off when undefined. */
+  /** Allowed CORS origins: `*` (the default, every origin), a comma-separated list, or `none` (off). */
   cors?: string;
+  /**
+   * How long `close()` lets requests in flight finish, in milliseconds (default 5000).
+   * Past it the remaining connections are cut; the store still closes cleanly.
+   */
+  shutdownTimeoutMs?: number;
   delayTransientStatuses?: boolean;
   /**
    * Throttle requests above each table's provisioned capacity (or on-demand maximum),
@@ -52,6 +58,8 @@ export interface RunningServer {
 
 export const ACCOUNT_ID = '000000000000';
 
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS };
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(options.logLevel ?? 'warn');
   const inMemory = options.inMemory === true || options.dataDir === undefined;
@@ -75,7 +83,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true);
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
-  const server = createHttpServer({
+  const { server, drain } = createHttpServer({
     handler: (operation, body, text) => runOperation(ctx, operation, body, text),
     knownOperations,
     logger,
@@ -96,11 +104,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // Stop accepting, let in-flight requests finish, then close the store cleanly.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Stop accepting, answer the requests already read (closing each connection
+      // after its answer), then close the store cleanly.
+      await drain.close(options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
       await store.close();
     })();
     return closing;

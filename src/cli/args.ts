@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isLogLevel, type LogLevel } from '../logger.js';
 import type { ServerOptions } from '../index.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../server/drain.js';
 
 export interface CliConfig extends ServerOptions {
   help: boolean;
@@ -38,10 +39,13 @@ export const USAGE = `Usage: openddb [options]
   --in-memory                 keep data in memory only (env OPENDDB_IN_MEMORY=1)
   --region <name>             region used in ARNs (default us-east-1; env OPENDDB_REGION)
   --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
-  --cors <origins>            enable CORS for a comma-separated list of origins or * (env OPENDDB_CORS)
+  --cors <origins>            CORS origins: * (default, every origin), a comma-separated list, or none
+                              to turn CORS off (env OPENDDB_CORS)
   --delay-transient-statuses  hold CREATING/UPDATING/DELETING briefly, as DynamoDB does
   --throttle                  throttle requests above provisioned capacity / on-demand maximums
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
+  --shutdown-timeout <t>      on SIGINT/SIGTERM, how long requests in flight get to finish: ms, or
+                              with a unit (500ms, 5s; default 5s; env OPENDDB_SHUTDOWN_TIMEOUT)
   --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
                               default 1; env OPENDDB_WORKERS)
   --help                      show this help
@@ -77,6 +81,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'delay-transient-statuses': { type: 'boolean' },
         throttle: { type: 'boolean' },
         workers: { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -108,6 +113,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     cors: values.cors ?? env.OPENDDB_CORS,
     delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
     throttle: values.throttle ?? isTrue(env.OPENDDB_THROTTLE),
+    shutdownTimeoutMs: parseDuration(values['shutdown-timeout'] ?? env.OPENDDB_SHUTDOWN_TIMEOUT ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS)),
   };
 }
 
@@ -118,6 +124,14 @@ function parseWorkers(text: string): number {
     throw new UsageError(`invalid number of workers: ${text} (1 to ${MAX_WORKERS}, or auto)`);
   }
   return workers;
+}
+
+/** A shutdown timeout: plain milliseconds, or a number with `ms` or `s`. */
+function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/i.exec(text);
+  const ms = match ? Number(match[1]) * (match[2]?.toLowerCase() === 's' ? 1000 : 1) : NaN;
+  if (!Number.isFinite(ms) || ms > 3_600_000) throw new UsageError(`invalid shutdown timeout: ${text} (milliseconds, or e.g. 500ms, 5s; at most 1 hour)`);
+  return Math.round(ms);
 }
 
 function isTrue(value: string | undefined): boolean {
