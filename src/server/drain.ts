@@ -43,7 +43,9 @@ export class ConnectionDrain {
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     const socket = req.socket;
     if (this.draining) {
-      socket.destroy();
+      // Behind a request in flight (pipelined), the connection closes after that
+      // answer; on an otherwise idle connection, now.
+      if ((this.active.get(socket) ?? 0) === 0) socket.destroy();
       return false;
     }
     this.active.set(socket, (this.active.get(socket) ?? 0) + 1);
