@@ -77,9 +77,17 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
 }
 
 function inflateDeflate(body: Buffer, limit: { maxOutputLength: number }): Buffer {
-  // RFC 9110's deflate is zlib-wrapped; a zlib stream starts with a header whose
-  // first byte has compression method 8.
-  return (body[0]! & 0x0f) === 8 && ((body[0]! << 8) | body[1]!) % 31 === 0 ? inflateSync(body, limit) : inflateRawSync(body, limit);
+  // RFC 9110's deflate is zlib-wrapped: a two-byte header naming method 8 whose
+  // value is a multiple of 31. A raw stream can look like one by chance: then retry raw.
+  const zlibHeader = body.length >= 2 && (body[0]! & 0x0f) === 8 && ((body[0]! << 8) | body[1]!) % 31 === 0;
+  if (zlibHeader) {
+    try {
+      return inflateSync(body, limit);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw err;
+    }
+  }
+  return inflateRawSync(body, limit);
 }
 
 function discardRest(req: IncomingMessage): void {
