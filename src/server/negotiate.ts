@@ -5,11 +5,10 @@ import { JSON_1_0, type ResponseStyle } from './respond.js';
 const JSON_1_1 = 'application/x-amz-json-1.1';
 
 // One frozen style per combination: nothing is allocated per request.
-const STYLES: Record<string, ResponseStyle> = {};
+const STYLES = new Map<string, Record<'gzip' | 'deflate' | '', ResponseStyle>>();
 for (const contentType of [JSON_1_0, JSON_1_1]) {
-  for (const encoding of [undefined, 'gzip', 'deflate'] as const) {
-    STYLES[`${contentType}|${encoding ?? ''}`] = Object.freeze({ contentType, encoding });
-  }
+  const style = (encoding: 'gzip' | 'deflate' | undefined) => Object.freeze({ contentType, encoding });
+  STYLES.set(contentType, { '': style(undefined), gzip: style('gzip'), deflate: style('deflate') });
 }
 
 /**
@@ -20,8 +19,7 @@ export function responseStyle(headers: IncomingHttpHeaders): ResponseStyle | und
   const contentType = protocolOf(headers['content-type']);
   if (contentType === undefined) return undefined;
   const accepted = headers['accept-encoding'];
-  const encoding = accepted === undefined ? '' : preferredEncoding(accepted);
-  return STYLES[`${contentType}|${encoding}`];
+  return STYLES.get(contentType)![accepted === undefined ? '' : preferredEncoding(accepted)];
 }
 
 function protocolOf(header: string | undefined): string | undefined {

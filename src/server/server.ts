@@ -162,12 +162,14 @@ function unknownOperation(res: ServerResponse, requestId: string): void {
 
 /**
  * A request the HTTP parser refused (request line or headers too large, malformed
- * HTTP): 400 Bad Request where Node would say 431, then the connection closes.
+ * HTTP): 400 Bad Request where Node would say 431, then the connection closes. A
+ * request not received in time (Node's requestTimeout) stays 408.
  */
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
-  socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
