@@ -34,7 +34,7 @@ async function createWritesTable(client: DynamoDBClient): Promise<void> {
 }
 
 /** Every id stored in the table, read by an in-process server on the directory. */
-export async function storedIds(dataDir: string, table = TABLE): Promise<Set<number>> {
+async function storedIds(dataDir: string, table = TABLE): Promise<Set<number>> {
   const server = await startServer({ dataDir, logLevel: 'silent' });
   const client = sdkClient(server.url);
   const ids = new Set<number>();

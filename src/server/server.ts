@@ -1,7 +1,8 @@
 /**
- * The HTTP front: routes `POST /` by X-Amz-Target, frames JSON 1.0 requests and
+ * The HTTP front: routes `POST /` by X-Amz-Target, frames JSON 1.0 / 1.1 requests and
  * responses, and turns every failure into DynamoDB's error envelope. Knows nothing
- * about tables or items: it hands (operation, body) to an `OperationHandler`.
+ * about tables or items: it hands (operation, body) to an `OperationHandler`. Also
+ * the health check, /metrics, CORS, and the bounded drain that stops it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
