@@ -8,9 +8,9 @@
  *
  * Short by default (for CI); OPENDDB_STRESS=long runs the long version.
  */
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConditionalCheckFailedException, CreateTableCommand, GetItemCommand, ScanCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -35,6 +35,21 @@ after(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Pids of a process's children, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return children;
+}
+
 /** `count` document clients, each with its own connections. */
 function docClients(url: string, count: number): DynamoDBDocumentClient[] {
   return Array.from({ length: count }, () => DynamoDBDocumentClient.from(sdkClient(url)));
@@ -47,16 +62,18 @@ function destroyAll(clients: DynamoDBDocumentClient[]): void {
 describe('stress: concurrent updates', () => {
   let t: TestContext;
   let clients: DynamoDBDocumentClient[];
+  before(async () => {
+    // In memory: these check isolation, which the store gives alike on disk; the crash
+    // tests below check durability.
+    t = await startTestServer();
+    clients = docClients(t.server.url, 10);
+  });
   after(async () => {
     destroyAll(clients);
     await t.close();
   });
 
   it('optimistic locking: every successful conditional increment counts, none is lost', async (tc) => {
-    // In memory: these check isolation, which the store gives alike on disk; the crash
-    // tests below check durability.
-    t = await startTestServer();
-    clients = docClients(t.server.url, 10);
     await createTable(t.client, 'locked', ['id', 'S']);
     await t.doc.send(new PutCommand({ TableName: 'locked', Item: { id: 'counter', value: 0, version: 0 } }));
     const perClient = scale(8);
@@ -199,7 +216,7 @@ describe('stress: concurrent updates', () => {
   });
 });
 
-describe('stress: crashes under load', { skip: process.platform === 'win32' && 'signals' }, () => {
+describe('stress: crashes under load', { skip: process.platform !== 'linux' && 'signals and /proc' }, () => {
   const TABLE = 'crash';
   const hashTable = (client: DynamoDBClient) => client.send(new CreateTableCommand({
     TableName: TABLE, BillingMode: 'PAY_PER_REQUEST',
@@ -235,7 +252,10 @@ describe('stress: crashes under load', { skip: process.platform === 'win32' && '
         },
         kill: (child) => {
           exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-          child.kill(last ? 'SIGTERM' : 'SIGKILL');
+          if (last) return void child.kill('SIGTERM');
+          // kill -9 takes the whole server: under --workers, the workers with the primary.
+          for (const pid of childrenOf(child.pid!)) process.kill(pid, 'SIGKILL');
+          child.kill('SIGKILL');
         },
       });
       for (const id of acknowledged) {
