@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { isLogLevel, type LogLevel } from '../logger.js';
 import type { ServerOptions } from '../index.js';
 import { parseDuration } from './duration.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../server/drain.js';
 
 export interface CliConfig extends ServerOptions {
   help: boolean;
@@ -39,10 +40,13 @@ export const USAGE = `Usage: openddb [options]
   --in-memory                 keep data in memory only (env OPENDDB_IN_MEMORY=1)
   --region <name>             region used in ARNs (default us-east-1; env OPENDDB_REGION)
   --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
-  --cors <origins>            enable CORS for a comma-separated list of origins or * (env OPENDDB_CORS)
+  --cors <origins>            CORS origins: * (default, every origin), a comma-separated list, or none
+                              to turn CORS off (env OPENDDB_CORS)
   --delay-transient-statuses  hold CREATING/UPDATING/DELETING briefly, as DynamoDB does
   --throttle                  throttle requests above provisioned capacity / on-demand maximums
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
+  --shutdown-timeout <t>      on SIGINT/SIGTERM, how long requests in flight get to finish: ms, or
+                              with a unit (500ms, 5s; default 5s; env OPENDDB_SHUTDOWN_TIMEOUT)
   --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
                               default 1; env OPENDDB_WORKERS)
   --ttl-interval <duration>   how often expired TTL items are swept, e.g. 30s (default 30s; env OPENDDB_TTL_INTERVAL)
@@ -87,6 +91,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'ttl-interval': { type: 'string' },
         'stream-shard-rollover': { type: 'string' },
         triggers: { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -121,6 +126,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     ttlIntervalMs: durationOption('--ttl-interval', values['ttl-interval'] ?? env.OPENDDB_TTL_INTERVAL),
     streamShardRolloverMs: durationOption('--stream-shard-rollover', values['stream-shard-rollover'] ?? env.OPENDDB_STREAM_SHARD_ROLLOVER),
     triggersFile: values.triggers ?? env.OPENDDB_TRIGGERS,
+    shutdownTimeoutMs: shutdownTimeout(values['shutdown-timeout'] ?? env.OPENDDB_SHUTDOWN_TIMEOUT ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS)),
   };
 }
 
@@ -138,6 +144,13 @@ function parseWorkers(text: string): number {
     throw new UsageError(`invalid number of workers: ${text} (1 to ${MAX_WORKERS}, or auto)`);
   }
   return workers;
+}
+
+/** The drain deadline: a duration of at most an hour. */
+function shutdownTimeout(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > 3_600_000) throw new UsageError(`invalid shutdown timeout: ${text} (milliseconds, or e.g. 500ms, 5s; at most 1 hour)`);
+  return ms;
 }
 
 function isTrue(value: string | undefined): boolean {
