@@ -13,6 +13,7 @@ import { createLogger, type LogLevel } from './logger.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './api/throttling.js';
+import { consoleRoute } from './console/serve.js';
 
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacityPlanning.js';
 
@@ -32,6 +33,8 @@ export interface ServerOptions {
    * as DynamoDB does. Off by default; the table tag `openddb:throttle` = on | off overrides it.
    */
   throttle?: boolean;
+  /** Serve the web console at GET /console (default true). */
+  console?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
 }
@@ -81,6 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     cors: options.cors,
     metrics,
+    console: options.console === false ? undefined : consoleRoute(),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

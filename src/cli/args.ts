@@ -44,6 +44,7 @@ export const USAGE = `Usage: openddb [options]
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
   --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
                               default 1; env OPENDDB_WORKERS)
+  --no-console                do not serve the web console at /console (env OPENDDB_CONSOLE=0)
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -77,6 +78,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'delay-transient-statuses': { type: 'boolean' },
         throttle: { type: 'boolean' },
         workers: { type: 'string' },
+        'no-console': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -108,6 +110,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     cors: values.cors ?? env.OPENDDB_CORS,
     delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
     throttle: values.throttle ?? isTrue(env.OPENDDB_THROTTLE),
+    console: values['no-console'] === true ? false : !isFalse(env.OPENDDB_CONSOLE),
   };
 }
 
@@ -118,6 +121,10 @@ function parseWorkers(text: string): number {
     throw new UsageError(`invalid number of workers: ${text} (1 to ${MAX_WORKERS}, or auto)`);
   }
   return workers;
+}
+
+function isFalse(value: string | undefined): boolean {
+  return value !== undefined && /^(0|false|no|off)$/i.test(value);
 }
 
 function isTrue(value: string | undefined): boolean {

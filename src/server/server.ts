@@ -10,6 +10,7 @@ import { BodyTooLargeError, readBody } from './body.js';
 import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd } from './respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
+import type { StaticRoute } from '../console/serve.js';
 
 /**
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
@@ -23,6 +24,8 @@ export interface HttpOptions {
   logger: Logger;
   cors: string | undefined;
   metrics?: Metrics;
+  /** The web console's files (GET /console...); absent when the console is off. */
+  console?: StaticRoute;
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -51,6 +54,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     res.end(text);
     return;
   }
+  if (options.console?.(req, res)) return;
   if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'x-amzn-RequestId': requestId });
     res.end('healthy: dynamodb.local');

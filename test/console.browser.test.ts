@@ -1,0 +1,269 @@
+/**
+ * The web console end to end in a real browser (Playwright driving Chromium): the
+ * seed's Music table created, filled, queried and edited through the console, the way
+ * a user would. Skipped, with the reason, where Chromium is not installed. The PartiQL
+ * and stream steps run when the server serves those APIs.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { BrowserContext, Page } from 'playwright-core';
+import { rawRequest, startTestServer, type TestContext } from './helpers.js';
+
+const CHROMIUM = process.env.OPENDDB_CHROMIUM ?? '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (install it with: apt-get install chromium)`;
+/** Where to save a screenshot of each main view (for docs/console.md), when set. */
+const SCREENSHOTS = process.env.OPENDDB_CONSOLE_SCREENSHOTS;
+
+/** Whether the server serves an operation: a server without it answers UnknownOperationException. */
+async function serves(url: string, target: string, body: object): Promise<boolean> {
+  const answer = await rawRequest(url, undefined, JSON.stringify(body), { 'X-Amz-Target': target });
+  return !String(answer.json?.__type ?? '').endsWith('UnknownOperationException');
+}
+
+const SONGS = [
+  { Artist: 'No One You Know', SongTitle: 'Call Me Today', AlbumTitle: 'Somewhat Famous', Genre: 'Country', Year: 2015 },
+  { Artist: 'No One You Know', SongTitle: 'Call It Off', Genre: 'Country', Year: 2019 },
+  { Artist: 'No One You Know', SongTitle: 'Scared of My Shadow', Genre: 'Rock', Year: 2012 },
+  { Artist: 'Acme Band', SongTitle: 'Happy Day', AlbumTitle: 'Songs About Life', Genre: 'Rock', Year: 2019 },
+];
+
+describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
+  let ctx: TestContext;
+  let browser: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let partiql = false;
+  let streams = false;
+
+  const shot = async (name: string) => {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  };
+  const results = () => page.getByRole('table', { name: /^Results from/ });
+
+  before(async () => {
+    ctx = await startTestServer();
+    partiql = await serves(ctx.server.url, 'DynamoDB_20120810.ExecuteStatement', { Statement: 'SELECT * FROM "probe"' });
+    streams = await serves(ctx.server.url, 'DynamoDBStreams_20120810.ListStreams', {});
+    const { chromium } = await import('playwright-core');
+    profile = mkdtempSync(join(tmpdir(), 'openddb-console-browser-'));
+    // A fresh profile directory each run (Playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1100, height: 760 },
+      acceptDownloads: true,
+    });
+    page = browser.pages()[0] ?? await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => assert.fail(`the page threw: ${err.message}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ctx?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('opens at /console, reachable by keyboard', async () => {
+    await page.goto(`${ctx.server.url}/console`);
+    await page.getByRole('heading', { name: 'Tables' }).waitFor();
+    await page.getByText('No tables yet.').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'New table');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'New table' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new view');
+  });
+
+  it('creates the Music table with a GSI on Genre', async () => {
+    await page.getByLabel('Table name').fill('Music');
+    await page.getByLabel('Partition key', { exact: true }).fill('Artist');
+    await page.getByLabel('Sort key', { exact: true }).fill('SongTitle');
+    await page.getByRole('button', { name: 'Add global index' }).click();
+    await page.getByLabel('Index 1 name').fill('GenreIndex');
+    await page.getByLabel('Index 1 hash attribute', { exact: true }).fill('Genre');
+    if (streams) await page.getByLabel('Enable stream').check();
+    await shot('create-table');
+    await page.getByRole('button', { name: 'Create table' }).click();
+    await page.getByRole('heading', { name: 'Music' }).waitFor();
+    await page.getByRole('term').filter({ hasText: 'Status' }).waitFor();
+
+    const { Table } = await ctx.client.send(new (await import('@aws-sdk/client-dynamodb')).DescribeTableCommand({ TableName: 'Music' }));
+    assert.deepEqual(Table?.KeySchema, [{ AttributeName: 'Artist', KeyType: 'HASH' }, { AttributeName: 'SongTitle', KeyType: 'RANGE' }]);
+    assert.equal(Table?.GlobalSecondaryIndexes?.[0].IndexName, 'GenreIndex');
+    assert.deepEqual(Table?.GlobalSecondaryIndexes?.[0].KeySchema, [{ AttributeName: 'Genre', KeyType: 'HASH' }]);
+    assert.equal(Table?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
+    await shot('table-settings');
+  });
+
+  it('adds items with the item editor', async () => {
+    await page.getByRole('link', { name: 'Items', exact: true }).click();
+    for (const song of SONGS) {
+      await page.getByRole('button', { name: 'New item' }).click();
+      await page.getByLabel('Item', { exact: true }).fill(JSON.stringify(song));
+      await page.getByRole('button', { name: 'Save item' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    }
+    await results().getByRole('cell', { name: 'Scared of My Shadow', exact: true }).waitFor();
+    const stored = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: { Artist: { S: 'Acme Band' }, SongTitle: { S: 'Happy Day' } } }));
+    assert.deepEqual(stored.Item?.Year, { N: '2019' }, 'a plain JSON number is stored as a number');
+  });
+
+  it('lists the table as a link named by its name', async () => {
+    await page.getByRole('link', { name: 'Tables', exact: true }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Music', exact: true }) });
+    await row.getByRole('cell', { name: '4', exact: true }).waitFor();
+    await row.getByRole('cell', { name: 'On-demand' }).waitFor();
+    await shot('tables');
+    await page.getByRole('link', { name: 'Music', exact: true }).click();
+    await page.getByRole('heading', { name: 'Music' }).waitFor();
+  });
+
+  it('queries by artist with begins_with on the song title', async () => {
+    await page.getByLabel('Query').check();
+    await page.getByLabel('Partition key value').fill('No One You Know');
+    await page.getByLabel('Sort key condition').selectOption('begins_with');
+    await page.getByLabel('Sort key value').fill('Call');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.getByText('2 item(s) on page 1').waitFor();
+    const titles = await results().locator('tbody tr td:nth-child(4)').allTextContents();
+    assert.deepEqual(titles, ['Call It Off', 'Call Me Today']);
+    await page.getByText(/consumed 0\.5 RCU/).waitFor();
+    await shot('query');
+
+    await page.getByLabel('Order').selectOption('desc');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.waitForFunction(() => document.querySelector('tbody tr td:nth-child(4)')?.textContent === 'Call Me Today');
+  });
+
+  it('queries the GSI by genre', async () => {
+    await page.getByLabel('Index').selectOption('GenreIndex');
+    await page.getByLabel('Partition key value').fill('Rock');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.getByText('2 item(s) on page 1').waitFor();
+    await results().getByRole('cell', { name: 'Happy Day', exact: true }).waitFor();
+    await results().getByRole('cell', { name: 'Scared of My Shadow', exact: true }).waitFor();
+  });
+
+  it('edits an item, and refuses to overwrite a change made meanwhile', async () => {
+    await page.getByLabel('Index').selectOption('');
+    await page.getByLabel('Partition key value').fill('No One You Know');
+    await page.getByLabel('Sort key condition').selectOption('=');
+    await page.getByLabel('Sort key value').fill('Call Me Today');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.getByRole('button', { name: 'Edit No One You Know / Call Me Today' }).click();
+    const editor = page.getByLabel('Item', { exact: true });
+    const loaded = JSON.parse(await editor.inputValue());
+    assert.equal(loaded.Year, 2015);
+    await editor.fill(JSON.stringify({ ...loaded, Year: 2016, Awards: 1 }));
+    await page.getByLabel('DynamoDB JSON').check();
+    assert.deepEqual(JSON.parse(await editor.inputValue()).Year, { N: '2016' });
+    await shot('item-editor');
+    await page.getByRole('button', { name: 'Save item' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const key = { Artist: { S: 'No One You Know' }, SongTitle: { S: 'Call Me Today' } };
+    const saved = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: key }));
+    assert.deepEqual([saved.Item?.Year, saved.Item?.Awards], [{ N: '2016' }, { N: '1' }]);
+
+    // Someone else changes the item while it is open: saving must not overwrite that.
+    await page.getByRole('button', { name: 'Edit No One You Know / Call Me Today' }).click();
+    await ctx.client.send(new UpdateItemCommand({ TableName: 'Music', Key: key, UpdateExpression: 'SET Awards = :a', ExpressionAttributeValues: { ':a': { N: '5' } } }));
+    const text = await editor.inputValue();
+    await editor.fill(text.replace('"Year": 2016', '"Year": 2017'));
+    await page.getByRole('button', { name: 'Save item' }).click();
+    await page.getByText(/changed \(or was deleted\) since it was loaded/).waitFor();
+    const after = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: key }));
+    assert.deepEqual([after.Item?.Year, after.Item?.Awards], [{ N: '2016' }, { N: '5' }]);
+    await page.getByRole('button', { name: 'Reload item' }).click();
+    assert.equal(JSON.parse(await editor.inputValue()).Awards, 5);
+    await page.getByRole('button', { name: 'Close editor' }).click();
+  });
+
+  it('shows a request as AWS CLI, SDK v3 and boto3 code', async () => {
+    await page.getByText('Copy as code').last().click();
+    await page.getByRole('button', { name: 'AWS CLI' }).click();
+    const code = await page.getByLabel('Code', { exact: true }).inputValue();
+    assert.match(code, /^aws dynamodb query \\\n {2}--table-name Music/);
+    assert.match(code, new RegExp(`--endpoint-url ${ctx.server.url.replace(/[.]/g, '\\.')}`));
+    await page.getByRole('button', { name: 'boto3 (Python)' }).click();
+    assert.match(await page.getByLabel('Code', { exact: true }).inputValue(), /response = client\.query\(\n {4}TableName="Music",/);
+  });
+
+  it('runs a PartiQL SELECT', async (t) => {
+    if (!partiql) return t.skip('this server does not serve ExecuteStatement (UnknownOperationException)');
+    await page.getByRole('link', { name: 'PartiQL editor' }).click();
+    await page.getByLabel('PartiQL').fill(`SELECT * FROM "Music" WHERE Artist = 'Acme Band'`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('table', { name: 'Statement results' }).getByRole('cell', { name: 'Happy Day', exact: true }).waitFor();
+    await shot('partiql');
+  });
+
+  it('shows a stream record after a write', async (t) => {
+    if (!streams) return t.skip('this server does not serve the DynamoDB Streams API (UnknownOperationException)');
+    await page.goto(`${ctx.server.url}/console#/table/Music/stream`);
+    await page.getByRole('button', { name: 'Start tailing' }).click();
+    await page.getByText('Tailing: new records appear below.').waitFor();
+    await new Promise((r) => setTimeout(r, 1500));
+    await ctx.client.send(new PutItemCommand({ TableName: 'Music', Item: { Artist: { S: 'Acme Band' }, SongTitle: { S: 'Streamed Live' } } }));
+    await page.getByRole('log', { name: 'Stream records' }).getByText(/Streamed Live/).first().waitFor({ timeout: 15_000 });
+    await shot('stream');
+    await page.getByRole('button', { name: 'Stop tailing' }).click();
+  });
+
+  it('records consumed capacity and works the seed\'s RCU/WCU example', async () => {
+    await page.getByRole('link', { name: 'Capacity' }).click();
+    const log = page.getByRole('table').filter({ hasText: 'Operation' });
+    await log.getByRole('row').filter({ hasText: 'PutItem' }).filter({ has: page.getByRole('cell', { name: /^\d+(\.\d+)? WCU$/ }) }).first().waitFor();
+    await page.getByLabel('Item size (KB)').fill('11');
+    await page.getByLabel('Reads per second').fill('20');
+    await page.getByLabel('Read consistency').selectOption('eventual');
+    await page.getByLabel('Writes per second').fill('0');
+    await page.getByText('Needs 30 RCU').waitFor();
+    await page.getByLabel('Item size (KB)').fill('7');
+    await page.getByLabel('Writes per second').fill('2');
+    await page.getByText('and 14 WCU').waitFor();
+    await page.getByRole('img', { name: /^Write capacity units per second/ }).waitFor();
+    await page.waitForTimeout(2500);
+    await shot('capacity');
+  });
+
+  it('imports a CSV file and exports the table as JSON lines', async () => {
+    await page.goto(`${ctx.server.url}/console#/table/Music/transfer`);
+    const csv = 'Artist,SongTitle,Year (N)\r\nThe Imports,First,2001\r\nThe Imports,"Second, Longer",2002\r\n';
+    await page.getByLabel('File to import').setInputFiles({ name: 'songs.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import file' }).click();
+    await page.getByText('Imported 2 item(s).').waitFor();
+    const imported = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: { Artist: { S: 'The Imports' }, SongTitle: { S: 'Second, Longer' } } }));
+    assert.deepEqual(imported.Item?.Year, { N: '2002' });
+
+    await page.getByRole('button', { name: 'Export table' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Music.jsonl' }).click()]);
+    const path = await download.path();
+    const lines = (await import('node:fs')).readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, SONGS.length + 2 + (streams ? 1 : 0));
+    assert.ok(lines.some((l) => l.Item.SongTitle.S === 'First' && l.Item.Year.N === '2001'));
+    await shot('import-export');
+  });
+
+  it('deletes the table after confirmation', async () => {
+    await page.goto(`${ctx.server.url}/console#/table/Music/overview`);
+    await page.getByRole('button', { name: 'Delete table…' }).click();
+    const confirm = page.getByRole('button', { name: 'Delete Music' });
+    assert.equal(await confirm.isDisabled(), true, 'the delete button waits for the table name');
+    await page.getByLabel('Type Music to confirm').fill('Music');
+    await confirm.click();
+    await page.getByRole('heading', { name: 'Tables' }).waitFor();
+    await page.getByText('No tables yet.').waitFor();
+  });
+});
