@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BrowserContext, Page } from 'playwright-core';
 import { rawRequest, startTestServer, type TestContext } from './helpers.js';
 
@@ -42,7 +42,8 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
   const shot = async (name: string) => {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   };
   const results = () => page.getByRole('table', { name: /^Results from/ });
 
@@ -254,6 +255,37 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     assert.equal(lines.length, SONGS.length + 2 + (streams ? 1 : 0));
     assert.ok(lines.some((l) => l.Item.SongTitle.S === 'First' && l.Item.Year.N === '2001'));
     await shot('import-export');
+  });
+
+  it('scans in parallel segments and bulk-deletes the selected items', async () => {
+    await page.goto(`${ctx.server.url}/console#/table/Music/items`);
+    await page.getByLabel('Parallel scan segments').fill('3');
+    await page.getByRole('button', { name: 'Run scan' }).click();
+    const count = SONGS.length + 2 + (streams ? 1 : 0);
+    await page.getByText(`${count} item(s) on page 1, ${count} scanned`).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByLabel('Select The Imports / First').check();
+    await page.getByLabel('Select The Imports / Second, Longer').check();
+    await page.getByRole('button', { name: 'Delete selected (2)' }).click();
+    await page.getByText('Deleted 2 item(s).').waitFor();
+    await page.getByText(`${count - 2} item(s) on page 1`).waitFor();
+    const left = await ctx.client.send(new QueryCommand({ TableName: 'Music', KeyConditionExpression: 'Artist = :a', ExpressionAttributeValues: { ':a': { S: 'The Imports' } } }));
+    assert.equal(left.Count, 0);
+  });
+
+  it('adds a GSI to the table, shows it backfilled, and drops it', async () => {
+    await page.getByRole('link', { name: 'Settings and indexes' }).click();
+    await page.getByRole('button', { name: 'Add global index' }).click();
+    await page.getByLabel('New index name').fill('YearIndex');
+    await page.getByLabel('New index hash attribute', { exact: true }).fill('Year');
+    await page.getByLabel('New index hash attribute type').selectOption('N');
+    await page.getByRole('button', { name: 'Create index' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'YearIndex' }) });
+    await row.getByRole('cell', { name: 'ACTIVE' }).waitFor();
+    await row.getByRole('cell', { name: String(SONGS.length), exact: true }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete index YearIndex' }).click();
+    await row.waitFor({ state: 'detached' });
   });
 
   it('deletes the table after confirmation', async () => {

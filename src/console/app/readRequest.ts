@@ -52,7 +52,7 @@ export interface ReadRequest {
   params: Record<string, unknown>;
 }
 
-class Placeholders {
+export class Placeholders {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, AttributeValue> = {};
   private nameCount = 0;
@@ -132,26 +132,4 @@ function filterClause(p: Placeholders, f: FilterRow): string {
     default:
       return `${path} ${f.operator} ${p.value(typedValue(f.type, f.value))}`;
   }
-}
-
-/**
- * A write's guard against lost updates: every attribute still holds the value it had
- * when the item was loaded (or, for a new item, no item has the key yet). DynamoDB caps
- * an expression at 4 KB, so a very wide item is guarded on as many attributes as fit.
- */
-export function unchangedCondition(original: Item | undefined, hashName: string): Record<string, unknown> {
-  const p = new Placeholders();
-  if (original === undefined) {
-    const condition = `attribute_not_exists(${p.name(hashName)})`;
-    return { ConditionExpression: condition, ExpressionAttributeNames: p.names };
-  }
-  const clauses: string[] = [];
-  let length = 0;
-  for (const [name, value] of Object.entries(original)) {
-    const clause = `${p.name(name)} = ${p.value(value)}`;
-    if (length + clause.length + 5 > 4000) break;
-    clauses.push(clause);
-    length += clause.length + 5;
-  }
-  return { ConditionExpression: clauses.join(' AND '), ExpressionAttributeNames: p.names, ExpressionAttributeValues: p.values };
 }

@@ -1,13 +1,13 @@
 /**
  * The item editor, in plain JSON or DynamoDB JSON. Plain JSON converts back with the
  * loaded item as a type hint (sets, binary and big numbers stay what they were).
- * Saving is conditional: the item must still be exactly as loaded, so a change made
- * meanwhile by someone else is reported instead of overwritten.
+ * Saving is conditional (see itemSave.ts): a change made meanwhile by someone else is
+ * reported instead of overwritten.
  */
 import { useState } from 'preact/hooks';
 import { checkItem, itemFromPlain, itemToPlain, keyOf, type Item, type Plain } from '../attr.js';
 import { ApiError, call } from '../client.js';
-import { unchangedCondition } from '../readRequest.js';
+import { saveRequest } from '../itemSave.js';
 import { tableKeyNames, type TableDescription } from '../table.js';
 import { CopyAsCode, ErrorMessage, formatCapacity, useId } from '../ui.js';
 
@@ -51,9 +51,7 @@ export function ItemEditor(props: { table: TableDescription; item: Item | undefi
   };
   let putParams: Record<string, unknown> | undefined;
   try {
-    const item = parseEditorText(text, mode, original);
-    const sameKey = original !== undefined && JSON.stringify(keyOf(item, keyNames)) === JSON.stringify(keyOf(original, keyNames));
-    putParams = { TableName: table.TableName, Item: item, ...unchangedCondition(sameKey ? original : undefined, keyNames[0]) };
+    putParams = { TableName: table.TableName, Item: parseEditorText(text, mode, original) };
   } catch {
     putParams = undefined;
   }
@@ -61,9 +59,10 @@ export function ItemEditor(props: { table: TableDescription; item: Item | undefi
     e.preventDefault();
     setError(undefined);
     try {
-      parseEditorText(text, mode, original);
-      const answer = await call('PutItem', putParams!);
-      props.onSaved(`Saved${answer.ConsumedCapacity ? ` (consumed ${formatCapacity([answer.ConsumedCapacity], 'PutItem')})` : ''}.`);
+      const request = saveRequest(table.TableName, keyNames, original, parseEditorText(text, mode, original));
+      if (request === undefined) return props.onSaved('No changes to save.');
+      const answer = await call(request.operation, request.params);
+      props.onSaved(`Saved${answer.ConsumedCapacity ? ` (consumed ${formatCapacity([answer.ConsumedCapacity], request.operation)})` : ''}.`);
     } catch (err) {
       if (err instanceof ApiError && err.type === 'ConditionalCheckFailedException') setStale(true);
       setError(err);
