@@ -39,11 +39,11 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
   let partiql = false;
   let streams = false;
 
-  const shot = async (name: string) => {
+  const shot = async (name: string, fullPage = false) => {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
   };
   const results = () => page.getByRole('table', { name: /^Results from/ });
 
@@ -141,7 +141,7 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     const titles = await results().locator('tbody tr td:nth-child(4)').allTextContents();
     assert.deepEqual(titles, ['Call It Off', 'Call Me Today']);
     await page.getByText(/consumed 0\.5 RCU/).waitFor();
-    await shot('query');
+    await shot('query', true);
 
     await page.getByLabel('Order').selectOption('desc');
     await page.getByRole('button', { name: 'Run query' }).click();
@@ -170,7 +170,7 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     await editor.fill(JSON.stringify({ ...loaded, Year: 2016, Awards: 1 }));
     await page.getByLabel('DynamoDB JSON').check();
     assert.deepEqual(JSON.parse(await editor.inputValue()).Year, { N: '2016' });
-    await shot('item-editor');
+    await shot('item-editor', true);
     await page.getByRole('button', { name: 'Save item' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     const key = { Artist: { S: 'No One You Know' }, SongTitle: { S: 'Call Me Today' } };
@@ -234,8 +234,21 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     await page.getByLabel('Item size (KB)').fill('7');
     await page.getByLabel('Writes per second').fill('2');
     await page.getByText('and 14 WCU').waitFor();
-    await page.getByRole('img', { name: /^Write capacity units per second/ }).waitFor();
-    await page.waitForTimeout(2500);
+    // Writes while the view scrapes /metrics every 2 s: the write chart shows them.
+    let writing = true;
+    const load = (async () => {
+      for (let i = 0; writing || i < 5; i++) {
+        await ctx.client.send(new PutItemCommand({ TableName: 'Music', Item: { Artist: { S: 'Load' }, SongTitle: { S: `Song ${i % 5}` } } }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      const chart = page.getByRole('img', { name: /^Write capacity units per second: latest [1-9]/ });
+      await chart.locator('path.line').waitFor();
+    } finally {
+      writing = false;
+      await load;
+    }
     await shot('capacity');
   });
 
@@ -252,7 +265,7 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Music.jsonl' }).click()]);
     const path = await download.path();
     const lines = (await import('node:fs')).readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.equal(lines.length, SONGS.length + 2 + (streams ? 1 : 0));
+    assert.equal(lines.length, SONGS.length + 2 + 5 + (streams ? 1 : 0));
     assert.ok(lines.some((l) => l.Item.SongTitle.S === 'First' && l.Item.Year.N === '2001'));
     await shot('import-export');
   });
@@ -261,7 +274,7 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     await page.goto(`${ctx.server.url}/console#/table/Music/items`);
     await page.getByLabel('Parallel scan segments').fill('3');
     await page.getByRole('button', { name: 'Run scan' }).click();
-    const count = SONGS.length + 2 + (streams ? 1 : 0);
+    const count = SONGS.length + 2 + 5 + (streams ? 1 : 0);
     await page.getByText(`${count} item(s) on page 1, ${count} scanned`).waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByLabel('Select The Imports / First').check();

@@ -19,6 +19,7 @@ export function Chart({ title, points, limit }: { title: string; points: number[
         <rect width={WIDTH} height={HEIGHT} class="bg" />
         {limit && limit.some((v) => v > 0) && <path d={path(limit, max, limit.length)} class="limit" />}
         {points.length > 1 && <path d={path(points, max, points.length)} class="line" />}
+        <text x={4} y={12} class="axis">{points.length > 1 ? `max ${max.toFixed(max < 10 ? 2 : 0)}` : 'collecting…'}</text>
       </svg>
     </figure>
   );
