@@ -6,23 +6,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { BrowserContext, Page } from 'playwright-core';
-import { rawRequest, startTestServer, type TestContext } from './helpers.js';
+import type { Page } from 'playwright-core';
+import { startTestServer, type TestContext } from './helpers.js';
+import { NO_BROWSER, openBrowser, serves, type BrowserSession } from './consoleBrowser.js';
 
-const CHROMIUM = process.env.OPENDDB_CHROMIUM ?? '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (install it with: apt-get install chromium)`;
 /** Where to save a screenshot of each main view (for docs/console.md), when set. */
 const SCREENSHOTS = process.env.OPENDDB_CONSOLE_SCREENSHOTS;
-
-/** Whether the server serves an operation: a server without it answers UnknownOperationException. */
-async function serves(url: string, target: string, body: object): Promise<boolean> {
-  const answer = await rawRequest(url, undefined, JSON.stringify(body), { 'X-Amz-Target': target });
-  return !String(answer.json?.__type ?? '').endsWith('UnknownOperationException');
-}
 
 const SONGS = [
   { Artist: 'No One You Know', SongTitle: 'Call Me Today', AlbumTitle: 'Somewhat Famous', Genre: 'Country', Year: 2015 },
@@ -31,13 +23,14 @@ const SONGS = [
   { Artist: 'Acme Band', SongTitle: 'Happy Day', AlbumTitle: 'Songs About Life', Genre: 'Rock', Year: 2019 },
 ];
 
-describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
+describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () => {
   let ctx: TestContext;
-  let browser: BrowserContext;
+  let session: BrowserSession;
   let page: Page;
-  let profile: string;
   let partiql = false;
   let streams = false;
+  let ttl = false;
+  const pageErrors: string[] = [];
 
   const shot = async (name: string, fullPage = false) => {
     if (!SCREENSHOTS) return;
@@ -51,26 +44,16 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     ctx = await startTestServer();
     partiql = await serves(ctx.server.url, 'DynamoDB_20120810.ExecuteStatement', { Statement: 'SELECT * FROM "probe"' });
     streams = await serves(ctx.server.url, 'DynamoDBStreams_20120810.ListStreams', {});
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(join(tmpdir(), 'openddb-console-browser-'));
-    // A fresh profile directory each run (Playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1100, height: 760 },
-      acceptDownloads: true,
-    });
-    page = browser.pages()[0] ?? await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => assert.fail(`the page threw: ${err.message}`));
+    ttl = await serves(ctx.server.url, 'DynamoDB_20120810.DescribeTimeToLive', { TableName: 'probe' });
+    session = await openBrowser();
+    page = session.page;
+    page.on('pageerror', (err) => pageErrors.push(err.message));
   });
 
   after(async () => {
-    await browser?.close();
+    assert.deepEqual(pageErrors, [], 'the page threw no errors');
+    await session?.close();
     await ctx?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('opens at /console, reachable by keyboard', async () => {
@@ -222,6 +205,23 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Stop tailing' }).click();
   });
 
+  it('turns TTL on, shows a pending expiration and sweeps it', async (t) => {
+    if (!ttl) return t.skip('this server does not serve DescribeTimeToLive (UnknownOperationException)');
+    await page.goto(`${ctx.server.url}/console#/table/Music/ttl`);
+    await page.getByLabel('Time to live attribute').fill('expires');
+    await page.getByRole('button', { name: 'Turn time to live on' }).click();
+    await page.getByText(/Status: (ENABLED|ENABLING), attribute expires/).waitFor();
+    const past = String(Math.floor(Date.now() / 1000) - 3600);
+    await ctx.client.send(new PutItemCommand({ TableName: 'Music', Item: { Artist: { S: 'Expired' }, SongTitle: { S: 'Gone' }, expires: { N: past } } }));
+    await page.reload();
+    await page.getByText('1 expired item(s) wait for the sweep').waitFor();
+    await page.getByRole('button', { name: 'Run sweep now' }).click();
+    await page.getByText(/^Sweep done/).waitFor();
+    await page.getByText('No expired items are waiting').waitFor();
+    const gone = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: { Artist: { S: 'Expired' }, SongTitle: { S: 'Gone' } } }));
+    assert.equal(gone.Item, undefined);
+  });
+
   it('records consumed capacity and works the seed\'s RCU/WCU example', async () => {
     await page.getByRole('link', { name: 'Capacity' }).click();
     const log = page.getByRole('table').filter({ hasText: 'Operation' });
@@ -264,7 +264,7 @@ describe('web console in a browser', { skip: SKIP, timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Export table' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Music.jsonl' }).click()]);
     const path = await download.path();
-    const lines = (await import('node:fs')).readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, SONGS.length + 2 + 5 + (streams ? 1 : 0));
     assert.ok(lines.some((l) => l.Item.SongTitle.S === 'First' && l.Item.Year.N === '2001'));
     await shot('import-export');
