@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestContext } from './helpers.js';
 import { NO_BROWSER, openBrowser, serves, type BrowserSession } from './consoleBrowser.js';
@@ -48,6 +48,13 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     session = await openBrowser();
     page = session.page;
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // Everything the page loads must come from the server itself.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(ctx.server.url) && !request.url().startsWith('blob:')) pageErrors.push(`requested ${request.url()}`);
+    });
   });
 
   after(async () => {
@@ -83,7 +90,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     await page.getByRole('heading', { name: 'Music' }).waitFor();
     await page.getByRole('term').filter({ hasText: 'Status' }).waitFor();
 
-    const { Table } = await ctx.client.send(new (await import('@aws-sdk/client-dynamodb')).DescribeTableCommand({ TableName: 'Music' }));
+    const { Table } = await ctx.client.send(new DescribeTableCommand({ TableName: 'Music' }));
     assert.deepEqual(Table?.KeySchema, [{ AttributeName: 'Artist', KeyType: 'HASH' }, { AttributeName: 'SongTitle', KeyType: 'RANGE' }]);
     assert.equal(Table?.GlobalSecondaryIndexes?.[0].IndexName, 'GenreIndex');
     assert.deepEqual(Table?.GlobalSecondaryIndexes?.[0].KeySchema, [{ AttributeName: 'Genre', KeyType: 'HASH' }]);
@@ -286,16 +293,35 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     assert.equal(left.Count, 0);
   });
 
-  it('adds a GSI to the table, shows it backfilled, and drops it', async () => {
+  it('switches the table to provisioned capacity', async () => {
     await page.getByRole('link', { name: 'Settings and indexes' }).click();
+    await page.getByLabel('Provisioned').check();
+    await page.getByLabel('Read capacity units', { exact: true }).fill('7');
+    await page.getByLabel('Write capacity units', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Save capacity' }).click();
+    await page.getByText('Capacity updated.').waitFor();
+    await page.getByText('Provisioned: 7 RCU, 3 WCU').waitFor();
+    const { Table } = await ctx.client.send(new DescribeTableCommand({ TableName: 'Music' }));
+    assert.equal(Table?.BillingModeSummary?.BillingMode, 'PROVISIONED');
+    assert.deepEqual([Table?.ProvisionedThroughput?.ReadCapacityUnits, Table?.ProvisionedThroughput?.WriteCapacityUnits], [7, 3]);
+    const gsi = Table?.GlobalSecondaryIndexes?.[0].ProvisionedThroughput;
+    assert.deepEqual([gsi?.ReadCapacityUnits, gsi?.WriteCapacityUnits], [7, 3], 'the GSI gets the same throughput');
+  });
+
+  it('adds a GSI to the table, shows it backfilled, and drops it', async () => {
     await page.getByRole('button', { name: 'Add global index' }).click();
     await page.getByLabel('New index name').fill('YearIndex');
     await page.getByLabel('New index hash attribute', { exact: true }).fill('Year');
     await page.getByLabel('New index hash attribute type').selectOption('N');
+    await page.getByLabel('New index read capacity units').fill('2');
     await page.getByRole('button', { name: 'Create index' }).click();
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'YearIndex' }) });
     await row.getByRole('cell', { name: 'ACTIVE' }).waitFor();
     await row.getByRole('cell', { name: String(SONGS.length), exact: true }).waitFor();
+    const { Table } = await ctx.client.send(new DescribeTableCommand({ TableName: 'Music' }));
+    const added = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'YearIndex');
+    assert.deepEqual(added?.KeySchema, [{ AttributeName: 'Year', KeyType: 'HASH' }]);
+    assert.deepEqual([added?.ProvisionedThroughput?.ReadCapacityUnits, added?.ProvisionedThroughput?.WriteCapacityUnits], [2, 5]);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete index YearIndex' }).click();
     await row.waitFor({ state: 'detached' });

@@ -38,8 +38,9 @@ const SECURITY_HEADERS = {
 export function consoleRoute(assetDir: string = DEFAULT_ASSET_DIR): StaticRoute {
   let assets: Map<string, Asset> | undefined;
   return (req, res) => {
-    const path = (req.url ?? '').split('?', 1)[0];
+    // Every API request passes here first: the method alone turns it away.
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = (req.url ?? '').split('?', 1)[0];
     if (path !== '/console' && !path.startsWith('/console/')) return false;
     assets ??= loadAssets(assetDir);
     const name = path === '/console' || path === '/console/' ? 'index.html' : path.slice('/console/'.length);
