@@ -6,15 +6,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestContext } from './helpers.js';
-import { NO_BROWSER, openBrowser, serves, type BrowserSession } from './consoleBrowser.js';
-
-/** Where to save a screenshot of each main view (for docs/console.md), when set. */
-const SCREENSHOTS = process.env.OPENDDB_CONSOLE_SCREENSHOTS;
+import { NO_BROWSER, openBrowser, screenshot, serves, type BrowserSession } from './consoleBrowser.js';
 
 const SONGS = [
   { Artist: 'No One You Know', SongTitle: 'Call Me Today', AlbumTitle: 'Somewhat Famous', Genre: 'Country', Year: 2015 },
@@ -32,12 +28,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
   let ttl = false;
   const pageErrors: string[] = [];
 
-  const shot = async (name: string, fullPage = false) => {
-    if (!SCREENSHOTS) return;
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
-  };
+  const shot = (name: string, fullPage = false) => screenshot(page, name, fullPage);
   const results = () => page.getByRole('table', { name: /^Results from/ });
 
   before(async () => {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, Route } from 'playwright-core';
 import { createTable, startTestServer, type TestContext } from './helpers.js';
-import { NO_BROWSER, openBrowser, serves, type BrowserSession } from './consoleBrowser.js';
+import { NO_BROWSER, openBrowser, screenshot, serves, type BrowserSession } from './consoleBrowser.js';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 type Answer = (input: Record<string, any>) => object | undefined;
@@ -66,6 +66,7 @@ describe('console views of APIs the server lacks', { skip: NO_BROWSER, timeout: 
     await page.getByRole('button', { name: 'More results' }).click();
     await grid.getByRole('cell', { name: '{x}', exact: true }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'More results' }).count(), 0);
+    await screenshot(page, 'partiql');
     await page.getByLabel('JSON', { exact: true }).check();
     assert.deepEqual(JSON.parse(await page.getByLabel('Results as JSON').innerText()), [{ pk: 'a', n: 1 }, { pk: 'b', tags: ['x'] }]);
     const statements = seen.filter((s) => s.operation === 'ExecuteStatement').map((s) => s.input);
@@ -126,6 +127,7 @@ describe('console views of APIs the server lacks', { skip: NO_BROWSER, timeout: 
     const log = page.getByRole('log', { name: 'Stream records' });
     await log.getByText(/INSERT.*"n":1/).waitFor();
     await log.getByText(/MODIFY.*"n":2/).waitFor();
+    await screenshot(page, 'stream');
     const iterators = seen.filter((s) => s.operation === 'GetShardIterator').map((s) => [s.input.ShardId, s.input.ShardIteratorType, s.input.StreamArn]);
     assert.deepEqual(iterators, [['shardId-1', 'LATEST', arn], ['shardId-2', 'TRIM_HORIZON', arn]]);
     await page.getByRole('button', { name: 'Stop tailing' }).click();
@@ -149,6 +151,7 @@ describe('console views of APIs the server lacks', { skip: NO_BROWSER, timeout: 
     await page.getByText('Status: ENABLED, attribute expires').waitFor();
     await page.getByText('1 expired item(s) wait for the sweep').waitFor();
     await page.getByRole('table', { name: 'Expired items not yet deleted' }).getByRole('cell', { name: 'old', exact: true }).waitFor();
+    await screenshot(page, 'ttl');
     await page.getByRole('button', { name: 'Run sweep now' }).click();
     await page.getByText('Sweep done: {"deleted":1}').waitFor();
     assert.deepEqual(sweepBody, { table: 'Tail' });

@@ -1,5 +1,5 @@
 /** Launching Chromium for the console's browser tests, and probing what the server serves. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -37,6 +37,15 @@ export async function openBrowser(): Promise<BrowserSession> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Saves a screenshot of the view into OPENDDB_CONSOLE_SCREENSHOTS (for docs/console.md), when that is set. */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  const dir = process.env.OPENDDB_CONSOLE_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
 
 /** Whether the server serves an operation: a server without it answers UnknownOperationException. */

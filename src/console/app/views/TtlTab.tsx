@@ -12,6 +12,11 @@ interface TtlDescription {
 
 const PENDING_PAGE = 100;
 
+/** ENABLING counts as on: DynamoDB takes a while to finish turning TTL on, and refuses to turn it on twice. */
+function isOn(ttl: TtlDescription | undefined): boolean {
+  return ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
+}
+
 export function TtlTab({ table }: { table: TableDescription }) {
   const [ttl, setTtl] = useState<TtlDescription | undefined>();
   const [attribute, setAttribute] = useState('');
@@ -26,7 +31,7 @@ export function TtlTab({ table }: { table: TableDescription }) {
       const { TimeToLiveDescription } = await call<{ TimeToLiveDescription: TtlDescription }>('DescribeTimeToLive', { TableName: table.TableName });
       setTtl(TimeToLiveDescription);
       setAttribute(TimeToLiveDescription.AttributeName ?? '');
-      if (TimeToLiveDescription.AttributeName && TimeToLiveDescription.TimeToLiveStatus === 'ENABLED') {
+      if (TimeToLiveDescription.AttributeName && isOn(TimeToLiveDescription)) {
         await loadPending(TimeToLiveDescription.AttributeName);
       } else setPending(undefined);
     } catch (err) {
@@ -69,11 +74,11 @@ export function TtlTab({ table }: { table: TableDescription }) {
   return (
     <div>
       <p>Status: {ttl?.TimeToLiveStatus ?? '…'}{ttl?.AttributeName ? `, attribute ${ttl.AttributeName}` : ''}</p>
-      <form onSubmit={(e) => { e.preventDefault(); void setEnabled(ttl?.TimeToLiveStatus !== 'ENABLED'); }}>
+      <form onSubmit={(e) => { e.preventDefault(); void setEnabled(!isOn(ttl)); }}>
         <Field label="Time to live attribute" hint="A number attribute holding the expiry time in epoch seconds">
           {(id) => <input id={id} required value={attribute} onInput={(e) => setAttribute(e.currentTarget.value)} />}
         </Field>
-        <button type="submit">{ttl?.TimeToLiveStatus === 'ENABLED' ? 'Turn time to live off' : 'Turn time to live on'}</button>
+        <button type="submit">{isOn(ttl) ? 'Turn time to live off' : 'Turn time to live on'}</button>
       </form>
       <ErrorMessage error={error} />
       {notice && <Notice>{notice}</Notice>}
