@@ -95,7 +95,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
       await page.getByRole('button', { name: 'New item' }).click();
       await page.getByLabel('Item', { exact: true }).fill(JSON.stringify(song));
       await page.getByRole('button', { name: 'Save item' }).click();
-      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+      await page.getByRole('form', { name: 'Item editor' }).waitFor({ state: 'detached' });
     }
     await results().getByRole('cell', { name: 'Scared of My Shadow', exact: true }).waitFor();
     const stored = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: { Artist: { S: 'Acme Band' }, SongTitle: { S: 'Happy Day' } } }));
@@ -153,6 +153,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     assert.deepEqual(JSON.parse(await editor.inputValue()).Year, { N: '2016' });
     await shot('item-editor', true);
     await page.getByRole('button', { name: 'Save item' }).click();
+    await page.getByRole('form', { name: 'Item editor' }).waitFor({ state: 'detached' });
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     const key = { Artist: { S: 'No One You Know' }, SongTitle: { S: 'Call Me Today' } };
     const saved = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: key }));
@@ -160,16 +161,18 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
 
     // Someone else changes the item while it is open: saving must not overwrite that.
     await page.getByRole('button', { name: 'Edit No One You Know / Call Me Today' }).click();
-    await ctx.client.send(new UpdateItemCommand({ TableName: 'Music', Key: key, UpdateExpression: 'SET Awards = :a', ExpressionAttributeValues: { ':a': { N: '5' } } }));
     const text = await editor.inputValue();
+    await ctx.client.send(new UpdateItemCommand({ TableName: 'Music', Key: key, UpdateExpression: 'SET Awards = :a', ExpressionAttributeValues: { ':a': { N: '5' } } }));
     await editor.fill(text.replace('"Year": 2016', '"Year": 2017'));
     await page.getByRole('button', { name: 'Save item' }).click();
     await page.getByText(/changed \(or was deleted\) since it was loaded/).waitFor();
     const after = await ctx.client.send(new GetItemCommand({ TableName: 'Music', Key: key }));
     assert.deepEqual([after.Item?.Year, after.Item?.Awards], [{ N: '2016' }, { N: '5' }]);
     await page.getByRole('button', { name: 'Reload item' }).click();
+    await page.getByRole('button', { name: 'Reload item' }).waitFor({ state: 'detached' });
     assert.equal(JSON.parse(await editor.inputValue()).Awards, 5);
-    await page.getByRole('button', { name: 'Close editor' }).click();
+    await editor.press('Escape');
+    await page.getByRole('form', { name: 'Item editor' }).waitFor({ state: 'detached' });
   });
 
   it('shows a request as AWS CLI, SDK v3 and boto3 code', async () => {
@@ -273,7 +276,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     await page.getByLabel('Parallel scan segments').fill('3');
     await page.getByRole('button', { name: 'Run scan' }).click();
     const count = SONGS.length + 2 + 5 + (streams ? 1 : 0);
-    await page.getByText(`${count} item(s) on page 1, ${count} scanned`).waitFor();
+    await page.getByText(`${count} item(s) on page 1, ${count} scanned by a parallel scan of 3 segments`).waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByLabel('Select The Imports / First').check();
     await page.getByLabel('Select The Imports / Second, Longer').check();

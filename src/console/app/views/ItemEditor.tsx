@@ -86,7 +86,7 @@ export function ItemEditor(props: { table: TableDescription; item: Item | undefi
     }
   };
   return (
-    <form class="editor" onSubmit={save} aria-label="Item editor">
+    <form class="editor" onSubmit={save} aria-label="Item editor" onKeyDown={(e) => { if (e.key === 'Escape') props.onClose(); }}>
       <h2>{original ? 'Edit item' : 'New item'}</h2>
       <div role="radiogroup" aria-label="Format">
         <label><input type="radio" name="format" checked={mode === 'plain'} onChange={() => switchMode('plain')} /> Plain JSON</label>
@@ -103,7 +103,7 @@ export function ItemEditor(props: { table: TableDescription; item: Item | undefi
       <div class="toolbar">
         <button type="submit" class="primary">Save item</button>
         {original && <button type="button" onClick={remove}>Delete item</button>}
-        <button type="button" onClick={props.onClose}>Close editor</button>
+        <button type="button" onClick={props.onClose} aria-keyshortcuts="Escape">Close editor</button>
       </div>
       <CopyAsCode operation="PutItem" params={putParams} />
     </form>

@@ -114,6 +114,7 @@ export function ItemsTab({ table }: { table: TableDescription }) {
         <>
           <p role="status" class="summary">
             {page.items.length} item(s) on page {history.length}, {page.scanned} scanned
+            {page.next.length > 1 && ` by a parallel scan of ${page.next.length} segments`}
             {page.consumed.length > 0 && `; consumed ${formatCapacity(page.consumed, request?.operation ?? 'Scan')}`}
           </p>
           <ItemsGrid items={page.items} keyNames={keyNames} caption={`Results from ${spec.index || table.TableName}`}
