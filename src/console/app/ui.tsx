@@ -4,11 +4,19 @@ import { useState } from 'preact/hooks';
 import { displayValue, type Item } from './attr.js';
 import { ApiError, loadSettings, type ConsumedCapacity } from './client.js';
 import { requestAsCode, type CodeLanguage } from './codegen.js';
+import { href } from './route.js';
+
+/** The answers of a server that checks credentials and did not take the console's. */
+const SIGN_IN_ERRORS = new Set([
+  'UnrecognizedClientException', 'InvalidSignatureException', 'MissingAuthenticationTokenException',
+  'IncompleteSignatureException', 'ExpiredTokenException', 'AccessDeniedException',
+]);
 
 export function ErrorMessage({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;
   const text = error instanceof ApiError ? `${error.type}: ${error.message}` : error instanceof Error ? error.message : String(error);
-  return <p class="error" role="alert">{text}</p>;
+  const signIn = error instanceof ApiError && SIGN_IN_ERRORS.has(error.type);
+  return <p class="error" role="alert">{text}{signIn && <> <a href={href('settings')}>Sign in with an access key</a></>}</p>;
 }
 
 export function Notice({ children }: { children: ComponentChildren }) {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { rawRequest } from './helpers.js';
+import { rawRequest } from '../helpers.js';
 
 export const CHROMIUM = process.env.OPENDDB_CHROMIUM ?? '/usr/bin/chromium';
 /** The reason to skip browser tests, or false when Chromium is there. */

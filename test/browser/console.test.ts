@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Page } from 'playwright-core';
-import { startTestServer, type TestContext } from './helpers.js';
-import { NO_BROWSER, openBrowser, screenshot, serves, type BrowserSession } from './consoleBrowser.js';
+import { startTestServer, type TestContext } from '../helpers.js';
+import { NO_BROWSER, openBrowser, screenshot, serves, type BrowserSession } from './launch.js';
 
 const SONGS = [
   { Artist: 'No One You Know', SongTitle: 'Call Me Today', AlbumTitle: 'Somewhat Famous', Genre: 'Country', Year: 2015 },

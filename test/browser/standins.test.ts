@@ -4,14 +4,17 @@
  * reference documents (ExecuteStatement; DescribeStream, GetShardIterator, GetRecords;
  * DescribeTimeToLive; the server's POST /openddb/ttl/sweep), and passes every other
  * request to the real server. Each test is skipped where the server serves the API:
- * console.browser.test.ts covers it end to end there.
+ * console.test.ts covers it end to end there. Likewise signing in: the browser
+ * refuses the console's credentials as a server checking them would.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, Route } from 'playwright-core';
-import { createTable, startTestServer, type TestContext } from './helpers.js';
-import { NO_BROWSER, openBrowser, screenshot, serves, type BrowserSession } from './consoleBrowser.js';
+import { createTable, startTestServer, type TestContext } from '../helpers.js';
+import { NO_BROWSER, openBrowser, screenshot, serves, type BrowserSession } from './launch.js';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Hash } from '@smithy/hash-node';
 
 type Answer = (input: Record<string, any>) => object | undefined;
 
@@ -155,5 +158,48 @@ describe('console views of APIs the server lacks', { skip: NO_BROWSER, timeout: 
     await page.getByRole('button', { name: 'Run sweep now' }).click();
     await page.getByText('Sweep done: {"deleted":1}').waitFor();
     assert.deepEqual(sweepBody, { table: 'Tail' });
+  });
+
+  it('signing in: a refused credential links to the settings, and the new key signs every request as the SDK would', async () => {
+    let refused = false;
+    let signed: { headers: Record<string, string>; body: string } | undefined;
+    const checkCredentials = async (route: Route) => {
+      const request = route.request();
+      if (request.headers()['x-amz-target'] !== 'DynamoDB_20120810.ListTables') return route.fallback();
+      if (!refused) {
+        refused = true;
+        return route.fulfill({
+          status: 400, contentType: 'application/x-amz-json-1.0',
+          body: JSON.stringify({ __type: 'com.amazon.coral.service#UnrecognizedClientException', message: 'The security token included in the request is invalid.' }),
+        });
+      }
+      signed = { headers: await request.allHeaders(), body: request.postData() ?? '' };
+      return route.fallback();
+    };
+    await page.route(`${ctx.server.url}/`, checkCredentials);
+    try {
+      await page.goto(`${ctx.server.url}/console#/tables`);
+      await page.getByRole('alert').filter({ hasText: 'UnrecognizedClientException: The security token included in the request is invalid.' }).waitFor();
+      await page.getByRole('link', { name: 'Sign in with an access key' }).click();
+      await page.getByLabel('Region').fill('eu-west-1');
+      await page.getByLabel('Access key ID').fill('AKIDNEW');
+      await page.getByLabel('Secret access key').fill('new/secret+key');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('link', { name: 'Tables', exact: true }).click();
+      await page.getByRole('link', { name: 'Tail', exact: true }).waitFor();
+    } finally {
+      await page.unroute(`${ctx.server.url}/`, checkCredentials);
+    }
+    assert.ok(signed, 'ListTables was sent again');
+    const { headers, body } = signed;
+    assert.match(headers['authorization'], /^AWS4-HMAC-SHA256 Credential=AKIDNEW\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$/);
+    const { hostname, port } = new URL(ctx.server.url);
+    const signer = new SignatureV4({ credentials: { accessKeyId: 'AKIDNEW', secretAccessKey: 'new/secret+key' }, region: 'eu-west-1', service: 'dynamodb', sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
+    const amzDate = headers['x-amz-date'];
+    const expected = await signer.sign({
+      method: 'POST', protocol: 'http:', hostname, port: Number(port), path: '/', query: {}, body,
+      headers: { host: `${hostname}:${port}`, 'content-type': headers['content-type'], 'x-amz-target': headers['x-amz-target'] },
+    }, { signingDate: new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`) });
+    assert.equal(headers['authorization'], expected.headers['authorization']);
   });
 });
