@@ -24,6 +24,7 @@ import { loadTriggersFile, toTrigger, type TriggerConfig } from './triggers/conf
 import { TriggerRunner } from './triggers/runner.js';
 import { changes } from './triggers/changes.js';
 import type { StartingPosition } from './engine/changelog/consumer.js';
+import { consoleRoute } from './console/serve.js';
 
 export type { TriggerConfig } from './triggers/config.js';
 
@@ -58,6 +59,8 @@ export interface ServerOptions {
   store?: LocalKVStore;
   /** Where to log (default: stderr, at `logLevel`). */
   logger?: Logger;
+  /** Serve the web console at GET /console (default true). */
+  console?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
   /** How often the TTL sweeper runs, in ms (default 30 s). */
@@ -147,6 +150,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cors: options.cors,
     metrics,
     controls,
+    console: options.console === false ? undefined : consoleRoute(),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

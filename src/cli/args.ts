@@ -55,6 +55,7 @@ export const USAGE = `Usage: openddb [options]
                               (default 4h; env OPENDDB_STREAM_SHARD_ROLLOVER)
   --triggers <file>           deliver table streams to HTTP endpoints, as configured in this JSON file
                               (see docs/streams.md; env OPENDDB_TRIGGERS)
+  --no-console                do not serve the web console at /console (env OPENDDB_CONSOLE=0)
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -92,6 +93,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'stream-shard-rollover': { type: 'string' },
         triggers: { type: 'string' },
         'shutdown-timeout': { type: 'string' },
+        'no-console': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -127,6 +129,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     streamShardRolloverMs: durationOption('--stream-shard-rollover', values['stream-shard-rollover'] ?? env.OPENDDB_STREAM_SHARD_ROLLOVER),
     triggersFile: values.triggers ?? env.OPENDDB_TRIGGERS,
     shutdownTimeoutMs: shutdownTimeout(values['shutdown-timeout'] ?? env.OPENDDB_SHUTDOWN_TIMEOUT ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS)),
+    console: values['no-console'] === true ? false : !isFalse(env.OPENDDB_CONSOLE),
   };
 }
 
@@ -151,6 +154,10 @@ function shutdownTimeout(text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms > 3_600_000) throw new UsageError(`invalid shutdown timeout: ${text} (milliseconds, or e.g. 500ms, 5s; at most 1 hour)`);
   return ms;
+}
+
+function isFalse(value: string | undefined): boolean {
+  return value !== undefined && /^(0|false|no|off)$/i.test(value);
 }
 
 function isTrue(value: string | undefined): boolean {

@@ -18,6 +18,7 @@ import { handleControl, isControlRequest, type Controls } from './controls.js';
 import { DEFAULT_STYLE, errorBody, newRequestId, sendJson, sendJsonAtTurnEnd, type ResponseStyle } from './respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
+import type { StaticRoute } from '../console/serve.js';
 
 /**
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
@@ -34,6 +35,8 @@ export interface HttpOptions {
   metrics?: Metrics;
   /** Test controls under /openddb/ (see controls.ts). */
   controls?: Controls;
+  /** The web console's files (GET /console...); absent when the console is off. */
+  console?: StaticRoute;
 }
 
 export interface HttpFront {
@@ -153,6 +156,7 @@ async function answerNonPost(options: HttpOptions, corsAllowed: boolean, req: In
     res.end(text);
     return;
   }
+  if (options.console?.(req, res)) return;
   if (req.method === 'GET' && path === '/') {
     // DynamoDB names the host the client addressed, e.g. `healthy: dynamodb.us-east-1.amazonaws.com`.
     const text = `healthy: ${req.headers.host ?? 'localhost'}`;
