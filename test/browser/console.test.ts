@@ -1,8 +1,8 @@
 /**
  * The web console end to end in a real browser (Playwright driving Chromium): the
  * seed's Music table created, filled, queried and edited through the console, the way
- * a user would. Skipped, with the reason, where Chromium is not installed. The PartiQL
- * and stream steps run when the server serves those APIs.
+ * a user would, with PartiQL, the stream tail and TTL. Skipped, with the reason, where
+ * Chromium is not installed.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestContext } from '../helpers.js';
-import { NO_BROWSER, openBrowser, screenshot, serves, type BrowserSession } from './launch.js';
+import { NO_BROWSER, openBrowser, screenshot, type BrowserSession } from './launch.js';
 
 const SONGS = [
   { Artist: 'No One You Know', SongTitle: 'Call Me Today', AlbumTitle: 'Somewhat Famous', Genre: 'Country', Year: 2015 },
@@ -23,9 +23,6 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
   let ctx: TestContext;
   let session: BrowserSession;
   let page: Page;
-  let partiql = false;
-  let streams = false;
-  let ttl = false;
   const pageErrors: string[] = [];
 
   const shot = (name: string, fullPage = false) => screenshot(page, name, fullPage);
@@ -33,9 +30,6 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
 
   before(async () => {
     ctx = await startTestServer();
-    partiql = await serves(ctx.server.url, 'DynamoDB_20120810.ExecuteStatement', { Statement: 'SELECT * FROM "probe"' });
-    streams = await serves(ctx.server.url, 'DynamoDBStreams_20120810.ListStreams', {});
-    ttl = await serves(ctx.server.url, 'DynamoDB_20120810.DescribeTimeToLive', { TableName: 'probe' });
     session = await openBrowser();
     page = session.page;
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -75,7 +69,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     await page.getByRole('button', { name: 'Add global index' }).click();
     await page.getByLabel('Index 1 name').fill('GenreIndex');
     await page.getByLabel('Index 1 hash attribute', { exact: true }).fill('Genre');
-    if (streams) await page.getByLabel('Enable stream').check();
+    await page.getByLabel('Enable stream').check();
     await shot('create-table');
     await page.getByRole('button', { name: 'Create table' }).click();
     await page.getByRole('heading', { name: 'Music' }).waitFor();
@@ -185,8 +179,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     assert.match(await page.getByLabel('Code', { exact: true }).inputValue(), /response = client\.query\(\n {4}TableName="Music",/);
   });
 
-  it('runs a PartiQL SELECT', async (t) => {
-    if (!partiql) return t.skip('this server does not serve ExecuteStatement (UnknownOperationException)');
+  it('runs a PartiQL SELECT', async () => {
     await page.getByRole('link', { name: 'PartiQL editor' }).click();
     await page.getByLabel('PartiQL').fill(`SELECT * FROM "Music" WHERE Artist = 'Acme Band'`);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -194,8 +187,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     await shot('partiql');
   });
 
-  it('shows a stream record after a write', async (t) => {
-    if (!streams) return t.skip('this server does not serve the DynamoDB Streams API (UnknownOperationException)');
+  it('shows a stream record after a write', async () => {
     await page.goto(`${ctx.server.url}/console#/table/Music/stream`);
     await page.getByRole('button', { name: 'Start tailing' }).click();
     await page.getByText('Tailing: new records appear below.').waitFor();
@@ -206,8 +198,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     await page.getByRole('button', { name: 'Stop tailing' }).click();
   });
 
-  it('turns TTL on, shows a pending expiration and sweeps it', async (t) => {
-    if (!ttl) return t.skip('this server does not serve DescribeTimeToLive (UnknownOperationException)');
+  it('turns TTL on, shows a pending expiration and sweeps it', async () => {
     await page.goto(`${ctx.server.url}/console#/table/Music/ttl`);
     await page.getByLabel('Time to live attribute').fill('expires');
     await page.getByRole('button', { name: 'Turn time to live on' }).click();
@@ -216,6 +207,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     await ctx.client.send(new PutItemCommand({ TableName: 'Music', Item: { Artist: { S: 'Expired' }, SongTitle: { S: 'Gone' }, expires: { N: past } } }));
     await page.reload();
     await page.getByText('1 expired item(s) wait for the sweep').waitFor();
+    await shot('ttl');
     await page.getByRole('button', { name: 'Run sweep now' }).click();
     await page.getByText(/^Sweep done/).waitFor();
     await page.getByText('No expired items are waiting').waitFor();
@@ -266,7 +258,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Music.jsonl' }).click()]);
     const path = await download.path();
     const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.equal(lines.length, SONGS.length + 2 + 5 + (streams ? 1 : 0));
+    assert.equal(lines.length, SONGS.length + 2 + 5 + 1);
     assert.ok(lines.some((l) => l.Item.SongTitle.S === 'First' && l.Item.Year.N === '2001'));
     await shot('import-export');
   });
@@ -275,7 +267,7 @@ describe('web console in a browser', { skip: NO_BROWSER, timeout: 60_000 }, () =
     await page.goto(`${ctx.server.url}/console#/table/Music/items`);
     await page.getByLabel('Parallel scan segments').fill('3');
     await page.getByRole('button', { name: 'Run scan' }).click();
-    const count = SONGS.length + 2 + 5 + (streams ? 1 : 0);
+    const count = SONGS.length + 2 + 5 + 1;
     await page.getByText(`${count} item(s) on page 1, ${count} scanned by a parallel scan of 3 segments`).waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByLabel('Select The Imports / First').check();

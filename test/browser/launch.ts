@@ -1,4 +1,4 @@
-/** Launching Chromium for the console's browser tests, and probing what the server serves. */
+/** Launching Chromium for the console's browser tests. */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,10 +46,4 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   mkdirSync(dir, { recursive: true });
   await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
-}
-
-/** Whether the server serves an operation: a server without it answers UnknownOperationException. */
-export async function serves(url: string, target: string, body: object): Promise<boolean> {
-  const answer = await rawRequest(url, undefined, JSON.stringify(body), { 'X-Amz-Target': target });
-  return !String(answer.json?.__type ?? '').endsWith('UnknownOperationException');
 }
