@@ -16,6 +16,7 @@ import type { LocalKVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './engine/capacity/throttleGate.js';
+import { UserDirectory } from './server/auth/users.js';
 
 export { Clock } from './engine/clock.js';
 export type { JobView } from './engine/jobs/jobRecord.js';
@@ -43,6 +44,11 @@ export interface ServerOptions {
   store?: LocalKVStore;
   /** Where to log (default: stderr, at `logLevel`). */
   logger?: Logger;
+  /**
+   * Require SigV4 signatures from the users in this JSON file and authorize every
+   * operation with their IAM policies (see docs/security.md). Off when undefined.
+   */
+  auth?: string;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
 }
@@ -62,6 +68,8 @@ export interface RunningServer {
   clock: Clock;
   /** Background jobs (index builds and drops, table purges, delayed deletions) with their status, progress and last error. */
   backgroundJobs(tableName?: string): Promise<JobView[]>;
+  /** Reads the `auth` users file again (the command does this on SIGHUP); throws, keeping the old users, if it is invalid. */
+  reloadAuth(): void;
   close(): Promise<void>;
 }
 
@@ -88,16 +96,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw err;
   }
+  let users: UserDirectory | undefined;
+  try {
+    users = options.auth === undefined ? undefined : new UserDirectory(options.auth);
+  } catch (err) {
+    await db.close();
+    await store.close();
+    throw err;
+  }
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
   const server = createHttpServer({
-    handler: (operation, body, text) => runOperation(ctx, operation, body, text),
+    handler: (operation, body, text, caller) => runOperation(ctx, operation, body, text, caller),
     knownOperations,
     logger,
     cors: options.cors,
     metrics,
+    auth: users && { users, now: () => db.clock.now() },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -123,7 +140,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, backgroundJobs: (tableName) => db.listJobs(tableName), close };
+  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, backgroundJobs: (tableName) => db.listJobs(tableName), reloadAuth: () => users?.reload(), close };
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

@@ -24,6 +24,7 @@ import { batchGetItem } from './batch/batchGetItem.js';
 import { batchWriteItem } from './batch/batchWriteItem.js';
 import { transactGetItems } from './transactions/transactGetItems.js';
 import { transactWriteItems } from './transactions/transactWriteItems.js';
+import { checkAccess, type Caller } from './authorization/authorize.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -53,17 +54,18 @@ const operations: Record<string, Operation> = {
  * inside the process that want values, not wire text. Stored items in it are references
  * to their stored bytes; `itemOf` decodes one.
  */
-export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<object> | object {
+export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<object> | object {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
+  if (caller !== undefined) checkAccess(ctx, caller, name, input);
   return operation(ctx, input, text);
 }
 
 /** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {
-  const result = callOperation(ctx, name, input, text);
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<string | Buffer> | string | Buffer {
+  const result = callOperation(ctx, name, input, text, caller);
   if (name === 'Query' || name === 'Scan') {
     return result instanceof Promise
       ? result.then((page) => renderCountedPage(ctx, name, input, page as PageResult))

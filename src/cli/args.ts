@@ -44,6 +44,8 @@ export const USAGE = `Usage: openddb [options]
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
   --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
                               default 1; env OPENDDB_WORKERS)
+  --auth <file>               require SigV4 signatures from the users in this JSON file and apply their
+                              IAM policies (env OPENDDB_AUTH; reloaded on SIGHUP; see docs/security.md)
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -77,6 +79,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'delay-transient-statuses': { type: 'boolean' },
         throttle: { type: 'boolean' },
         workers: { type: 'string' },
+        auth: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -108,6 +111,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     cors: values.cors ?? env.OPENDDB_CORS,
     delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
     throttle: values.throttle ?? isTrue(env.OPENDDB_THROTTLE),
+    auth: values.auth ?? (env.OPENDDB_AUTH || undefined),
   };
 }
 

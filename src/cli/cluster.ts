@@ -11,6 +11,7 @@ import { DataDirLock } from '../storage/dataDirLock.js';
 import { createLogger } from '../logger.js';
 import type { CliConfig } from './args.js';
 import { WORKER_ENV, type WorkerMessage } from './worker.js';
+import { forwardHangupToWorkers } from './hangup.js';
 
 /** How long workers get to finish in-flight requests and close their stores. */
 const STOP_TIMEOUT_MS = 15_000;
@@ -86,6 +87,7 @@ export async function runPrimary(config: CliConfig): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  forwardHangupToWorkers();
 
   try {
     // The first worker creates the store and finishes jobs a restart cut short before the others open it.

@@ -7,7 +7,8 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** `onRaw` sees the body as sent (before gunzip), which is what a signature covers. */
+export function readBody(req: IncomingMessage, onRaw?: (raw: Buffer) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > MAX_BODY_BYTES) {
@@ -30,6 +31,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     });
     req.on('end', () => {
       let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      onRaw?.(body);
       const encoding = req.headers['content-encoding'];
       if (encoding && /gzip/i.test(encoding)) {
         try {

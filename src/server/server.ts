@@ -6,6 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DynamoError, internalError, serializationError, serviceError } from '../errors.js';
 import { checkAuthorization } from './auth.js';
+import { authenticate, type Authenticator } from './auth/authenticate.js';
+import { presignedTarget } from './auth/sigv4.js';
+import type { Caller } from '../api/authorization/authorize.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd } from './respond.js';
 import type { Logger } from '../logger.js';
@@ -16,7 +19,7 @@ import { countRequest } from './requestMetrics.js';
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
  * gzip); returns the response body as JSON text, or as its UTF-8 bytes.
  */
-export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer) => Promise<string | Buffer> | string | Buffer;
+export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => Promise<string | Buffer> | string | Buffer;
 
 export interface HttpOptions {
   handler: OperationHandler;
@@ -24,6 +27,8 @@ export interface HttpOptions {
   logger: Logger;
   cors: string | undefined;
   metrics?: Metrics;
+  /** `--auth`: verify signatures against these users and authorize each operation. */
+  auth?: Authenticator;
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -63,8 +68,9 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
   }
 
   let body: Buffer;
+  let rawBody: Buffer | undefined;
   try {
-    body = await readBody(req);
+    body = await readBody(req, options.auth && ((raw) => (rawBody = raw)));
   } catch (err) {
     if (err instanceof BodyTooLargeError) {
       res.setHeader('Connection', 'close');
@@ -74,13 +80,21 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     return fail(res, requestId, serializationError('Request body could not be read'));
   }
 
-  const target = req.headers['x-amz-target'];
+  // A presigned request may carry its X-Amz-Target in the query string, as the SDKs hoist it.
+  const target = req.headers['x-amz-target'] ?? (options.auth && presignedTarget(req.url));
   const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
   if (operation === undefined || !options.knownOperations.has(operation)) {
     return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
   }
-  const authProblem = checkAuthorization(req.headers);
-  if (authProblem) return fail(res, requestId, authProblem);
+  let caller: Caller | undefined;
+  if (options.auth) {
+    const outcome = authenticate(options.auth, req, rawBody ?? body);
+    if (outcome instanceof DynamoError) return fail(res, requestId, outcome);
+    caller = outcome;
+  } else {
+    const authProblem = checkAuthorization(req.headers);
+    if (authProblem) return fail(res, requestId, authProblem);
+  }
 
   let input: unknown;
   try {
@@ -97,7 +111,7 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
   let status = 200;
   let errorCode: string | undefined;
   try {
-    const pending = options.handler(operation, input as Record<string, unknown>, body);
+    const pending = options.handler(operation, input as Record<string, unknown>, body, caller);
     // Reads answer synchronously (awaiting a plain value would still cost a microtask
     // turn), and their answers leave together at the end of the turn.
     if (pending instanceof Promise) sendJson(res, 200, await pending, requestId);
