@@ -222,9 +222,11 @@ function partiqlCheck(statement: unknown, scope: ResourceScope): AccessCheck {
   const text = String(statement ?? '').trim();
   const verb = /^(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '';
   const action = verb === 'INSERT' ? 'PartiQLInsert' : verb === 'UPDATE' ? 'PartiQLUpdate' : verb === 'DELETE' ? 'PartiQLDelete' : 'PartiQLSelect';
-  const table = /(?:\bFROM|\bINTO|^UPDATE)\s+("(?:[^"]|"")+"|[\w.-]+)/i.exec(text)?.[1];
-  const name = table === undefined ? '' : table.startsWith('"') ? table.slice(1, -1).replace(/""/g, '"') : table;
-  const [tableName, index] = name.split('.') as [string, string | undefined];
+  const name = '("(?:[^"]|"")+"|[\\w-]+)';
+  const target = new RegExp(`(?:\\bFROM|\\bINTO|^UPDATE)\\s+${name}(?:\\.${name})?`, 'i').exec(text);
+  const unquote = (part: string | undefined) => (part?.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part);
+  const tableName = unquote(target?.[1]) ?? '';
+  const index = unquote(target?.[2]);
   const resource = tableArn(tableName, scope);
   return { action: `dynamodb:${action}`, resource: index !== undefined && action === 'PartiQLSelect' ? `${resource}/index/${index}` : resource, keys: new Map() };
 }
