@@ -24,6 +24,9 @@ import { batchGetItem } from './batch/batchGetItem.js';
 import { batchWriteItem } from './batch/batchWriteItem.js';
 import { transactGetItems } from './transactions/transactGetItems.js';
 import { transactWriteItems } from './transactions/transactWriteItems.js';
+import { putResourcePolicy } from './policies/putResourcePolicy.js';
+import { getResourcePolicy } from './policies/getResourcePolicy.js';
+import { deleteResourcePolicy } from './policies/deleteResourcePolicy.js';
 import { checkAccess, type Caller } from './authorization/authorize.js';
 
 const operations: Record<string, Operation> = {
@@ -47,6 +50,9 @@ const operations: Record<string, Operation> = {
   BatchWriteItem: batchWriteItem,
   TransactGetItems: transactGetItems,
   TransactWriteItems: transactWriteItems,
+  PutResourcePolicy: putResourcePolicy,
+  GetResourcePolicy: getResourcePolicy,
+  DeleteResourcePolicy: deleteResourcePolicy,
 };
 
 /**
@@ -59,8 +65,9 @@ export function callOperation(ctx: ApiContext, name: string, input: Record<strin
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
-  if (caller !== undefined) checkAccess(ctx, caller, name, input);
-  return operation(ctx, input, text);
+  if (caller === undefined) return operation(ctx, input, text);
+  checkAccess(ctx, caller, name, input);
+  return operation({ ...ctx, caller }, input, text);
 }
 
 /** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */

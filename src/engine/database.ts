@@ -251,7 +251,8 @@ export class Database {
     return index?.meta.backfilling === true ? index : undefined;
   }
 
-  async createTable(spec: TableSpec): Promise<TableMeta> {
+  /** `arn`: the table's ARN when it is not this server's (a caller's account and region, under authentication). */
+  async createTable(spec: TableSpec, arn = this.arnFor(spec.name)): Promise<TableMeta> {
     const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await transact(this.store, (txn) => {
@@ -266,7 +267,7 @@ export class Database {
         ...spec,
         id,
         tableId: randomUUID(),
-        arn: this.arnFor(spec.name),
+        arn,
         createdAt: now,
         status: delay ? 'CREATING' : 'ACTIVE',
         settlesAt: delay ? now + TRANSIENT_MS : 0,

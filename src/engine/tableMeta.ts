@@ -55,6 +55,8 @@ export interface TableMeta {
   indexes?: IndexMeta[];
   /** The next index number to hand out (1..255); numbers are never reused within a table. */
   nextIndexNo?: number;
+  /** The resource-based policy (PutResourcePolicy): its JSON text and revision id. */
+  resourcePolicy?: { document: string; revisionId: string };
 }
 
 export type IndexKind = 'GSI' | 'LSI';

@@ -9,6 +9,7 @@ import type { ApiContext } from '../context.js';
 import type { ConditionValues } from './conditions.js';
 import { evaluate, type CompiledPolicy, type Verdict } from './policy.js';
 import { accessChecks, type AccessCheck, type ResourceScope } from './requestChecks.js';
+import { resourcePolicyOf } from './resourcePolicies.js';
 
 /** Who sent a request, as the server authenticated it. */
 export interface Caller {
@@ -30,8 +31,9 @@ export type ResourcePolicyLookup = (arn: string) => CompiledPolicy | undefined;
 
 /** Authorizes one operation of a caller in the API's context; throws AccessDeniedException. */
 export function checkAccess(ctx: ApiContext, caller: Caller, operation: string, input: Record<string, unknown>): void {
-  const scope: ResourceScope = { region: caller.region, account: caller.account, tableMeta: (name) => ctx.db.findTable(name)?.meta };
-  authorize(caller, operation, input, scope, ctx.db.clock.now(), ctx.resourcePolicyOf);
+  const tableMeta = (name: string) => ctx.db.findTable(name)?.meta;
+  const scope: ResourceScope = { region: caller.region, account: caller.account, tableMeta };
+  authorize(caller, operation, input, scope, ctx.db.clock.now(), (arn) => resourcePolicyOf(arn, tableMeta));
 }
 
 export function authorize(caller: Caller, operation: string, input: Record<string, unknown>, scope: ResourceScope,

@@ -102,8 +102,10 @@ export function accessChecks(operation: string, input: Input, scope: ResourceSco
 
 export function tableArn(name: unknown, scope: ResourceScope): string {
   const text = String(name ?? '');
-  // DynamoDB takes a table's ARN wherever it takes a table name.
-  return text.startsWith('arn:') ? text : `arn:aws:dynamodb:${scope.region}:${scope.account}:table/${text}`;
+  // DynamoDB takes a table's ARN wherever it takes a table name. A table that exists has
+  // its own ARN (its creator's account); a new name is in the caller's namespace.
+  if (text.startsWith('arn:')) return text;
+  return scope.tableMeta(text)?.arn ?? `arn:aws:dynamodb:${scope.region}:${scope.account}:table/${text}`;
 }
 
 function tableOrIndexArn(input: Input, scope: ResourceScope): string {

@@ -19,7 +19,7 @@ export function tableNameFromArn(ctx: ApiContext, arn: string): string {
   const match = /^arn:aws[\w-]*:dynamodb:([^:]*):([^:]*):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(arn);
   if (!match) throw validationError(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
   const name = match[3]!;
-  if (ctx.db.arnFor(name) !== arn || !ctx.db.findTable(name)) {
+  if (ctx.db.findTable(name)?.meta.arn !== arn) {
     throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
   }
   return name;
