@@ -419,8 +419,8 @@ describe('deep nesting', () => {
 
 describe('operations and patterns', () => {
   it('knows every operation of the model', () => {
-    assert.equal(knownOperations.size, 53);
-    for (const op of ['PutItem', 'Query', 'TransactWriteItems', 'ExecuteStatement', 'UpdateTimeToLive']) {
+    assert.equal(knownOperations.size, 56);
+    for (const op of ['PutItem', 'Query', 'TransactWriteItems', 'ExecuteStatement', 'UpdateTimeToLive', 'PutResourcePolicy', 'GetResourcePolicy', 'DeleteResourcePolicy']) {
       assert.ok(knownOperations.has(op), op);
     }
     assert.equal(knownOperations.has('DropTable'), false);
