@@ -8,15 +8,19 @@ import { openStore } from './storage/open.js';
 import { Database } from './engine/database.js';
 import type { Clock } from './engine/clock.js';
 import type { JobView } from './engine/jobs/jobRecord.js';
-import { createHttpServer } from './server/server.js';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createHttpServer, type TlsOptions } from './server/server.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { LocalKVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
+import type { Caller } from './api/authorization/authorize.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './engine/capacity/throttleGate.js';
 import { UserDirectory } from './server/auth/users.js';
+import { AuditLog } from './server/audit/auditLog.js';
 
 export { Clock } from './engine/clock.js';
 export type { JobView } from './engine/jobs/jobRecord.js';
@@ -49,6 +53,17 @@ export interface ServerOptions {
    * operation with their IAM policies (see docs/security.md). Off when undefined.
    */
   auth?: string;
+  /** PEM files of a certificate (chain) and its private key: serve HTTPS (see `tlsPort`). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** With a certificate: serve HTTPS on this port and plain HTTP on `port`; without it, HTTPS on `port`. */
+  tlsPort?: number;
+  /** The most connections served at once (per process); more are refused. Unbounded when undefined. */
+  maxConnections?: number;
+  /** Write an audit record (CloudTrail's shape) per control-plane request to this file, or `-` for stdout. */
+  auditLog?: string;
+  /** Audit data-plane requests (item reads and writes) too. */
+  auditDataPlane?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
 }
@@ -64,6 +79,8 @@ export interface WorkerRole {
 export interface RunningServer {
   url: string;
   port: number;
+  /** With `tlsPort`: the HTTPS address. */
+  tlsUrl?: string;
   /** The server's clock: set or advance it to move time for transient statuses, idempotency windows and throttling. */
   clock: Clock;
   /** Background jobs (index builds and drops, table purges, delayed deletions) with their status, progress and last error. */
@@ -77,6 +94,7 @@ export const ACCOUNT_ID = '000000000000';
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
+  const tls = tlsFiles(options);
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
@@ -104,26 +122,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw err;
   }
+  const audit = options.auditLog === undefined ? undefined : new AuditLog({ target: options.auditLog, dataPlane: options.auditDataPlane === true });
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
-  const server = createHttpServer({
-    handler: (operation, body, text, caller) => runOperation(ctx, operation, body, text, caller),
+  const http = {
+    handler: (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => runOperation(ctx, operation, body, text, caller),
     knownOperations,
     logger,
     cors: options.cors,
     metrics,
     auth: users && { users, now: () => db.clock.now() },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+    audit,
+    region: options.region,
+  };
+  const server = createHttpServer(http, options.tlsPort === undefined ? tls : undefined);
+  const tlsServer = tls && options.tlsPort !== undefined ? createHttpServer(http, tls) : undefined;
+  const servers = tlsServer ? [server, tlsServer] : [server];
+  for (const s of servers) if (options.maxConnections !== undefined) s.maxConnections = options.maxConnections;
+  const port = await listen(server, options.port ?? 0, host);
+  const tlsPort = tlsServer && (await listen(tlsServer, options.tlsPort!, host));
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   ctx.endpointAddress = `${urlHost}:${port}`;
 
@@ -131,16 +150,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const close = () => {
     closing ??= (async () => {
       // Stop accepting, let in-flight requests finish, stop background jobs, then close the store cleanly.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeIdleConnections();
+      })));
       await db.close();
       await store.close();
+      await audit?.close();
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${port}`, port, clock: db.clock, backgroundJobs: (tableName) => db.listJobs(tableName), reloadAuth: () => users?.reload(), close };
+  const scheme = tls && !tlsServer ? 'https' : 'http';
+  return { url: `${scheme}://${urlHost}:${port}`, port, tlsUrl: tlsPort === undefined ? undefined : `https://${urlHost}:${tlsPort}`, clock: db.clock, backgroundJobs: (tableName) => db.listJobs(tableName), reloadAuth: () => users?.reload(), close };
+}
+
+function tlsFiles(options: ServerOptions): TlsOptions | undefined {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined;
+  if (options.tlsCert === undefined || options.tlsKey === undefined) throw new Error('TLS needs both a certificate (tlsCert) and a private key (tlsKey)');
+  return { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

@@ -46,6 +46,12 @@ export const USAGE = `Usage: openddb [options]
                               default 1; env OPENDDB_WORKERS)
   --auth <file>               require SigV4 signatures from the users in this JSON file and apply their
                               IAM policies (env OPENDDB_AUTH; reloaded on SIGHUP; see docs/security.md)
+  --tls-cert <file>           PEM certificate (chain): serve HTTPS (with --tls-key; env OPENDDB_TLS_CERT)
+  --tls-key <file>            PEM private key of the certificate (env OPENDDB_TLS_KEY)
+  --tls-port <n>              serve HTTPS on this port and plain HTTP on --port (default: HTTPS on --port)
+  --max-connections <n>       the most client connections served at once per process (env OPENDDB_MAX_CONNECTIONS)
+  --audit-log <file|->        one JSON line per control-plane request, in CloudTrail's shape (env OPENDDB_AUDIT_LOG)
+  --audit-data-plane          audit item reads and writes too
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -80,6 +86,12 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         throttle: { type: 'boolean' },
         workers: { type: 'string' },
         auth: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-port': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'audit-log': { type: 'string' },
+        'audit-data-plane': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -112,7 +124,27 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     delayTransientStatuses: values['delay-transient-statuses'] ?? isTrue(env.OPENDDB_DELAY_TRANSIENT_STATUSES),
     throttle: values.throttle ?? isTrue(env.OPENDDB_THROTTLE),
     auth: values.auth ?? (env.OPENDDB_AUTH || undefined),
+    tlsCert: values['tls-cert'] ?? (env.OPENDDB_TLS_CERT || undefined),
+    tlsKey: values['tls-key'] ?? (env.OPENDDB_TLS_KEY || undefined),
+    tlsPort: optionalPort(values['tls-port']),
+    maxConnections: optionalCount('--max-connections', values['max-connections'] ?? (env.OPENDDB_MAX_CONNECTIONS || undefined)),
+    auditLog: values['audit-log'] ?? (env.OPENDDB_AUDIT_LOG || undefined),
+    auditDataPlane: values['audit-data-plane'] ?? isTrue(env.OPENDDB_AUDIT_DATA_PLANE),
   };
+}
+
+function optionalPort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${text}`);
+  return port;
+}
+
+function optionalCount(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`invalid ${flag}: ${text}`);
+  return count;
 }
 
 function parseWorkers(text: string): number {

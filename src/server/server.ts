@@ -4,10 +4,12 @@
  * about tables or items: it hands (operation, body) to an `OperationHandler`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { DynamoError, internalError, serializationError, serviceError } from '../errors.js';
 import { checkAuthorization } from './auth.js';
 import { authenticate, type Authenticator } from './auth/authenticate.js';
 import { presignedTarget } from './auth/sigv4.js';
+import { accessKeyOf, type AuditLog, type AuditedRequest } from './audit/auditLog.js';
 import type { Caller } from '../api/authorization/authorize.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd } from './respond.js';
@@ -29,18 +31,32 @@ export interface HttpOptions {
   metrics?: Metrics;
   /** `--auth`: verify signatures against these users and authorize each operation. */
   auth?: Authenticator;
+  /** `--audit-log`: one record per request. */
+  audit?: AuditLog;
+  /** The region reported for requests that name none (audit records). */
+  region?: string;
 }
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 
-export function createHttpServer(options: HttpOptions): Server {
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+/** PEM certificate chain and private key: serve HTTPS. */
+export interface TlsOptions {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** A client that has not sent its headers within this time is dropped, so slow clients cannot hold connections. */
+const HEADERS_TIMEOUT_MS = 20_000;
+
+export function createHttpServer(options: HttpOptions, tls?: TlsOptions): Server {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(options, req, res).catch((err) => {
       options.logger.error('unhandled request failure', err);
       if (!res.headersSent) sendJson(res, 500, errorBody(internalError()), newRequestId());
     });
-  });
-  return server;
+  };
+  const settings = { keepAliveTimeout: 65_000, headersTimeout: HEADERS_TIMEOUT_MS };
+  return tls ? createTlsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) : createServer(settings, listener);
 }
 
 async function handleRequest(options: HttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -87,9 +103,13 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'));
   }
   let caller: Caller | undefined;
+  const audit = options.audit?.wants(operation) ? auditRecorder(options, req, operation, requestId) : undefined;
   if (options.auth) {
     const outcome = authenticate(options.auth, req, rawBody ?? body);
-    if (outcome instanceof DynamoError) return fail(res, requestId, outcome);
+    if (outcome instanceof DynamoError) {
+      audit?.({ input: undefined, caller: undefined, response: undefined, errorCode: outcome.code, errorMessage: outcome.message });
+      return fail(res, requestId, outcome);
+    }
     caller = outcome;
   } else {
     const authProblem = checkAuthorization(req.headers);
@@ -110,12 +130,14 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
   const table = typeof (input as { TableName?: unknown }).TableName === 'string' ? (input as { TableName: string }).TableName : undefined;
   let status = 200;
   let errorCode: string | undefined;
+  let errorMessage: string | undefined;
+  let answer: string | Buffer | undefined;
   try {
     const pending = options.handler(operation, input as Record<string, unknown>, body, caller);
     // Reads answer synchronously (awaiting a plain value would still cost a microtask
     // turn), and their answers leave together at the end of the turn.
-    if (pending instanceof Promise) sendJson(res, 200, await pending, requestId);
-    else sendJsonAtTurnEnd(res, 200, pending, requestId);
+    if (pending instanceof Promise) sendJson(res, 200, (answer = await pending), requestId);
+    else sendJsonAtTurnEnd(res, 200, (answer = pending), requestId);
   } catch (err) {
     let failure: DynamoError;
     if (err instanceof DynamoError) {
@@ -127,9 +149,25 @@ async function handleRequest(options: HttpOptions, req: IncomingMessage, res: Se
     }
     status = failure.status;
     errorCode = failure.code;
+    errorMessage = failure.message;
+    answer = undefined;
     fail(res, requestId, failure);
   }
+  audit?.({ input: input as Record<string, unknown>, caller, response: answer, errorCode, errorMessage });
   if (options.metrics) countRequest(options.metrics, operation, table, status, errorCode, performance.now() - started);
+}
+
+/** Records one request in the audit log, given how it ended. */
+function auditRecorder(options: HttpOptions, req: IncomingMessage, operation: string, requestId: string) {
+  return (outcome: Pick<AuditedRequest, 'input' | 'caller' | 'response' | 'errorCode' | 'errorMessage'>) => options.audit!.record({
+    ...outcome,
+    operation,
+    requestId,
+    accessKeyId: accessKeyOf(req),
+    sourceIp: req.socket.remoteAddress ?? '',
+    userAgent: req.headers['user-agent'],
+    region: options.region ?? 'us-east-1',
+  });
 }
 
 function fail(res: ServerResponse, requestId: string, err: DynamoError): void {
