@@ -105,6 +105,29 @@ function positiveTest(operator: string, operatorText: string, policyValues: stri
   }
 }
 
+/** IPv4-only ranges as (network, mask) pairs: an integer compare per range, no allocation. */
+function ipv4Ranges(policyValues: string[]): ValueTest | undefined {
+  const ranges: [number, number][] = [];
+  for (const cidr of policyValues) {
+    const [address, prefixText] = cidr.split('/') as [string, string | undefined];
+    const prefix = prefixText === undefined ? 32 : Number(prefixText);
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new PolicyError(`Invalid IP address or range in an IpAddress condition: ${cidr}`);
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    ranges.push([(ipv4ToInt(address)! & mask) >>> 0, mask]);
+  }
+  return (v) => {
+    const n = ipv4ToInt(v.startsWith('::ffff:') ? v.slice(7) : v);
+    return n !== undefined && ranges.some(([net, mask]) => ((n & mask) >>> 0) === net);
+  };
+}
+
+function ipv4ToInt(address: string): number | undefined {
+  if (!isIPv4(address)) return undefined;
+  let n = 0;
+  for (const part of address.split('.')) n = n * 256 + Number(part);
+  return n;
+}
+
 function numeric(policyValues: string[], compare: (a: number, b: number) => boolean): ValueTest {
   const numbers = policyValues.map((p) => {
     const n = Number(p);
@@ -136,6 +159,8 @@ function dated(policyValues: string[], compare: (a: number, b: number) => boolea
 }
 
 function ipTest(policyValues: string[]): ValueTest {
+  const v4 = policyValues.every((cidr) => isIPv4(cidr.split('/')[0]!)) ? ipv4Ranges(policyValues) : undefined;
+  if (v4 !== undefined) return (v) => v4(v);
   const list = new BlockList();
   for (const cidr of policyValues) {
     const [address, prefixText] = cidr.split('/') as [string, string | undefined];
