@@ -66,6 +66,16 @@ describe('policies', () => {
     assert.equal(evaluate(policy, request('dynamodb:PutItem', 'arn:aws:dynamodb:us-east-1:111111111111:table/alice-notes')), 'none');
   });
 
+  it('${*} and ${?} stand for literal characters', () => {
+    const vars = { username: 'alice', userid: 'AIDA1', account: '111111111111' };
+    const policy = compileIdentityPolicies([{ Statement: { Effect: 'Allow', Action: '*', Resource: 'arn:aws:dynamodb:*:*:table/a${*}b${?}',
+      Condition: { StringEquals: { 'aws:username': 'al${*}' } } } }], vars);
+    const at = (resource: string, username: string) => evaluate(policy, { ...request('dynamodb:GetItem', resource), values: values({ 'aws:username': username }) });
+    assert.equal(at('arn:aws:dynamodb:us-east-1:1:table/a*b?', 'al*'), 'allow');
+    assert.equal(at('arn:aws:dynamodb:us-east-1:1:table/axxbc', 'al*'), 'none');
+    assert.equal(at('arn:aws:dynamodb:us-east-1:1:table/a*b?', 'alice'), 'none');
+  });
+
   it('resource policies match principals by account, account root or ARN', () => {
     const policy = compileResourcePolicy(JSON.stringify({ Statement: [
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'dynamodb:GetItem', Resource: '*' },

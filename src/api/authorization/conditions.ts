@@ -3,7 +3,7 @@
  * Arn*, Null, each with the ForAllValues: / ForAnyValue: qualifiers and the IfExists suffix.
  */
 import { BlockList, isIPv4 } from 'node:net';
-import { globToRegExp } from './glob.js';
+import { globToRegExp, literalText } from './glob.js';
 
 /** Condition key values of one request (lower-case key names); absent keys are missing. */
 export interface ConditionValues {
@@ -37,7 +37,8 @@ export function compileCondition(operatorText: string, key: string, policyValues
     };
   }
   const negated = NEGATED.has(operator);
-  const test = positiveTest(operator, operatorText, policyValues);
+  const like = /Like$/.test(operator);
+  const test = positiveTest(operator, operatorText, like ? policyValues : policyValues.map(literalText));
   const matches = (value: string) => test(value) !== negated;
   return (values) => {
     const value = values.get(keyName);

@@ -5,7 +5,7 @@
  * `${aws:PrincipalAccount}`, and the escapes `${*}`, `${?}`, `${$}`).
  */
 import { compileCondition, PolicyError, type CompiledCondition, type ConditionValues } from './conditions.js';
-import { globToRegExp } from './glob.js';
+import { globToRegExp, LITERAL_QUESTION, LITERAL_STAR } from './glob.js';
 
 export { PolicyError } from './conditions.js';
 
@@ -157,8 +157,8 @@ function substituteVariables(text: string, variables: PolicyVariables | undefine
   if (!text.includes('${')) return text;
   return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
     switch (name.trim().toLowerCase()) {
-      case '*': return '*';
-      case '?': return '?';
+      case '*': return LITERAL_STAR;
+      case '?': return LITERAL_QUESTION;
       case '$': return '$';
       case 'aws:username': return variables?.username ?? UNRESOLVED;
       case 'aws:userid': return variables?.userid ?? UNRESOLVED;
