@@ -113,6 +113,21 @@ describe('the actions each operation needs', () => {
     assert.deepEqual(checks('ExecuteTransaction', { TransactStatements: [{ Statement: 'DELETE FROM "a""b" WHERE k = 1' }] }), [`dynamodb:PartiQLDelete ${table('a"b')}`]);
   });
 
+  it('PartiQL statements carry dynamodb:LeadingKeys from their key equalities and INSERT values', () => {
+    const meta = { name: 'docs', arn: table('docs'), keySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }, { AttributeName: 'id', KeyType: 'RANGE' }] };
+    const keyed: ResourceScope = { ...scope, tableMeta: (name) => (name === 'docs' ? meta as never : undefined) };
+    const leading = (input: object) => accessChecks('ExecuteStatement', input as Record<string, unknown>, keyed)[0]!.keys.get('dynamodb:leadingkeys');
+    assert.deepEqual(leading({ Statement: `SELECT * FROM docs WHERE "owner" = 'alice' AND id = '1'` }), ['alice']);
+    assert.deepEqual(leading({ Statement: `SELECT * FROM "docs" WHERE id = ? AND owner = ?`, Parameters: [{ S: '1' }, { S: 'bob' }] }), ['bob']);
+    assert.deepEqual(leading({ Statement: `UPDATE docs SET x = 'owner = ?' WHERE owner = ?`, Parameters: [{ S: 'carol' }] }), ['carol']);
+    assert.deepEqual(leading({ Statement: `INSERT INTO docs VALUE {'owner': 'dave', 'id': ?}`, Parameters: [{ S: '1' }] }), ['dave']);
+    assert.equal(leading({ Statement: `SELECT * FROM docs` }), undefined);
+    // A form this reading does not follow never satisfies a LeadingKeys condition.
+    const unread = leading({ Statement: `SELECT * FROM docs WHERE owner IN ['alice', 'bob']` }) as string[];
+    assert.equal(unread.length, 1);
+    assert.notEqual(unread[0], 'alice');
+  });
+
   it('streams, tags, backups and table-less operations', () => {
     const stream = `${table('a')}/stream/2026-01-01T00:00:00.000`;
     assert.deepEqual(checks('DescribeStream', { StreamArn: stream }), [`dynamodb:DescribeStream ${stream}`]);

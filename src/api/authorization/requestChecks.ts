@@ -4,6 +4,7 @@
  * those served by other modules (PartiQL, Streams, backups, resource policies).
  */
 import type { KeySchemaElement, TableMeta } from '../../engine/tableMeta.js';
+import { partiqlLeadingKeys } from './partiqlKeys.js';
 
 /** One action on one resource, with the condition values that belong to it. */
 export interface AccessCheck {
@@ -75,9 +76,9 @@ const BUILDERS: Record<string, CheckBuilder> = {
     check.keys.set('dynamodb:enclosingoperation', 'TransactWriteItems');
     return check;
   }),
-  ExecuteStatement: (input, scope) => [partiqlCheck(input.Statement, scope)],
-  BatchExecuteStatement: (input, scope) => (input.Statements ?? []).map((s: any) => partiqlCheck(s.Statement, scope)),
-  ExecuteTransaction: (input, scope) => (input.TransactStatements ?? []).map((s: any) => partiqlCheck(s.Statement, scope)),
+  ExecuteStatement: (input, scope) => [partiqlCheck(input.Statement, input.Parameters, scope)],
+  BatchExecuteStatement: (input, scope) => (input.Statements ?? []).map((s: any) => partiqlCheck(s.Statement, s.Parameters, scope)),
+  ExecuteTransaction: (input, scope) => (input.TransactStatements ?? []).map((s: any) => partiqlCheck(s.Statement, s.Parameters, scope)),
   GetRecords: (input) => [{ action: 'dynamodb:GetRecords', resource: streamArnOfIterator(input.ShardIterator), keys: new Map() }],
   RestoreTableFromBackup: (input, scope) => [
     { action: 'dynamodb:RestoreTableFromBackup', resource: String(input.BackupArn ?? '*'), keys: new Map() },
@@ -220,7 +221,7 @@ function updatedAttributes(input: Input): string[] {
 }
 
 /** PartiQL: PartiQLSelect / PartiQLInsert / PartiQLUpdate / PartiQLDelete on the statement's table. */
-function partiqlCheck(statement: unknown, scope: ResourceScope): AccessCheck {
+function partiqlCheck(statement: unknown, parameters: Input[] | undefined, scope: ResourceScope): AccessCheck {
   const text = String(statement ?? '').trim();
   const verb = /^(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '';
   const action = verb === 'INSERT' ? 'PartiQLInsert' : verb === 'UPDATE' ? 'PartiQLUpdate' : verb === 'DELETE' ? 'PartiQLDelete' : 'PartiQLSelect';
@@ -230,7 +231,13 @@ function partiqlCheck(statement: unknown, scope: ResourceScope): AccessCheck {
   const tableName = unquote(target?.[1]) ?? '';
   const index = unquote(target?.[2]);
   const resource = tableArn(tableName, scope);
-  return { action: `dynamodb:${action}`, resource: index !== undefined && action === 'PartiQLSelect' ? `${resource}/index/${index}` : resource, keys: new Map() };
+  const keys = new Map<string, string | string[]>();
+  const meta = scope.tableMeta(tableName);
+  const schema = index === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === index)?.keySchema;
+  const hashName = hashKeyOf(schema);
+  const leading = hashName === undefined ? undefined : partiqlLeadingKeys(text, hashName, parameters);
+  if (leading !== undefined) keys.set('dynamodb:leadingkeys', leading);
+  return { action: `dynamodb:${action}`, resource: index !== undefined && action === 'PartiQLSelect' ? `${resource}/index/${index}` : resource, keys };
 }
 
 /** A shard iterator names its stream's ARN; this server's iterators start with it. */
