@@ -151,6 +151,28 @@ describe('SigV4 authentication (--auth)', () => {
     assert.equal((await send(base)).status, 200);
   });
 
+  it('answers fuzzed presigned query strings with a 400, and keeps serving', async () => {
+    const presigned = await signer(alice).presign(dynamoRequest(server.url, 'ListTables', {}), { expiresIn: 60 });
+    const query = presigned.query as Record<string, string>;
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const names = Object.keys(query).filter((name) => name !== 'x-amz-target');
+    for (let i = 0; i < 200; i++) {
+      const mutated = { ...query };
+      const name = names[Math.floor(random() * names.length)]!;
+      const kind = random();
+      if (kind < 0.3) delete mutated[name];
+      else if (kind < 0.6) mutated[name] = mutated[name]!.slice(0, Math.floor(random() * mutated[name]!.length));
+      else mutated[name] = mutated[name]! + '/%zz\u00e9'.slice(0, 1 + Math.floor(random() * 5));
+      const res = await send({ ...presigned, query: mutated });
+      assert.equal(res.status, 400, `${JSON.stringify(mutated)} -> ${JSON.stringify(res.json)}`);
+      assert.ok(['IncompleteSignatureException', 'InvalidSignatureException', 'UnrecognizedClientException', 'MissingAuthenticationTokenException',
+        // Without its signature the request is not presigned, so its X-Amz-Target (in the query) is not read.
+        'UnknownOperationException'].includes(errorName(res.json)!), JSON.stringify(res.json));
+    }
+    assert.equal((await send(presigned)).status, 200);
+  });
+
   it('reloads the users file, keeping the old users when the new file is invalid', async () => {
     const carol: TestUser = { accessKeyId: 'AKIACAROL', secretAccessKey: 'carol-secret', account: '222222222222', name: 'carol' };
     const client = signedClient(server.url, carol);
