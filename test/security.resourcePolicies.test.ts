@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateTableCommand, DeleteResourcePolicyCommand, DescribeTableCommand, GetItemCommand, GetResourcePolicyCommand, ListTagsOfResourceCommand,
+  CreateTableCommand, DeleteResourcePolicyCommand, ListTablesCommand, DescribeTableCommand, GetItemCommand, GetResourcePolicyCommand, ListTagsOfResourceCommand,
   PutItemCommand, PutResourcePolicyCommand, TagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import { startServer, type RunningServer } from '../src/index.js';
@@ -46,6 +46,14 @@ describe('resource-based policies and accounts', () => {
     assert.equal(Table?.TableArn, TABLE_ARN);
     await as(owner).send(new TagResourceCommand({ ResourceArn: TABLE_ARN, Tags: [{ Key: 'team', Value: 'a' }] }));
     assert.deepEqual((await as(owner).send(new ListTagsOfResourceCommand({ ResourceArn: TABLE_ARN }))).Tags, [{ Key: 'team', Value: 'a' }]);
+  });
+
+  it('ListTables lists the tables of the caller\'s account and region', async () => {
+    assert.deepEqual((await as(owner).send(new ListTablesCommand({}))).TableNames, ['shared']);
+    assert.deepEqual((await as(stranger).send(new ListTablesCommand({}))).TableNames, []);
+    const otherRegion = signedClient(server.url, owner, { region: 'us-west-2' });
+    clients.push(otherRegion);
+    assert.deepEqual((await otherRegion.send(new ListTablesCommand({}))).TableNames, []);
   });
 
   it('without a resource policy another account is refused, even with an identity allow', async () => {
