@@ -8,13 +8,16 @@ import { openStore } from './storage/open.js';
 import { Database } from './engine/database.js';
 import type { Clock } from './engine/clock.js';
 import type { JobView } from './engine/jobs/jobRecord.js';
-import { createHttpServer } from './server/server.js';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createHttpServer, type TlsOptions } from './server/server.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './server/drain.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { LocalKVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
+import type { Caller } from './api/authorization/authorize.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './engine/capacity/throttleGate.js';
 import { rollShards } from './engine/changelog/maintenance.js';
@@ -25,6 +28,8 @@ import { TriggerRunner } from './triggers/runner.js';
 import { changes } from './triggers/changes.js';
 import type { StartingPosition } from './engine/changelog/consumer.js';
 import { consoleRoute } from './console/serve.js';
+import { UserDirectory } from './server/auth/users.js';
+import { AuditLog } from './server/audit/auditLog.js';
 
 export type { TriggerConfig } from './triggers/config.js';
 
@@ -61,6 +66,22 @@ export interface ServerOptions {
   logger?: Logger;
   /** Serve the web console at GET /console (default true). */
   console?: boolean;
+  /**
+   * Require SigV4 signatures from the users in this JSON file and authorize every
+   * operation with their IAM policies (see docs/security.md). Off when undefined.
+   */
+  auth?: string;
+  /** PEM files of a certificate (chain) and its private key: serve HTTPS (see `tlsPort`). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** With a certificate: serve HTTPS on this port and plain HTTP on `port`; without it, HTTPS on `port`. */
+  tlsPort?: number;
+  /** The most connections served at once (per process); more are refused. Unbounded when undefined. */
+  maxConnections?: number;
+  /** Write an audit record (CloudTrail's shape) per control-plane request to this file, or `-` for stdout. */
+  auditLog?: string;
+  /** Audit data-plane requests (item reads and writes) too. */
+  auditDataPlane?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
   /** How often the TTL sweeper runs, in ms (default 30 s). */
@@ -84,8 +105,12 @@ export interface WorkerRole {
 export interface RunningServer {
   url: string;
   port: number;
+  /** With `tlsPort`: the HTTPS address. */
+  tlsUrl?: string;
   /** Background jobs (index builds and drops, table purges, delayed deletions) with their status, progress and last error. */
   backgroundJobs(tableName?: string): Promise<JobView[]>;
+  /** Reads the `auth` users file again (the command does this on SIGHUP); throws, keeping the old users, if it is invalid. */
+  reloadAuth(): void;
   close(): Promise<void>;
   /** The server's clock (transient statuses, idempotency windows, throttling, TTL, stream retention, iterator expiry): tests set or advance it. */
   clock: Clock;
@@ -107,6 +132,7 @@ export { DEFAULT_SHUTDOWN_TIMEOUT_MS };
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
   const triggers = [...(options.triggersFile !== undefined ? loadTriggersFile(options.triggersFile) : []), ...(options.triggers ?? [])].map(toTrigger);
+  const tls = tlsFiles(options);
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
@@ -126,6 +152,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw err;
   }
+  let users: UserDirectory | undefined;
+  try {
+    users = options.auth === undefined ? undefined : new UserDirectory(options.auth);
+  } catch (err) {
+    await db.close();
+    await store.close();
+    throw err;
+  }
+  const audit = options.auditLog === undefined ? undefined : new AuditLog({ target: options.auditLog, dataPlane: options.auditDataPlane === true });
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
@@ -143,23 +178,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sweepTtl: (table) => background.sweepTtlNow(table),
     rollStreamShards: (table) => rollShards(db, table),
   };
-  const { server, drain } = createHttpServer({
-    handler: (operation, body, text) => runOperation(ctx, operation, body, text),
+  const http = {
+    handler: (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => runOperation(ctx, operation, body, text, caller),
     knownOperations,
     logger,
     cors: options.cors,
     metrics,
     controls,
     console: options.console === false ? undefined : consoleRoute(),
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+    auth: users && { users, now: () => db.clock.now() },
+    audit,
+    region: options.region,
+  };
+  const front = createHttpServer(http, options.tlsPort === undefined ? tls : undefined);
+  const tlsFront = tls && options.tlsPort !== undefined ? createHttpServer(http, tls) : undefined;
+  const fronts = tlsFront ? [front, tlsFront] : [front];
+  for (const { server } of fronts) if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  const port = await listen(front.server, options.port ?? 0, host);
+  const tlsPort = tlsFront && (await listen(tlsFront.server, options.tlsPort!, host));
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   ctx.endpointAddress = `${urlHost}:${port}`;
 
@@ -168,22 +204,43 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     closing ??= (async () => {
       // Stop accepting, answer the requests already read (closing each connection
       // after its answer), stop background work, then close the store cleanly.
-      await drain.close(options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+      const timeout = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      await Promise.all(fronts.map(({ drain }) => drain.close(timeout)));
       await Promise.all(runners.map((runner) => runner.stop()));
       await background.stop();
       await db.close();
       await store.close();
+      await audit?.close();
     })();
     return closing;
   };
+  const scheme = tls && !tlsFront ? 'https' : 'http';
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${scheme}://${urlHost}:${port}`,
     port,
+    tlsUrl: tlsPort === undefined ? undefined : `https://${urlHost}:${tlsPort}`,
     close,
     ...controls,
     backgroundJobs: (tableName) => db.listJobs(tableName),
+    reloadAuth: () => users?.reload(),
     changes: (table, changeOptions) => changes(db, table, changeOptions?.startingPosition ?? 'LATEST', () => closing !== undefined),
   };
+}
+
+function tlsFiles(options: ServerOptions): TlsOptions | undefined {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined;
+  if (options.tlsCert === undefined || options.tlsKey === undefined) throw new Error('TLS needs both a certificate (tlsCert) and a private key (tlsKey)');
+  return { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 /** Provisioned capacity of every provisioned table and its GSIs, for the Provisioned*CapacityUnits gauges. */

@@ -2,6 +2,7 @@
 import type { Database } from '../engine/database.js';
 import type { Metrics } from '../engine/metrics.js';
 import type { ThrottleGate } from '../engine/capacity/throttleGate.js';
+import type { Caller } from './authorization/authorize.js';
 
 export interface ApiContext {
   db: Database;
@@ -10,6 +11,8 @@ export interface ApiContext {
   metrics: Metrics;
   /** Opt-in throttling; admits requests and takes what they consumed. */
   throttle: ThrottleGate;
+  /** Under authentication: who sent this request. */
+  caller?: Caller;
 }
 
 /**

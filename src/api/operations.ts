@@ -30,6 +30,10 @@ import { describeTimeToLive, updateTimeToLive } from './ttl/timeToLive.js';
 import { executeStatement } from './partiql/executeStatement.js';
 import { batchExecuteStatement } from './partiql/batchExecuteStatement.js';
 import { executeTransaction } from './partiql/executeTransaction.js';
+import { putResourcePolicy } from './policies/putResourcePolicy.js';
+import { getResourcePolicy } from './policies/getResourcePolicy.js';
+import { deleteResourcePolicy } from './policies/deleteResourcePolicy.js';
+import { checkAccess, type Caller } from './authorization/authorize.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -58,6 +62,9 @@ const operations: Record<string, Operation> = {
   ExecuteStatement: executeStatement,
   BatchExecuteStatement: batchExecuteStatement,
   ExecuteTransaction: executeTransaction,
+  PutResourcePolicy: putResourcePolicy,
+  GetResourcePolicy: getResourcePolicy,
+  DeleteResourcePolicy: deleteResourcePolicy,
 };
 
 /**
@@ -65,13 +72,18 @@ const operations: Record<string, Operation> = {
  * inside the process that want values, not wire text. Stored items in it are references
  * to their stored bytes; `itemOf` decodes one.
  */
-export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<object> | object {
+export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<object> | object {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
+  let context = ctx;
+  if (caller !== undefined) {
+    checkAccess(ctx, caller, name, input);
+    context = { ...ctx, caller };
+  }
   try {
-    const answer = operation(ctx, input, text);
+    const answer = operation(context, input, text);
     return answer instanceof Promise ? answer.catch((error) => Promise.reject(named(error, name))) : answer;
   } catch (error) {
     throw named(error, name);
@@ -84,8 +96,8 @@ function named(error: unknown, action: string): unknown {
 }
 
 /** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer): Promise<string | Buffer> | string | Buffer {
-  const result = callOperation(ctx, name, input, text);
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<string | Buffer> | string | Buffer {
+  const result = callOperation(ctx, name, input, text, caller);
   if (name === 'Query' || name === 'Scan') {
     return result instanceof Promise
       ? result.then((page) => renderCountedPage(ctx, name, input, page as PageResult))

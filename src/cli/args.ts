@@ -56,6 +56,14 @@ export const USAGE = `Usage: openddb [options]
   --triggers <file>           deliver table streams to HTTP endpoints, as configured in this JSON file
                               (see docs/streams.md; env OPENDDB_TRIGGERS)
   --no-console                do not serve the web console at /console (env OPENDDB_CONSOLE=0)
+  --auth <file>               require SigV4 signatures from the users in this JSON file and apply their
+                              IAM policies (env OPENDDB_AUTH; reloaded on SIGHUP; see docs/security.md)
+  --tls-cert <file>           PEM certificate (chain): serve HTTPS (with --tls-key; env OPENDDB_TLS_CERT)
+  --tls-key <file>            PEM private key of the certificate (env OPENDDB_TLS_KEY)
+  --tls-port <n>              serve HTTPS on this port and plain HTTP on --port (default: HTTPS on --port)
+  --max-connections <n>       the most client connections served at once per process (env OPENDDB_MAX_CONNECTIONS)
+  --audit-log <file|->        one JSON line per control-plane request, in CloudTrail's shape (env OPENDDB_AUDIT_LOG)
+  --audit-data-plane          audit item reads and writes too
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -94,6 +102,13 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         triggers: { type: 'string' },
         'shutdown-timeout': { type: 'string' },
         'no-console': { type: 'boolean' },
+        auth: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-port': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'audit-log': { type: 'string' },
+        'audit-data-plane': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -130,6 +145,13 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     triggersFile: values.triggers ?? env.OPENDDB_TRIGGERS,
     shutdownTimeoutMs: shutdownTimeout(values['shutdown-timeout'] ?? env.OPENDDB_SHUTDOWN_TIMEOUT ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS)),
     console: values['no-console'] === true ? false : !isFalse(env.OPENDDB_CONSOLE),
+    auth: values.auth ?? (env.OPENDDB_AUTH || undefined),
+    tlsCert: values['tls-cert'] ?? (env.OPENDDB_TLS_CERT || undefined),
+    tlsKey: values['tls-key'] ?? (env.OPENDDB_TLS_KEY || undefined),
+    tlsPort: optionalPort(values['tls-port']),
+    maxConnections: optionalCount('--max-connections', values['max-connections'] ?? (env.OPENDDB_MAX_CONNECTIONS || undefined)),
+    auditLog: values['audit-log'] ?? (env.OPENDDB_AUDIT_LOG || undefined),
+    auditDataPlane: values['audit-data-plane'] ?? isTrue(env.OPENDDB_AUDIT_DATA_PLANE),
   };
 }
 
@@ -138,6 +160,20 @@ function durationOption(flag: string, text: string | undefined): number | undefi
   const ms = parseDuration(text);
   if (ms === undefined) throw new UsageError(`invalid ${flag}: ${text} (a number with ms, s, m or h, e.g. 10s)`);
   return ms;
+}
+
+function optionalPort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${text}`);
+  return port;
+}
+
+function optionalCount(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`invalid ${flag}: ${text}`);
+  return count;
 }
 
 function parseWorkers(text: string): number {

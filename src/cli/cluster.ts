@@ -12,6 +12,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../server/drain.js';
 import { createLogger } from '../logger.js';
 import type { CliConfig } from './args.js';
 import { WORKER_ENV, type WorkerMessage } from './worker.js';
+import { forwardHangupToWorkers } from './hangup.js';
 
 /**
  * Beyond their own drain deadline (--shutdown-timeout), how long workers get to close
@@ -91,6 +92,7 @@ export async function runPrimary(config: CliConfig): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  forwardHangupToWorkers();
 
   try {
     // The first worker creates the store and finishes jobs a restart cut short before the others open it.

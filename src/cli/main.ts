@@ -4,6 +4,7 @@ import cluster from 'node:cluster';
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { runPrimary } from './cluster.js';
 import { runWorker } from './worker.js';
+import { reloadAuthOnHangup } from './hangup.js';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'sql') {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  reloadAuthOnHangup(server);
 }
 
 void main();

@@ -4,6 +4,7 @@
  * since without it nothing holds the data directory's lock.
  */
 import type { CliConfig } from './args.js';
+import { reloadAuthOnHangup } from './hangup.js';
 
 /** Environment variables through which the primary briefs its workers. */
 export const WORKER_ENV = {
@@ -41,6 +42,7 @@ export async function runWorker(config: CliConfig): Promise<void> {
     process.exit(1);
   }
   const running = server;
+  reloadAuthOnHangup(running);
   let stopping = false;
   stop = () => {
     if (stopping) return;

@@ -161,7 +161,7 @@ export class Database {
 
   /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
   findTable(reference: string): Table | undefined {
-    const name = tableNameOf(reference, this.options);
+    const name = tableNameOf(reference, this.options, (candidate) => this.tables.get(candidate)?.meta.arn);
     if (this.options.shared) this.syncCatalog(this.store);
     const table = this.tables.get(name);
     if (table) this.settle(table.meta);
@@ -260,7 +260,8 @@ export class Database {
     return index?.meta.backfilling === true ? index : undefined;
   }
 
-  async createTable(spec: TableSpec): Promise<TableMeta> {
+  /** `arn`: the table's ARN when it is not this server's (a caller's account and region, under authentication). */
+  async createTable(spec: TableSpec, arn = this.arnFor(spec.name)): Promise<TableMeta> {
     const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await transact(this.store, (txn) => {
@@ -275,7 +276,7 @@ export class Database {
         ...spec,
         id,
         tableId: randomUUID(),
-        arn: this.arnFor(spec.name),
+        arn,
         createdAt: now,
         status: delay ? 'CREATING' : 'ACTIVE',
         settlesAt: delay ? now + TRANSIENT_MS : 0,

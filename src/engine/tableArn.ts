@@ -39,12 +39,17 @@ export function invalidTableArn(arn: string): DynamoError {
   return validationError(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
 }
 
-/** The table name a TableName member refers to (a plain name is returned as it is). */
-export function tableNameOf(reference: string, namespace: Namespace): string {
+/**
+ * The table name a TableName member refers to (a plain name is returned as it is). An ARN
+ * equal to the named table's own ARN (`arnOf`) resolves whatever its account: under
+ * authentication tables carry their creator's account, and authorization decides.
+ */
+export function tableNameOf(reference: string, namespace: Namespace, arnOf?: (name: string) => string | undefined): string {
   if (!isArn(reference)) return reference;
   const match = TABLE_ARN.exec(reference);
   if (match === null) throw invalidTableArn(reference);
   const [, region, account, name] = match as unknown as [string, string, string, string];
+  if (arnOf?.(name) === reference) return name;
   // The account is checked first: another account's ARN is denied whatever its region.
   if (account !== namespace.accountId) throw new ForeignTableDenied(reference, namespace.accountId);
   if (region !== namespace.region) throw invalidTableArn(reference);

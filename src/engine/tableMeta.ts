@@ -59,6 +59,8 @@ export interface TableMeta {
   streams?: StreamMeta[];
   /** Time to Live: the attribute and whether expired items are deleted. */
   ttl?: TtlMeta;
+  /** The resource-based policy (PutResourcePolicy): its JSON text and revision id. */
+  resourcePolicy?: { document: string; revisionId: string };
 }
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';

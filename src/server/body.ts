@@ -18,7 +18,8 @@ export class BodyTooLargeError extends Error {}
 /** A compressed body that does not decompress. */
 export class BodyEncodingError extends Error {}
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** `onRaw` sees the body as sent (before decompression), which is what a signature covers. */
+export function readBody(req: IncomingMessage, onRaw?: (raw: Buffer) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > MAX_BODY_BYTES) {
@@ -42,6 +43,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     };
     const onEnd = () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      onRaw?.(body);
       try {
         resolve(decode(body, req.headers['content-encoding']));
       } catch (err) {

@@ -5,6 +5,7 @@
  * the health check, /metrics, CORS, and the bounded drain that stops it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { DynamoError, internalError, serializationError, serviceError } from '../errors.js';
 import { checkAuthorization } from './auth.js';
@@ -16,6 +17,10 @@ import { parseRequestJson } from './requestJson.js';
 import { countRequest } from './requestMetrics.js';
 import { handleControl, isControlRequest, type Controls } from './controls.js';
 import { DEFAULT_STYLE, errorBody, newRequestId, sendJson, sendJsonAtTurnEnd, type ResponseStyle } from './respond.js';
+import { authenticate, type Authenticator } from './auth/authenticate.js';
+import { presignedTarget } from './auth/sigv4.js';
+import { accessKeyOf, type AuditLog, type AuditedRequest } from './audit/auditLog.js';
+import type { Caller } from '../api/authorization/authorize.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
 import type { StaticRoute } from '../console/serve.js';
@@ -24,7 +29,7 @@ import type { StaticRoute } from '../console/serve.js';
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
  * decompression); returns the response body as JSON text, or as its UTF-8 bytes.
  */
-export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer) => Promise<string | Buffer> | string | Buffer;
+export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => Promise<string | Buffer> | string | Buffer;
 
 export interface HttpOptions {
   handler: OperationHandler;
@@ -37,6 +42,12 @@ export interface HttpOptions {
   controls?: Controls;
   /** The web console's files (GET /console...); absent when the console is off. */
   console?: StaticRoute;
+  /** `--auth`: verify signatures against these users and authorize each operation. */
+  auth?: Authenticator;
+  /** `--audit-log`: one record per request. */
+  audit?: AuditLog;
+  /** The region reported for requests that name none (audit records). */
+  region?: string;
 }
 
 export interface HttpFront {
@@ -55,9 +66,18 @@ function operationOf(target: string | string[] | undefined): string | undefined 
   return target.startsWith(TARGET_PREFIX) && !target.includes('.', TARGET_PREFIX.length) ? target.slice(TARGET_PREFIX.length) : undefined;
 }
 
-export function createHttpServer(options: HttpOptions): HttpFront {
+/** PEM certificate chain and private key: serve HTTPS. */
+export interface TlsOptions {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** A client that has not sent its headers within this time is dropped, so slow clients cannot hold connections. */
+const HEADERS_TIMEOUT_MS = 20_000;
+
+export function createHttpServer(options: HttpOptions, tls?: TlsOptions): HttpFront {
   const cors = corsPolicy(options.cors);
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (!drain.admit(req, res)) return;
     drain.handlerStarted();
     handleRequest(options, cors, req, res)
@@ -66,7 +86,9 @@ export function createHttpServer(options: HttpOptions): HttpFront {
         if (!res.headersSent) sendJson(res, 500, errorBody(internalError()), newRequestId());
       })
       .finally(() => drain.handlerEnded());
-  });
+  };
+  const settings = { keepAliveTimeout: 65_000, headersTimeout: HEADERS_TIMEOUT_MS };
+  const server: Server = tls ? createTlsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) : createServer(settings, listener);
   server.on('clientError', answerClientError);
   const drain = new ConnectionDrain(server);
   return { server, drain };
@@ -84,8 +106,9 @@ async function handleRequest(options: HttpOptions, cors: CorsPolicy | undefined,
     return unknownOperation(res, requestId);
   }
   let body: Buffer;
+  let rawBody: Buffer | undefined;
   try {
-    body = await readBody(req);
+    body = await readBody(req, options.auth && ((raw) => (rawBody = raw)));
   } catch (err) {
     if (err instanceof BodyTooLargeError) {
       return fail(res, requestId, new DynamoError('com.amazon.coral.service#RequestEntityTooLargeException',
@@ -95,12 +118,24 @@ async function handleRequest(options: HttpOptions, cors: CorsPolicy | undefined,
     return fail(res, requestId, serializationError('Request body could not be read'), style);
   }
 
-  const operation = operationOf(req.headers['x-amz-target']);
+  // A presigned request may carry its X-Amz-Target in the query string, as the SDKs hoist it.
+  const operation = operationOf(req.headers['x-amz-target'] ?? (options.auth && presignedTarget(req.url)));
   if (operation === undefined || !options.knownOperations.has(operation)) {
     return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'), style);
   }
-  const authProblem = checkAuthorization(req.headers);
-  if (authProblem) return fail(res, requestId, authProblem, style);
+  let caller: Caller | undefined;
+  const audit = options.audit?.wants(operation) ? auditRecorder(options, req, operation, requestId) : undefined;
+  if (options.auth) {
+    const outcome = authenticate(options.auth, req, rawBody ?? body);
+    if (outcome instanceof DynamoError) {
+      audit?.({ input: undefined, caller: undefined, response: undefined, errorCode: outcome.code, errorMessage: outcome.message });
+      return fail(res, requestId, outcome, style);
+    }
+    caller = outcome;
+  } else {
+    const authProblem = checkAuthorization(req.headers);
+    if (authProblem) return fail(res, requestId, authProblem, style);
+  }
 
   let input: Record<string, unknown>;
   try {
@@ -114,12 +149,14 @@ async function handleRequest(options: HttpOptions, cors: CorsPolicy | undefined,
   const table = typeof input.TableName === 'string' ? input.TableName : undefined;
   let status = 200;
   let errorCode: string | undefined;
+  let errorMessage: string | undefined;
+  let answer: string | Buffer | undefined;
   try {
-    const pending = options.handler(operation, input, body);
+    const pending = options.handler(operation, input as Record<string, unknown>, body, caller);
     // Reads answer synchronously (awaiting a plain value would still cost a microtask
     // turn), and their answers leave together at the end of the turn.
-    if (pending instanceof Promise) sendJson(res, 200, await pending, requestId, style);
-    else sendJsonAtTurnEnd(res, 200, pending, requestId, style);
+    if (pending instanceof Promise) sendJson(res, 200, (answer = await pending), requestId, style);
+    else sendJsonAtTurnEnd(res, 200, (answer = pending), requestId, style);
   } catch (err) {
     let failure: DynamoError;
     if (err instanceof DynamoError) {
@@ -131,9 +168,25 @@ async function handleRequest(options: HttpOptions, cors: CorsPolicy | undefined,
     }
     status = failure.status;
     errorCode = failure.code;
+    errorMessage = failure.message;
+    answer = undefined;
     fail(res, requestId, failure, style);
   }
+  audit?.({ input: input as Record<string, unknown>, caller, response: answer, errorCode, errorMessage });
   if (options.metrics) countRequest(options.metrics, operation, table, status, errorCode, performance.now() - started);
+}
+
+/** Records one request in the audit log, given how it ended. */
+function auditRecorder(options: HttpOptions, req: IncomingMessage, operation: string, requestId: string) {
+  return (outcome: Pick<AuditedRequest, 'input' | 'caller' | 'response' | 'errorCode' | 'errorMessage'>) => options.audit!.record({
+    ...outcome,
+    operation,
+    requestId,
+    accessKeyId: accessKeyOf(req),
+    sourceIp: req.socket.remoteAddress ?? '',
+    userAgent: req.headers['user-agent'],
+    region: options.region ?? 'us-east-1',
+  });
 }
 
 function fail(res: ServerResponse, requestId: string, err: DynamoError, style: ResponseStyle = DEFAULT_STYLE): void {

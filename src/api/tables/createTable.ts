@@ -37,7 +37,9 @@ export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
     tags,
     ...(indexes.length > 0 ? { indexes, nextIndexNo: indexes.length + 1 } : {}),
     ...(streams !== undefined ? { streams } : {}),
-  } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>);
+  } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>,
+  // Under authentication a table belongs to its creator's account and region.
+  ctx.caller && `arn:aws:dynamodb:${ctx.caller.region}:${ctx.caller.account}:table/${input.TableName}`);
   return { TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) };
 };
 

@@ -1,6 +1,6 @@
 /** Tag validation (TagResource, CreateTable) and ResourceArn resolution (the tag operations). */
 import { dynamoError, resourceNotFound, validationError } from '../../errors.js';
-import { invalidTableArn, isArn, tableNameOf } from '../../engine/tableArn.js';
+import { invalidTableArn, isArn } from '../../engine/tableArn.js';
 import type { Tag } from '../../engine/tableMeta.js';
 import type { ApiContext } from '../context.js';
 
@@ -28,7 +28,7 @@ export function tagLimitExceeded(): Error {
  */
 export function tableNameFromArn(ctx: ApiContext, arn: string): string {
   if (!isArn(arn)) throw invalidTableArn(arn);
-  const name = tableNameOf(arn, ctx.db.options);
-  if (!ctx.db.findTable(name)) throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
-  return name;
+  const table = ctx.db.findTable(arn);
+  if (table?.meta.arn !== arn) throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
+  return table.meta.name;
 }

@@ -1,0 +1,109 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateTableCommand, DeleteResourcePolicyCommand, ListTablesCommand, DescribeTableCommand, GetItemCommand, GetResourcePolicyCommand, ListTagsOfResourceCommand,
+  PutItemCommand, PutResourcePolicyCommand, TagResourceCommand,
+} from '@aws-sdk/client-dynamodb';
+import { startServer, type RunningServer } from '../src/index.js';
+import { expectError } from './helpers.js';
+import { signedClient, writeUsersFile, type TestUser } from './security.helpers.js';
+
+const OWNER = '111111111111';
+const OTHER = '222222222222';
+const TABLE_ARN = `arn:aws:dynamodb:eu-west-1:${OWNER}:table/shared`;
+const owner: TestUser = { accessKeyId: 'AKIAOWNER', secretAccessKey: 'o', account: OWNER, name: 'owner' };
+const colleague: TestUser = { accessKeyId: 'AKIACOLLEAGUE', secretAccessKey: 'c', account: OWNER, name: 'colleague', policies: [{ Statement: [{ Effect: 'Allow', Action: 'dynamodb:ListTables', Resource: '*' }] }] };
+const partner: TestUser = { accessKeyId: 'AKIAPARTNER', secretAccessKey: 'p', account: OTHER, name: 'partner',
+  policies: [{ Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: `arn:aws:dynamodb:*:${OWNER}:table/shared` }] }] };
+const stranger: TestUser = { accessKeyId: 'AKIASTRANGER', secretAccessKey: 's', account: OTHER, name: 'stranger' };
+const KEY = { pk: { S: 'a' } };
+const statement = (Effect: string, AWS: string | string[], Action: string | string[]) => ({ Effect, Principal: { AWS }, Action, Resource: TABLE_ARN });
+const denied = (user: TestUser, action: string, reason: string) =>
+  `User: arn:aws:iam::${user.account}:user/${user.name} is not authorized to perform: dynamodb:${action} on resource: ${TABLE_ARN} ${reason}`;
+
+describe('resource-based policies and accounts', () => {
+  let server: RunningServer;
+  const clients: ReturnType<typeof signedClient>[] = [];
+  const as = (user: TestUser) => {
+    const client = signedClient(server.url, user, { region: 'eu-west-1' });
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    server = await startServer({ logLevel: 'silent', auth: writeUsersFile([owner, colleague, partner, stranger]) });
+    await as(owner).send(new CreateTableCommand({ TableName: 'shared', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+    await as(owner).send(new PutItemCommand({ TableName: 'shared', Item: { ...KEY, v: { S: 'x' } } }));
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    await server.close();
+  });
+
+  it('a table carries its creator\'s account and the signature\'s region in its ARN', async () => {
+    const { Table } = await as(owner).send(new DescribeTableCommand({ TableName: 'shared' }));
+    assert.equal(Table?.TableArn, TABLE_ARN);
+    await as(owner).send(new TagResourceCommand({ ResourceArn: TABLE_ARN, Tags: [{ Key: 'team', Value: 'a' }] }));
+    assert.deepEqual((await as(owner).send(new ListTagsOfResourceCommand({ ResourceArn: TABLE_ARN }))).Tags, [{ Key: 'team', Value: 'a' }]);
+  });
+
+  it('ListTables lists the tables of the caller\'s account and region', async () => {
+    assert.deepEqual((await as(owner).send(new ListTablesCommand({}))).TableNames, ['shared']);
+    assert.deepEqual((await as(stranger).send(new ListTablesCommand({}))).TableNames, []);
+    const otherRegion = signedClient(server.url, owner, { region: 'us-west-2' });
+    clients.push(otherRegion);
+    assert.deepEqual((await otherRegion.send(new ListTablesCommand({}))).TableNames, []);
+  });
+
+  it('without a resource policy another account is refused, even with an identity allow', async () => {
+    await expectError(as(partner).send(new GetItemCommand({ TableName: 'shared', Key: KEY })), 'AccessDeniedException',
+      denied(partner, 'GetItem', 'because no resource-based policy allows the dynamodb:GetItem action'));
+    await expectError(as(stranger).send(new GetItemCommand({ TableName: 'shared', Key: KEY })), 'AccessDeniedException',
+      denied(stranger, 'GetItem', 'because no identity-based policy allows the dynamodb:GetItem action'));
+    await expectError(as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN })), 'PolicyNotFoundException',
+      `Resource-based policy not found for the provided ResourceArn: ${TABLE_ARN}`);
+  });
+
+  it('a resource policy grants another account what both policies allow', async () => {
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [statement('Allow', OTHER, 'dynamodb:GetItem'), statement('Allow', `arn:aws:iam::${OWNER}:user/colleague`, 'dynamodb:GetItem')] });
+    const { RevisionId } = await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: document }));
+    assert.match(RevisionId ?? '', /^\d+$/);
+    const got = await as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN }));
+    assert.deepEqual([got.Policy, got.RevisionId], [document, RevisionId]);
+
+    assert.deepEqual((await as(partner).send(new GetItemCommand({ TableName: 'shared', Key: KEY }))).Item?.v, { S: 'x' });
+    // The partner's own policy allows PutItem, but the table's does not.
+    await expectError(as(partner).send(new PutItemCommand({ TableName: 'shared', Item: KEY })), 'AccessDeniedException',
+      denied(partner, 'PutItem', 'because no resource-based policy allows the dynamodb:PutItem action'));
+    // Across accounts the caller's identity policy must allow too.
+    await expectError(as(stranger).send(new GetItemCommand({ TableName: 'shared', Key: KEY })), 'AccessDeniedException');
+    // Within the account, the resource policy alone is enough.
+    await as(colleague).send(new GetItemCommand({ TableName: 'shared', Key: KEY }));
+  });
+
+  it('an explicit deny in the resource policy wins', async () => {
+    const current = (await as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN }))).RevisionId;
+    const document = JSON.stringify({ Statement: [statement('Deny', `arn:aws:iam::${OWNER}:user/owner`, 'dynamodb:PutItem')] });
+    await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: document, ExpectedRevisionId: '1' })), 'PolicyNotFoundException');
+    const { RevisionId } = await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: document, ExpectedRevisionId: current }));
+    assert.ok(Number(RevisionId) > Number(current));
+    await expectError(as(owner).send(new PutItemCommand({ TableName: 'shared', Item: KEY })), 'AccessDeniedException',
+      denied(owner, 'PutItem', 'with an explicit deny in a resource-based policy'));
+    await as(owner).send(new GetItemCommand({ TableName: 'shared', Key: KEY }));
+
+    const deleted = await as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: TABLE_ARN, ExpectedRevisionId: RevisionId }));
+    assert.equal(deleted.RevisionId, RevisionId);
+    await as(owner).send(new PutItemCommand({ TableName: 'shared', Item: { ...KEY, v: { S: 'y' } } }));
+    await expectError(as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: TABLE_ARN })), 'PolicyNotFoundException');
+  });
+
+  it('refuses invalid, oversized or misaddressed policies', async () => {
+    await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: '{"Statement":[{"Effect":"Allow","Action":"*"}]}' })),
+      'ValidationException', /^Invalid policy document: A resource policy Statement needs a Principal or NotPrincipal$/);
+    await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: 'not json' })), 'ValidationException');
+    const big = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:GetItem'), Sid: 'x'.repeat(21_000) }] });
+    await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: big })), 'ValidationException', /maximum allowed size/);
+    await expectError(as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN.replace('shared', 'missing') })), 'ResourceNotFoundException');
+  });
+});
