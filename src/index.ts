@@ -21,7 +21,8 @@ import type { Caller } from './api/authorization/authorize.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './engine/capacity/throttleGate.js';
 import { rollShards } from './engine/changelog/maintenance.js';
-import { DEFAULT_SHARD_ROLLOVER_MS, DEFAULT_TTL_INTERVAL_MS, startBackgroundWork } from './engine/background.js';
+import { DEFAULT_SHARD_ROLLOVER_MS, DEFAULT_TTL_INTERVAL_MS, registerUpkeepJobs } from './engine/jobs/upkeepJobs.js';
+import { sweepTtl } from './engine/ttl/sweep.js';
 import type { Controls } from './server/controls.js';
 import { loadTriggersFile, toTrigger, type TriggerConfig } from './triggers/config.js';
 import { TriggerRunner } from './triggers/runner.js';
@@ -107,7 +108,10 @@ export interface RunningServer {
   port: number;
   /** With `tlsPort`: the HTTPS address. */
   tlsUrl?: string;
-  /** Background jobs (index builds and drops, table purges, delayed deletions) with their status, progress and last error. */
+  /**
+   * Background jobs with their status, progress and last error: index builds and drops,
+   * table purges, delayed deletions, TTL sweeps, shard rollover, log trimming, trigger delivery.
+   */
   backgroundJobs(tableName?: string): Promise<JobView[]>;
   /** Reads the `auth` users file again (the command does this on SIGHUP); throws, keeping the old users, if it is invalid. */
   reloadAuth(): void;
@@ -165,17 +169,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
-  const background = startBackgroundWork(db, {
+  registerUpkeepJobs(db, {
     ttlIntervalMs: options.ttlIntervalMs ?? DEFAULT_TTL_INTERVAL_MS,
     shardRolloverMs: options.streamShardRolloverMs ?? DEFAULT_SHARD_ROLLOVER_MS,
     onTtlDeleted: (table, count) => metrics.ttlDeleted(table, count),
-    onError: (err) => logger.error('background work failed', err),
   });
-  const runners = triggers.map((trigger) => new TriggerRunner(db, trigger, () => background.holdLease(), logger));
+  const runners = triggers.map((trigger) => new TriggerRunner(db, trigger, logger));
   for (const runner of runners) runner.start();
   const controls: Controls = {
     clock: db.clock,
-    sweepTtl: (table) => background.sweepTtlNow(table),
+    sweepTtl: async (table) => {
+      const deleted = await sweepTtl(db, table);
+      metrics.ttlDeleted(table, deleted);
+      return deleted;
+    },
     rollStreamShards: (table) => rollShards(db, table),
   };
   const http = {
@@ -203,11 +210,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const close = () => {
     closing ??= (async () => {
       // Stop accepting, answer the requests already read (closing each connection
-      // after its answer), stop background work, then close the store cleanly.
+      // after its answer), stop trigger delivery and the job runner, then close the store cleanly.
       const timeout = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
       await Promise.all(fronts.map(({ drain }) => drain.close(timeout)));
       await Promise.all(runners.map((runner) => runner.stop()));
-      await background.stop();
       await db.close();
       await store.close();
       await audit?.close();

@@ -21,6 +21,7 @@ import { transact } from './transact.js';
 import { JobRunner } from './jobs/runner.js';
 import type { JobView } from './jobs/jobRecord.js';
 import { indexJobs, registerTableJobs, tableDeleteJob, tablePurgeJob } from './jobs/tableJobs.js';
+import { upkeepJobs } from './jobs/upkeepJobs.js';
 import { readPage, type Bounds, type Page, type PageRequest } from './reads.js';
 import type { KeyView } from './keyView.js';
 import { readTokenRecord, type TokenRecord } from './idempotency.js';
@@ -83,7 +84,7 @@ export class Database {
 
   /** Time as this database sees it: test controls set or advance it. */
   readonly clock: Clock;
-  /** Runs index builds and drops, table purges and delayed deletions; other kinds register here. */
+  /** Runs every background task: index builds and drops, table purges, delayed deletions, upkeep (TTL, streams); other kinds register here. */
   readonly jobs: JobRunner;
   private readonly logChange: WriteObserver;
 
@@ -124,9 +125,9 @@ export class Database {
     if (resume) {
       // A deletion cut short by a restart is finished now (its keys are purged in the background).
       for (const meta of interrupted) await db.finishDelete(meta.name, meta.id);
-      // Index builds and drops cut short: their jobs exist, unless the data predates job records.
+      // Index builds and drops cut short, and upkeep: their jobs exist, unless the data predates them.
       await transact(store, (txn) => {
-        for (const { meta } of db.tables.values()) db.enqueueIndexJobs(txn, meta);
+        for (const { meta } of db.tables.values()) db.enqueueTableJobs(txn, meta);
       });
     }
     db.jobs.start(resume);
@@ -228,9 +229,9 @@ export class Database {
     return { meta, schema, indexing, observers: enabledStream(meta) !== undefined ? [this.logChange] : [] };
   }
 
-  /** Records the build or drop of every index of the table that needs one (in `txn`, with the change that calls for it). */
-  private enqueueIndexJobs(txn: WriteOps, meta: TableMeta): void {
-    for (const job of indexJobs(meta)) this.jobs.enqueue(txn, job);
+  /** Records the jobs the table calls for — index builds and drops, upkeep — in `txn`, with the change that calls for them. */
+  private enqueueTableJobs(txn: WriteOps, meta: TableMeta): void {
+    for (const job of [...indexJobs(meta), ...upkeepJobs(meta)]) this.jobs.enqueue(txn, job);
   }
 
   /** A transient status (CREATING, UPDATING) whose time is up becomes ACTIVE. */
@@ -284,9 +285,11 @@ export class Database {
       txn.put(key, encodeMeta(created));
       applyStreamChange(txn, undefined, created);
       bumpCatalogVersion(txn);
+      this.enqueueTableJobs(txn, created);
       return created;
     });
     this.tables.set(meta.name, this.installed(meta));
+    this.jobs.wake();
     return meta;
   }
 
@@ -301,7 +304,7 @@ export class Database {
       txn.put(catalogKey(name), encodeMeta(next));
       applyStreamChange(txn, current, next);
       bumpCatalogVersion(txn);
-      this.enqueueIndexJobs(txn, next);
+      this.enqueueTableJobs(txn, next);
     });
     this.tables.set(name, this.tableOf(next));
     await committed;
@@ -331,7 +334,7 @@ export class Database {
       txn.put(catalogKey(name), encodeMeta(next));
       applyStreamChange(txn, current.meta, next);
       bumpCatalogVersion(txn);
-      this.enqueueIndexJobs(txn, next);
+      this.enqueueTableJobs(txn, next);
       return next;
     });
     if (this.tables.get(name)?.meta.id === next.id) this.tables.set(name, this.installed(next));
@@ -425,24 +428,27 @@ export class Database {
    * throwing aborts everything.
    */
   transactItems<T>(fn: (txn: ItemTransaction) => T): Promise<T> {
+    return transact(this.store, (kv) => this.withItems(kv, fn));
+  }
+
+  /** Item-level reads and writes inside a storage transaction someone else runs (a background job's batch). */
+  withItems<T>(kv: WriteOps, fn: (txn: ItemTransaction) => T): T {
     const shared = this.options.shared === true;
-    return transact(this.store, (kv) => {
-      if (shared) this.syncCatalog(kv);
-      const stats = new StatsDeltas();
-      const result = fn({
-        kv,
-        read: (table, key) => {
-          const stored = kv.get(itemKey(table.meta.id, table.schema, key));
-          return stored === undefined ? undefined : { item: decodeStoredItem(stored), size: storedItemSize(stored) };
-        },
-        write: (write) => {
-          if (shared) this.assertCurrent(kv, [write.table]);
-          return applyItemWrite(kv, write, stats);
-        },
-      });
-      stats.flush(kv);
-      return result;
+    if (shared) this.syncCatalog(kv);
+    const stats = new StatsDeltas();
+    const result = fn({
+      kv,
+      read: (table, key) => {
+        const stored = kv.get(itemKey(table.meta.id, table.schema, key));
+        return stored === undefined ? undefined : { item: decodeStoredItem(stored), size: storedItemSize(stored) };
+      },
+      write: (write) => {
+        if (shared) this.assertCurrent(kv, [write.table]);
+        return applyItemWrite(kv, write, stats);
+      },
     });
+    stats.flush(kv);
+    return result;
   }
 }
 

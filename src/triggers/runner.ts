@@ -3,9 +3,11 @@
  * records in order, a child shard after its parent. A batch that fails (a non-2xx answer,
  * a network error, a timeout) is retried with exponential backoff; with
  * ReportBatchItemFailures, delivery resumes at the first failed record. The checkpoint
- * lives in the key space, so a restart resumes where delivery stopped.
+ * lives in the key space, so a restart resumes where delivery stopped. Only the process
+ * holding the trigger's `trigger-delivery` job (the job runner's lease) delivers.
  */
 import type { Database } from '../engine/database.js';
+import type { NewJob } from '../engine/jobs/runner.js';
 import { newConsumerState, nextBatch, readCheckpoint, writeCheckpoint, type ConsumerBatch, type ConsumerState } from '../engine/changelog/consumer.js';
 import { sequenceNumber } from '../engine/changelog/record.js';
 import type { Logger } from '../logger.js';
@@ -29,13 +31,16 @@ export class TriggerRunner {
   private wake: (() => void) | undefined;
   /** Failed attempts at the current position ("shard:counter"). */
   private attempts = { at: '', count: 0 };
+  /** The held job whose lease makes this process the one that delivers. */
+  private readonly delivery: NewJob;
 
   constructor(
     private readonly db: Database,
     private readonly trigger: Trigger,
-    private readonly mayRun: () => Promise<boolean>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.delivery = { id: `trigger-delivery:${trigger.name}`, kind: 'trigger-delivery', params: { trigger: trigger.name } };
+  }
 
   start(): void {
     this.loop = this.run();
@@ -62,7 +67,7 @@ export class TriggerRunner {
 
   /** One delivery attempt; returns how long to wait before the next. */
   private async round(): Promise<number> {
-    if (!(await this.mayRun())) return POLL_MS * 10;
+    if (!(await this.db.jobs.hold(this.delivery))) return POLL_MS * 10;
     const table = this.db.findTable(this.trigger.table);
     if (table === undefined) return POLL_MS * 10;
     const tableId = table.meta.id;

@@ -1,35 +1,25 @@
 /**
- * Background upkeep of the change logs, one bounded batch per call (a scheduler or a
- * job runner calls these): rolling shards over on schedule, and trimming what no
- * consumer needs any more.
+ * Upkeep of the change logs, run by the recurring `shard-rollover` and `log-trim` jobs
+ * (jobs/upkeepJobs.ts) inside their transactions: rolling shards over on schedule, and
+ * trimming what no consumer needs any more, one bounded batch at a time.
  */
+import type { WriteOps } from '../../storage/kv.js';
 import type { Database } from '../database.js';
 import { enabledStream } from '../tableMeta.js';
 import { recordsRange, shardKey } from './keys.js';
-import { closeOpenShards, listShards, rolloverDue, rollShardsIfDue, type ShardMeta } from './shards.js';
+import { closeOpenShards, listShards, type ShardMeta } from './shards.js';
 import { STREAM_RETENTION_MS } from './streams.js';
 
 /** Records deleted per trimming transaction. */
 const TRIM_BATCH = 1000;
 
-/** Closes a table's open shards and opens their children now; false if it has no open stream. */
+/** Closes a table's open shards and opens their children now (test control); false if it has no open stream. */
 export async function rollShards(db: Database, tableName: string): Promise<boolean> {
   const table = db.findTable(tableName);
   if (table === undefined || enabledStream(table.meta) === undefined) return false;
   const now = db.clock.now();
   await db.store.transact((txn) => closeOpenShards(txn, table.meta.id, now, true));
   return true;
-}
-
-/** Rolls over the shards of every table whose open shards are `rolloverMs` old. */
-export async function rollDueShards(db: Database, rolloverMs: number): Promise<void> {
-  for (const name of db.tableNames()) {
-    const table = db.findTable(name);
-    if (table === undefined || enabledStream(table.meta) === undefined) continue;
-    const now = db.clock.now();
-    // Checked outside a write transaction first: most rounds have nothing to do.
-    if (rolloverDue(db.store, table.meta.id, now, rolloverMs)) await db.store.transact((txn) => rollShardsIfDue(txn, table.meta.id, now, rolloverMs));
-  }
 }
 
 /**
@@ -40,27 +30,30 @@ function retentionMs(): number {
   return STREAM_RETENTION_MS;
 }
 
+export interface TrimBatch {
+  /** Records and shard descriptions deleted. */
+  deleted: number;
+  /** Nothing more is due for trimming now. */
+  finished: boolean;
+}
+
 /**
- * Deletes up to one batch of records of shards closed longer ago than the retention,
- * then their descriptions; returns true when nothing is left to trim.
+ * Inside `txn`: deletes up to one batch of records of shards closed longer ago than the
+ * retention, then their descriptions.
  */
-export async function trimLogBatch(db: Database, tableName: string): Promise<boolean> {
-  const table = db.findTable(tableName);
-  if (table === undefined) return true;
-  const tableId = table.meta.id;
-  const cutoff = db.clock.now() - retentionMs();
+export function trimLogBatch(txn: WriteOps, tableId: number, now: number): TrimBatch {
+  const cutoff = now - retentionMs();
   const expired = (shard: ShardMeta) => shard.closedAt !== undefined && shard.closedAt <= cutoff;
-  // Most rounds find nothing to trim: look before opening a write transaction.
-  if (!listShards(db.store, tableId).some(expired)) return true;
-  return db.store.transact((txn) => {
-    let budget = TRIM_BATCH;
-    for (const shard of listShards(txn, tableId).filter(expired)) {
-      const keys = [...txn.range({ ...recordsRange(tableId, shard.no), limit: budget })].map(({ key }) => Buffer.from(key));
-      for (const key of keys) txn.delete(key);
-      budget -= keys.length;
-      if (budget === 0) return false;
-      txn.delete(shardKey(tableId, shard.no));
-    }
-    return true;
-  });
+  let budget = TRIM_BATCH;
+  let deleted = 0;
+  for (const shard of listShards(txn, tableId).filter(expired)) {
+    const keys = [...txn.range({ ...recordsRange(tableId, shard.no), limit: budget })].map(({ key }) => Buffer.from(key));
+    for (const key of keys) txn.delete(key);
+    budget -= keys.length;
+    deleted += keys.length;
+    if (budget === 0) return { deleted, finished: false };
+    txn.delete(shardKey(tableId, shard.no));
+    deleted++;
+  }
+  return { deleted, finished: true };
 }

@@ -1,7 +1,8 @@
 /**
- * The background-job runner: index builds and drops, table purges and delayed status
- * changes today; TTL sweeps, log trimming, shard rollover, backups and exports tomorrow,
- * each a kind registered with one `register` call.
+ * The background-job runner, the one home of background work: index builds and drops,
+ * table purges and delayed status changes; TTL sweeps, shard rollover and log trimming
+ * (recurring kinds); trigger delivery (a held job). Each kind is registered with one
+ * `register` call.
  *
  * - One owner per job across every process over the store: a runner claims a due job by
  *   writing a lease into its record in a transaction, renews it with every batch, and
@@ -12,6 +13,11 @@
  *   job's cursor and progress; between batches the runner lets queued requests run.
  * - Failures are logged and the job runs again later, with exponential backoff; its
  *   record shows the attempts and the last error meanwhile.
+ * - Recurring kinds: a run that ends does not remove its job but makes it due again one
+ *   interval later, in the transaction of its last batch, until a batch says it is final.
+ * - Held jobs (`hold`): work that runs continuously in one process (trigger delivery)
+ *   takes the lease alone and renews it while it works; another runner takes over when
+ *   the lease lapses or is handed back.
  * - `stop()` clears the timer and waits for running jobs to reach a batch boundary, then
  *   hands their leases back, so nothing runs against a store that is being closed.
  */
@@ -27,7 +33,10 @@ export interface JobBatch<S> {
   state: S | undefined;
   /** Items or keys this batch handled, for the job's progress. */
   processed: number;
+  /** This run's work is done. */
   done: boolean;
+  /** With `done`, for a recurring kind: no further runs, its record is removed. */
+  final?: boolean;
 }
 
 export interface JobHandler<P = any, S = any> {
@@ -44,6 +53,23 @@ export interface JobHandler<P = any, S = any> {
    */
   finish?(params: P): Promise<void>;
 }
+
+/**
+ * A recurring kind: when a run's batches are done (its last batch not `final`), the job
+ * is due again `everyMs` later, in that batch's transaction. It works in batches alone.
+ */
+export interface RecurringJobHandler<P = any, S = any> {
+  batch(txn: WriteOps, params: P, state: S | undefined): JobBatch<S>;
+  everyMs: number;
+  /**
+   * Called once a batch's transaction has committed, with what the batch returned: for
+   * effects outside the store (metrics), which `batch` itself must not have.
+   */
+  committed?(step: JobBatch<S>, params: P): void;
+}
+
+/** What the runner knows of a kind. */
+type KindHandler = JobHandler & Partial<RecurringJobHandler>;
 
 export interface NewJob {
   id: string;
@@ -78,7 +104,7 @@ class LeaseLost extends Error {}
 export class JobRunner {
   /** This runner's identity in leases. */
   readonly owner = randomUUID();
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, KindHandler>();
   /** Jobs being worked on here, by id. */
   private readonly running = new Map<string, Promise<void>>();
   private readonly store: KVStore;
@@ -95,6 +121,8 @@ export class JobRunner {
   private pollAgain = false;
   /** When the earliest job not yet due becomes due (clock ms), as the last poll saw. */
   private nextDue = Infinity;
+  /** Held jobs (`hold`) by id: when this runner's lease on each expires (clock ms). */
+  private readonly held = new Map<string, number>();
 
   constructor(options: JobRunnerOptions) {
     this.store = options.store;
@@ -106,7 +134,7 @@ export class JobRunner {
   }
 
   /** Adds a kind of job. */
-  register(kind: string, handler: JobHandler): void {
+  register(kind: string, handler: JobHandler | RecurringJobHandler): void {
     if (this.handlers.has(kind)) throw new Error(`A handler for ${kind} jobs is already registered`);
     this.handlers.set(kind, handler);
   }
@@ -159,6 +187,27 @@ export class JobRunner {
     return records.filter((r) => tableId === undefined || r.tableId === tableId).map((r) => jobView(r, now));
   }
 
+  /**
+   * Takes or renews this runner's lease on a held job — work that runs continuously in
+   * the one process holding it (trigger delivery) rather than in batches — recording the
+   * job if it is missing. True while this runner holds it; the lease is written again
+   * once a third of it has passed, so calling this often is cheap. Not for a kind
+   * registered with a handler.
+   */
+  async hold(job: NewJob): Promise<boolean> {
+    if (this.stopped) return false;
+    const now = this.clock.now();
+    const until = this.held.get(job.id);
+    if (until !== undefined && now < until - (2 * this.leaseMs) / 3) return true;
+    const holding = await transact(this.store, (txn) => {
+      this.enqueue(txn, job);
+      return this.claim(txn, job.id) !== undefined;
+    });
+    if (holding && !this.stopped) this.held.set(job.id, now + this.leaseMs);
+    else this.held.delete(job.id);
+    return holding && !this.stopped;
+  }
+
   /** Stops polling, lets running jobs reach a batch boundary and hands their leases back. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -166,6 +215,7 @@ export class JobRunner {
     this.timer = undefined;
     await this.polling;
     await Promise.allSettled([...this.running.values()]);
+    await this.releaseHeld();
   }
 
   private schedule(ms: number): void {
@@ -202,7 +252,7 @@ export class JobRunner {
     if (this.stopped) return;
     const records = await this.store.snapshot(readAllJobs);
     const now = this.clock.now();
-    this.nextDue = records.reduce((next, r) => (r.runAt > now && this.handlers.has(r.kind) ? Math.min(next, r.runAt) : next), Infinity);
+    this.nextDue = records.reduce((next, r) => (!this.due(r, now) && this.handlers.has(r.kind) ? Math.min(next, r.runAt) : next), Infinity);
     for (const record of records) {
       if (this.stopped || this.running.size >= this.concurrency) return;
       if (this.running.has(record.id) || !this.handlers.has(record.kind) || !this.claimable(record, now)) continue;
@@ -212,8 +262,19 @@ export class JobRunner {
   }
 
   private claimable(record: JobRecord | undefined, now: number): record is JobRecord {
-    if (record === undefined || record.runAt > now) return false;
+    if (record === undefined || !this.due(record, now)) return false;
     return record.lease === undefined || record.lease.expiresAt <= now || record.lease.owner === this.owner;
+  }
+
+  /**
+   * Whether the job's time has come. A recurring job due further ahead than one interval
+   * (plus its backoff) was scheduled by a clock since moved back, or with a longer
+   * interval: it runs now rather than wait out the difference.
+   */
+  private due(record: JobRecord, now: number): boolean {
+    if (record.runAt <= now) return true;
+    const every = this.handlers.get(record.kind)?.everyMs;
+    return every !== undefined && record.runAt - now > every + (record.attempts > 0 ? retryDelay(record.attempts) : 0);
   }
 
   private claim(txn: WriteOps, id: string): JobRecord | undefined {
@@ -240,6 +301,8 @@ export class JobRunner {
         for (;;) {
           if (this.stopped) return await this.release(record.id);
           const step = await transact(this.store, (txn) => this.runBatch(txn, record.id, handler));
+          handler.committed?.(step, record.params);
+          if (step.done && handler.finish === undefined) return; // completed in the batch's transaction
           if (step.done) break;
           await yieldToTraffic();
         }
@@ -255,17 +318,28 @@ export class JobRunner {
     }
   }
 
-  /** One batch, fenced by the lease, which it renews, saving the cursor and progress. */
-  private runBatch(txn: WriteOps, id: string, handler: JobHandler): JobBatch<unknown> {
+  /**
+   * One batch, fenced by the lease, which it renews, saving the cursor and progress. The
+   * last batch of a job without `finish` completes it: the record is removed, or, for a
+   * recurring kind, due again one interval later.
+   */
+  private runBatch(txn: WriteOps, id: string, handler: KindHandler): JobBatch<unknown> {
     const current = this.owned(txn, id);
     if (current === undefined) throw new LeaseLost();
     const step = handler.batch!(txn, current.params, current.state);
+    const processed = current.processed + step.processed;
+    const now = this.clock.now();
+    if (step.done && handler.finish === undefined) {
+      if (handler.everyMs === undefined || step.final === true) deleteJob(txn, id);
+      else writeJob(txn, { ...current, state: undefined, processed, attempts: 0, lastError: undefined, runAt: now + handler.everyMs, lease: undefined });
+      return step;
+    }
     writeJob(txn, {
       ...current,
       state: step.state,
-      processed: current.processed + step.processed,
+      processed,
       ...(step.done ? { batchesDone: true } : {}),
-      lease: { owner: this.owner, expiresAt: this.clock.now() + this.leaseMs },
+      lease: { owner: this.owner, expiresAt: now + this.leaseMs },
     });
     return step;
   }
@@ -278,7 +352,7 @@ export class JobRunner {
 
   private async failed(record: JobRecord, error: unknown): Promise<void> {
     const attempts = record.attempts + 1;
-    const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempts - 1));
+    const delay = retryDelay(attempts);
     this.logger.error(`Background job ${record.id} failed (attempt ${attempts}); it runs again in ${delay} ms`, error);
     try {
       await transact(this.store, (txn) => {
@@ -305,6 +379,26 @@ export class JobRunner {
       if (current !== undefined) writeJob(txn, { ...current, lease: undefined });
     });
   }
+
+  /** Removes the held jobs this runner holds (stopping): a runner that still wants one records it again. */
+  private async releaseHeld(): Promise<void> {
+    const ids = [...this.held.keys()];
+    this.held.clear();
+    if (ids.length === 0) return;
+    try {
+      await transact(this.store, (txn) => {
+        for (const id of ids) if (this.owned(txn, id) !== undefined) deleteJob(txn, id);
+      });
+    } catch (error) {
+      // The leases then run out and another runner takes the jobs all the same.
+      this.logger.error('Handing back held background jobs failed', error);
+    }
+  }
+}
+
+/** The wait before the `attempts`-th retry of a failed job: 1 s, 2 s, 4 s ... up to 5 minutes. */
+function retryDelay(attempts: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempts - 1));
 }
 
 /** Lets queued requests run between background batches. */

@@ -1,10 +1,12 @@
 /**
  * The TTL sweeper: walks a table's items in bounded batches, each its own transaction,
  * and deletes expired ones through the normal write path (indexes, statistics and the
- * change log, where the deletion carries the TTL service identity).
+ * change log, where the deletion carries the TTL service identity). The recurring
+ * `ttl-sweep` job (jobs/upkeepJobs.ts) runs one batch per job batch; the test control
+ * sweeps a whole table at once.
  */
 import type { Database, Table } from '../database.js';
-import { blindMutation } from '../itemWrite.js';
+import { blindMutation, type ItemTransaction } from '../itemWrite.js';
 import { indexPrefix } from '../keyspace.js';
 import { decodeStoredItem } from '../storedItem.js';
 import { prefixEnd } from '../../values/keycodec.js';
@@ -22,36 +24,37 @@ export interface SweepBatch {
 
 const deleteByTtl = blindMutation(() => undefined);
 
-/** Examines up to SWEEP_BATCH items of the table from `from` on and deletes the expired ones. */
-export async function sweepTtlBatch(db: Database, table: Table, from: Buffer | undefined, now: number): Promise<SweepBatch> {
+/**
+ * Inside `txn`: examines up to SWEEP_BATCH items of the table from `from` on (a key of
+ * this table, from an earlier batch) and deletes the expired ones.
+ */
+export function sweepTtlBatch(txn: ItemTransaction, table: Table, from: Buffer | undefined, now: number): SweepBatch {
   const ttl = table.meta.ttl;
   if (ttl === undefined || !ttl.enabled) return { deleted: 0, next: undefined };
   const prefix = indexPrefix(table.meta.id, 0);
-  return db.transactItems(({ kv, write }) => {
-    const expired: { storageKey: Buffer; item: Item }[] = [];
-    let seen = 0;
-    let last: Buffer | undefined;
-    for (const { key, value } of kv.range({ gte: from ?? prefix, lt: prefixEnd(prefix)!, limit: SWEEP_BATCH })) {
-      seen++;
-      last = Buffer.from(key);
-      const item = decodeStoredItem(value);
-      if (isExpired(item, ttl.attributeName, now)) expired.push({ storageKey: last, item });
-    }
-    // Deleted after the walk: the range is not modified while it is being read.
-    for (const { storageKey, item } of expired) write({ table, key: keyOf(table, item), mutate: deleteByTtl, storageKey, origin: 'ttl' });
-    const next = seen < SWEEP_BATCH || last === undefined ? undefined : Buffer.concat([last, Buffer.from([0])]);
-    return { deleted: expired.length, next };
-  });
+  const expired: { storageKey: Buffer; item: Item }[] = [];
+  let seen = 0;
+  let last: Buffer | undefined;
+  for (const { key, value } of txn.kv.range({ gte: from ?? prefix, lt: prefixEnd(prefix)!, limit: SWEEP_BATCH })) {
+    seen++;
+    last = Buffer.from(key);
+    const item = decodeStoredItem(value);
+    if (isExpired(item, ttl.attributeName, now)) expired.push({ storageKey: last, item });
+  }
+  // Deleted after the walk: the range is not modified while it is being read.
+  for (const { storageKey, item } of expired) txn.write({ table, key: keyOf(table, item), mutate: deleteByTtl, storageKey, origin: 'ttl' });
+  const next = seen < SWEEP_BATCH || last === undefined ? undefined : Buffer.concat([last, Buffer.from([0])]);
+  return { deleted: expired.length, next };
 }
 
-/** Sweeps the whole table batch by batch, letting other work run in between; returns how many items it deleted. */
+/** Sweeps the whole table now, batch by batch, letting other work run in between; returns how many items it deleted. */
 export async function sweepTtl(db: Database, tableName: string): Promise<number> {
   let deleted = 0;
   let from: Buffer | undefined;
   do {
     const table = db.findTable(tableName);
     if (table === undefined || table.meta.status === 'DELETING') break;
-    const batch = await sweepTtlBatch(db, table, from, db.clock.now());
+    const batch = await db.transactItems((txn) => sweepTtlBatch(txn, table, from, db.clock.now()));
     deleted += batch.deleted;
     from = batch.next;
     await new Promise((resolve) => setImmediate(resolve));
