@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirLock } from './dataDirLock.js';
 import type { LocalKVStore } from './kv.js';
-import { LmdbStore, type Durability } from './lmdb.js';
-import { MemoryStore } from './memory.js';
+import type { Durability } from './lmdb.js';
 
 export type OpenStoreOptions =
   | { inMemory: true }
@@ -31,7 +30,9 @@ const LMDB_FILE_NAME = 'openddb.mdb';
  * workers share the directory under its lock.
  */
 export async function openStore(options: OpenStoreOptions): Promise<LocalKVStore> {
-  if (options.inMemory === true) return new MemoryStore();
+  // Each engine is loaded only when used: lmdb's native module is a good part of a cold start.
+  if (options.inMemory === true) return new (await import('./memory.js')).MemoryStore();
+  const { LmdbStore } = await import('./lmdb.js');
   const { dataDir, workerOf, durability, flushIntervalMs } = options;
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, LMDB_FILE_NAME);
