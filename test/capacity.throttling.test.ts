@@ -22,12 +22,15 @@ describe('throttling (--throttle)', () => {
 
   it('admits requests while the bucket has credit, then refuses; the SDK retries transparently', async () => {
     await createTable(t, { TableName: 'slow', ...provisioned(50, 5) });
+    // Set up (and warm up) the retrying client first: its first request alone can outlast the 0.2 s refill below.
+    const retrying = new DynamoDBClient({ endpoint: t.server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 6 });
+    const retryingDoc = DynamoDBDocumentClient.from(retrying);
+    await retryingDoc.send(new GetCommand({ TableName: 'slow', Key: { id: 'warm-up' } }));
     // 6 KB costs 6 WCU of a bucket holding 5: the next write is refused until it refills (0.2 s).
     await t.doc.send(new PutCommand({ TableName: 'slow', Item: { id: 'a', v: kb(6) } }));
     await expectError(t.doc.send(new PutCommand({ TableName: 'slow', Item: { id: 'b' } })), 'ProvisionedThroughputExceededException', TABLE_THROTTLED);
-    const retrying = new DynamoDBClient({ endpoint: t.server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 6 });
     try {
-      await DynamoDBDocumentClient.from(retrying).send(new PutCommand({ TableName: 'slow', Item: { id: 'b' } }));
+      await retryingDoc.send(new PutCommand({ TableName: 'slow', Item: { id: 'b' } }));
     } finally {
       retrying.destroy();
     }
