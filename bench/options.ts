@@ -14,6 +14,8 @@ export interface BenchOptions {
   durationMs: number;
   /** Items in the scale check's large table; 0 skips the scale check. */
   scaleItems: number;
+  /** Spawns per target for the cold-start medians; 0 skips them. */
+  coldStartRounds: number;
   /** Minutes of the mixed soak run on OpenDDB on disk; 0 skips it. */
   soakMinutes: number;
   write: boolean;
@@ -33,6 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --items <n>           items of ~1 KB in the hash-key table (default 100000)
   --partitions <n>      partitions of 100 items in the hash+range table (default 1000)
   --scale-items <n>     large table of the scale check (default 1000000; 0 skips it)
+  --cold-starts <n>     spawns per target for the cold-start medians (default 7, quick 3; 0 skips)
   --soak <minutes>      also run the mixed load on OpenDDB on disk this long, sampling RSS
   --write / --no-write  write docs/performance.md (default: yes for a full run)
   --profile <dir>       run OpenDDB under node --cpu-prof, profiles written to <dir>
@@ -68,6 +71,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | undefined {
       partitions: { type: 'string' },
       'scale-items': { type: 'string' },
       soak: { type: 'string' },
+      'cold-starts': { type: 'string' },
       write: { type: 'boolean' },
       'no-write': { type: 'boolean' },
       profile: { type: 'string' },
@@ -92,6 +96,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | undefined {
     durationMs: positive('duration', values.duration, quick ? 3 : 8) * 1000,
     scaleItems: positive('scale-items', values['scale-items'], quick ? 0 : 1_000_000, true),
     soakMinutes: positive('soak', values.soak, 0, true),
+    coldStartRounds: Math.round(positive('cold-starts', values['cold-starts'], quick ? 3 : 7, true)),
     write: values['no-write'] === true ? false : (values.write ?? !quick),
     profileDir: values.profile,
   };

@@ -28,7 +28,7 @@ function ratio(a: WorkloadOutcome | undefined, b: WorkloadOutcome | undefined): 
 function throughputTable(run: RunReport): string[] {
   const t = (id: string) => run.targets.find((x) => x.spec.id === id);
   const openddb = run.targets.filter((x) => x.spec.isOpenDDB);
-  const short = (x: TargetReport) => (x.spec.id === 'openddb-disk' ? 'disk' : x.spec.id === 'openddb-workers' ? '2 workers' : 'mem');
+  const short = (x: TargetReport) => x.spec.short;
   const head = ['workload', ...run.targets.map((x) => x.spec.label)];
   for (const o of openddb) head.push(`${short(o)} / ceiling`);
   for (const o of openddb) head.push(`${short(o)} / dynalite`);
@@ -51,7 +51,7 @@ function cpuCell(outcome: WorkloadOutcome | undefined): string {
 function cpuTable(run: RunReport): string[] {
   const openddb = run.targets.filter((x) => x.spec.isOpenDDB);
   const dynalite = run.targets.find((x) => x.spec.id === 'dynalite');
-  const short = (x: TargetReport) => (x.spec.id === 'openddb-disk' ? 'disk' : x.spec.id === 'openddb-workers' ? '2 workers' : 'mem');
+  const short = (x: TargetReport) => x.spec.short;
   const head = ['workload', ...run.targets.map((x) => x.spec.label), ...openddb.map((o) => `dynalite / ${short(o)}`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const w of WORKLOADS) {
@@ -97,6 +97,27 @@ function processTable(run: RunReport): string[] {
     const preload = x.preloadSeconds === undefined ? '–' : `${x.preloadSeconds.toFixed(1)} s (${x.preloadMethod})`;
     lines.push(`| ${x.spec.label} | ${int(x.coldStartMs)} ms | ${x.reopenColdStartMs === undefined ? '–' : `${int(x.reopenColdStartMs)} ms`} | ${rssCell(x.rssIdle)} | ${rssCell(x.rssAfterPreload)} | ${preload} | ${mb(x.diskBytesPer100k)} |`);
   }
+  return lines;
+}
+
+function coldStartLines(run: RunReport): string[] {
+  if (run.coldStarts === undefined) return ['Not run (`--cold-starts 0`).'];
+  const dynalite = run.coldStarts.find((c) => c.spec.id === 'dynalite');
+  const lines = ['| target | median | ÷ dynalite | every start |', '| --- | ---: | ---: | --- |'];
+  for (const c of run.coldStarts) {
+    const ratioToDynalite = dynalite === undefined ? '–' : (c.medianMs / dynalite.medianMs).toFixed(2);
+    lines.push(`| ${c.spec.label} | ${int(c.medianMs)} ms | ${ratioToDynalite} | ${c.samplesMs.map((x) => int(x)).join(', ')} ms |`);
+  }
+  lines.push('', 'Process spawn to the first answered request, on an empty data directory; the targets take turns, round after round.');
+  return lines;
+}
+
+function commitRateLines(run: RunReport): string[] {
+  const rates = Object.entries(run.commitRates);
+  if (rates.length === 0) return ['Not run (needs the openddb-disk target and the put or batch-write workload).'];
+  const lines = ['| beside workload | puts per transaction | synced transactions/s | items/s |', '| --- | ---: | ---: | ---: |'];
+  for (const [workload, rate] of rates) lines.push(`| ${workload} | ${rate.itemsPerTransaction} | ${int(rate.transactionsPerSec)} | ${int(rate.itemsPerSec)} |`);
+  lines.push('', 'Bare commits through the LMDB adapter with full durability (no HTTP, no DynamoDB logic), the workload\'s connections each with one transaction in flight, over a store preloaded with as many ~1 KB items: what the disk allows durable writes.');
   return lines;
 }
 
@@ -162,6 +183,16 @@ export function resultsMarkdown(run: RunReport, goals: GoalResult[]): string {
     '### Start, memory, disk',
     '',
     ...processTable(run),
+    '',
+    `The preloaded items measure ${mb(run.rawItemBytes)} by DynamoDB's item size (attribute names and values).`,
+    '',
+    '### Cold start, median',
+    '',
+    ...coldStartLines(run),
+    '',
+    '### The storage engine\'s own synced commits',
+    '',
+    ...commitRateLines(run),
     '',
     '### Scale check: Query of one 100-item partition, small vs large table',
     '',

@@ -2,6 +2,8 @@
 import type { MeasuredLoad } from './loadRunner.js';
 import type { Rss } from './procStats.js';
 import type { TargetSpec } from './targets.js';
+import type { ColdStarts } from './coldStart.js';
+import type { CommitRate } from './commitRate.js';
 
 export type WorkloadOutcome =
   | { status: 'ok'; load: MeasuredLoad }
@@ -45,5 +47,11 @@ export interface RunReport {
   machine: string;
   settings: string;
   items: number;
+  /** DynamoDB's size of every preloaded item, summed: what the in-memory bound is relative to. */
+  rawItemBytes: number;
   targets: TargetReport[];
+  /** Spawn to first answer, median of several rounds on empty data (undefined: not measured). */
+  coldStarts?: ColdStarts[];
+  /** The storage engine's synced commit rate per workload id it stands beside (put, batch-write). */
+  commitRates: Record<string, CommitRate>;
 }

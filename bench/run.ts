@@ -8,8 +8,12 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { itemSize } from '../src/values/size.js';
+import type { Item as StoredItem } from '../src/values/types.js';
 import { BenchClient, errorType, isUnsupported } from './client.js';
-import { bigItem, ITEMS_TABLE, RANGES_TABLE, SCALE_TABLE, smallItem, STREAMED_TABLE, type DataSizes } from './data.js';
+import { measureColdStarts, type ColdStarts } from './coldStart.js';
+import { measureCommitRate, type CommitRate } from './commitRate.js';
+import { bigItem, ITEMS_TABLE, RANGES_TABLE, SCALE_TABLE, smallItem, STREAMED_TABLE, type DataSizes, type Item } from './data.js';
 import { evaluateGoals } from './goals.js';
 import { runLoad, type MeasuredLoad } from './loadRunner.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
@@ -151,7 +155,10 @@ async function setUpTarget(spec: TargetSpec, opts: BenchOptions): Promise<Target
   }
 }
 
-async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions): Promise<void> {
+/** Puts per storage transaction of the workloads durable writes are judged against the disk for. */
+const COMMIT_SHAPES: Record<string, number> = { put: 1, 'batch-write': 25 };
+
+async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions, commitRates: Record<string, CommitRate>): Promise<void> {
   const workload = findWorkload(id);
   log(`\n== ${workload.id}`);
   for (const { target, client, report } of sessions) {
@@ -159,6 +166,22 @@ async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts
     report.workloads[id] = outcome;
     log(`  ${target.spec.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
   }
+  const itemsPerTransaction = COMMIT_SHAPES[id];
+  if (itemsPerTransaction !== undefined && sessions.some((s) => s.target.spec.id === 'openddb-disk')) {
+    // Right after the workload, so the two figures of the ratio see the same disk.
+    const rate = await measureCommitRate({ itemsPerTransaction, connections: opts.connections, items: opts.sizes.items, warmupMs: opts.warmupMs, durationMs: opts.durationMs });
+    commitRates[id] = rate;
+    log(`  ${'storage commits'.padEnd(15)} ${Math.round(rate.transactionsPerSec).toLocaleString('en-US')} synced transactions/s of ${itemsPerTransaction} put${itemsPerTransaction > 1 ? 's' : ''} (${Math.round(rate.itemsPerSec).toLocaleString('en-US')} items/s)`);
+  }
+}
+
+/** DynamoDB's size of every item the preload writes. */
+function rawItemBytes(sizes: DataSizes): number {
+  const size = (item: Item) => itemSize(item as unknown as StoredItem);
+  let total = 0;
+  for (let n = 0; n < sizes.items; n++) total += size(bigItem(n));
+  for (let p = 0; p < sizes.partitions; p++) for (let s = 0; s < sizes.perPartition; s++) total += size(smallItem(p, s));
+  return total;
 }
 
 /** Scale check and soak, then stop, time a restart over the same data, and clean up. */
@@ -202,12 +225,12 @@ async function tearDown({ dataDir, target, client }: TargetSession): Promise<voi
  * apart (this machine's speed drifts by ±10 % over a quarter of an hour). Idle
  * targets take no CPU while another is measured.
  */
-async function benchTargets(specs: TargetSpec[], opts: BenchOptions): Promise<TargetReport[]> {
+async function benchTargets(specs: TargetSpec[], opts: BenchOptions, commitRates: Record<string, CommitRate>): Promise<TargetReport[]> {
   const sessions: TargetSession[] = [];
   const reports: TargetReport[] = [];
   try {
     for (const spec of specs) sessions.push(await setUpTarget(spec, opts));
-    for (const id of opts.workloads) await runWorkloadEverywhere(sessions, id, opts);
+    for (const id of opts.workloads) await runWorkloadEverywhere(sessions, id, opts, commitRates);
     while (sessions.length > 0) reports.push(await finishTarget(sessions.shift()!, opts));
     return reports;
   } finally {
@@ -226,6 +249,16 @@ function settings(opts: BenchOptions): string {
     `${s.items.toLocaleString('en-US')} items of ~1 KB, ${s.partitions.toLocaleString('en-US')} partitions × ${s.perPartition} small items`;
 }
 
+/** Cold-start medians of the single-process OpenDDB targets, dynalite and the ceiling, before anything else loads the machine. */
+async function coldStartPhase(specs: TargetSpec[], opts: BenchOptions): Promise<ColdStarts[] | undefined> {
+  const timed = specs.filter((s) => s.id !== 'openddb-workers' && s.id !== 'openddb-relaxed');
+  if (opts.coldStartRounds === 0 || timed.length === 0) return undefined;
+  log(`\n== cold start, median of ${opts.coldStartRounds}`);
+  const results = await measureColdStarts(timed, opts.coldStartRounds);
+  for (const r of results) log(`  ${r.spec.id.padEnd(15)} ${r.medianMs.toFixed(0)} ms (${r.samplesMs.map((x) => x.toFixed(0)).join(', ')})`);
+  return results;
+}
+
 async function main(): Promise<void> {
   let opts: BenchOptions | undefined;
   try {
@@ -240,8 +273,14 @@ async function main(): Promise<void> {
   }
   if (opts.profileDir !== undefined) mkdirSync(opts.profileDir, { recursive: true });
   const started = performance.now();
-  const targets = await benchTargets(TARGETS.filter((t) => opts.targets.includes(t.id)), opts);
-  const run: RunReport = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', quick: opts.quick, machine: machine(), settings: settings(opts), items: opts.sizes.items, targets };
+  const specs = TARGETS.filter((t) => opts.targets.includes(t.id));
+  const coldStarts = await coldStartPhase(specs, opts);
+  const commitRates: Record<string, CommitRate> = {};
+  const targets = await benchTargets(specs, opts, commitRates);
+  const run: RunReport = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', quick: opts.quick, machine: machine(), settings: settings(opts),
+    items: opts.sizes.items, rawItemBytes: rawItemBytes(opts.sizes), targets, coldStarts, commitRates,
+  };
   const goals = evaluateGoals(run);
   const markdown = resultsMarkdown(run, goals);
   process.stdout.write(`\n${markdown.split('\n').slice(1, -1).join('\n')}\n\n${goalSummary(goals)}\n`);

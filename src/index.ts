@@ -16,6 +16,7 @@ import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { LocalKVStore } from './storage/kv.js';
+import type { Durability } from './storage/lmdb.js';
 import type { ApiContext } from './api/context.js';
 import type { Caller } from './api/authorization/authorize.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
@@ -35,6 +36,7 @@ import { AuditLog } from './server/audit/auditLog.js';
 export type { TriggerConfig } from './triggers/config.js';
 
 export { Clock } from './engine/clock.js';
+export type { Durability } from './storage/lmdb.js';
 export type { JobView } from './engine/jobs/jobRecord.js';
 export { requiredReadCapacity, requiredWriteCapacity, type ReadWorkload, type WriteWorkload } from './engine/capacity/planning.js';
 
@@ -59,6 +61,14 @@ export interface ServerOptions {
    * as DynamoDB does. Off by default; the table tag `openddb:throttle` = on | off overrides it.
    */
   throttle?: boolean;
+  /**
+   * When an on-disk write is acknowledged: `full` (default) once its commit is synced to
+   * disk; `relaxed` once the commit reached the operating system — it survives a crash
+   * of the process, but a machine crash may lose the last `flushIntervalMs`.
+   */
+  durability?: Durability;
+  /** With `durability: 'relaxed'`: the most time an acknowledged write may stay unsynced (default 100 ms). */
+  flushIntervalMs?: number;
   /** The clock the server runs on (default: a new one on the system clock). */
   clock?: Clock;
   /** Serve from this storage adapter instead of opening one (closed with the server). */
@@ -140,7 +150,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
-  const store = options.store ?? (await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken }));
+  const store = options.store ?? (await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken, durability: options.durability, flushIntervalMs: options.flushIntervalMs }));
   let db: Database;
   try {
     db = await Database.open(store, {

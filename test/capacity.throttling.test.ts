@@ -20,20 +20,33 @@ describe('throttling (--throttle)', () => {
   });
   after(() => t.close());
 
-  it('admits requests while the bucket has credit, then refuses; the SDK retries transparently', async () => {
-    await createTable(t, { TableName: 'slow', ...provisioned(50, 5) });
+  it('admits requests while the bucket has credit, then refuses; the SDK retries transparently', async (test) => {
+    // Time stands still, so a slow machine cannot refill the bucket between the steps.
+    const clock = new Clock();
+    clock.set(Date.now(), true);
+    const frozen = await startTestServer({ throttle: true, clock });
+    test.after(() => frozen.close());
+    const throttleEvents = async () => sampleValue((await scrape(frozen.server.url)).samples, 'WriteThrottleEvents', { TableName: 'slow', Operation: 'PutItem' });
+    await createTable(frozen, { TableName: 'slow', ...provisioned(50, 5) });
     // 6 KB costs 6 WCU of a bucket holding 5: the next write is refused until it refills (0.2 s).
-    await t.doc.send(new PutCommand({ TableName: 'slow', Item: { id: 'a', v: kb(6) } }));
-    await expectError(t.doc.send(new PutCommand({ TableName: 'slow', Item: { id: 'b' } })), 'ProvisionedThroughputExceededException', TABLE_THROTTLED);
-    const retrying = new DynamoDBClient({ endpoint: t.server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 6 });
+    await frozen.doc.send(new PutCommand({ TableName: 'slow', Item: { id: 'a', v: kb(6) } }));
+    await expectError(frozen.doc.send(new PutCommand({ TableName: 'slow', Item: { id: 'b' } })), 'ProvisionedThroughputExceededException', TABLE_THROTTLED);
+    const retrying = new DynamoDBClient({ endpoint: frozen.server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 6 });
     try {
-      await DynamoDBDocumentClient.from(retrying).send(new PutCommand({ TableName: 'slow', Item: { id: 'b' } }));
+      const retried = DynamoDBDocumentClient.from(retrying).send(new PutCommand({ TableName: 'slow', Item: { id: 'b' } }));
+      // Once the retrying client has been refused too, the bucket refills and a retry gets through.
+      for (let polls = 0; (await throttleEvents()) < 2; polls++) {
+        assert.ok(polls < 500, 'the retrying client was never refused');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      clock.advance(1000);
+      await retried;
     } finally {
       retrying.destroy();
     }
-    const got = await t.doc.send(new GetCommand({ TableName: 'slow', Key: { id: 'b' }, ConsistentRead: true }));
+    const got = await frozen.doc.send(new GetCommand({ TableName: 'slow', Key: { id: 'b' }, ConsistentRead: true }));
     assert.deepEqual(got.Item, { id: 'b' });
-    const { samples } = await scrape(t.server.url);
+    const { samples } = await scrape(frozen.server.url);
     assert.ok(sampleValue(samples, 'WriteThrottleEvents', { TableName: 'slow', Operation: 'PutItem' }) >= 2);
     assert.ok(sampleValue(samples, 'ThrottledRequests', { TableName: 'slow', Operation: 'PutItem' }) >= 2);
   });

@@ -16,6 +16,11 @@ export interface CliConfig extends ServerOptions {
   workers: number;
 }
 
+/** The default of `--flush-interval` (kept here so the CLI loads no storage code to print its help). */
+const DEFAULT_FLUSH_INTERVAL_MS = 100;
+/** Past a minute, "relaxed" would mean losing a minute of acknowledged writes to a power cut. */
+const MAX_FLUSH_INTERVAL_MS = 60_000;
+
 /** A sanity bound: more workers than this only adds memory and contention. */
 const MAX_WORKERS = 64;
 
@@ -38,6 +43,11 @@ export const USAGE = `Usage: openddb [options]
   --host <addr>               address to bind (default 127.0.0.1; 0.0.0.0 in containers; env OPENDDB_HOST)
   --data-dir <dir>            where data is persisted (default ./data; env OPENDDB_DATA_DIR)
   --in-memory                 keep data in memory only (env OPENDDB_IN_MEMORY=1)
+  --durability <mode>         full: acknowledge a write once it is synced to disk (default);
+                              relaxed: once the operating system has it — survives a crash of the
+                              server, a machine crash may lose the last flush interval (env OPENDDB_DURABILITY)
+  --flush-interval <ms>       relaxed durability: the most time a write may stay unsynced
+                              (default 100; env OPENDDB_FLUSH_INTERVAL)
   --region <name>             region used in ARNs (default us-east-1; env OPENDDB_REGION)
   --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
   --cors <origins>            CORS origins: * (default, every origin), a comma-separated list, or none
@@ -109,6 +119,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'max-connections': { type: 'string' },
         'audit-log': { type: 'string' },
         'audit-data-plane': { type: 'boolean' },
+        durability: { type: 'string' },
+        'flush-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -128,8 +140,18 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
   if (workers > 1 && inMemory) {
     throw new UsageError('--workers needs a data directory: with --in-memory every worker process would have its own separate data');
   }
+  const durability = values.durability ?? env.OPENDDB_DURABILITY ?? 'full';
+  if (durability !== 'full' && durability !== 'relaxed') throw new UsageError(`invalid durability: ${durability} (full or relaxed)`);
+  const flushText = values['flush-interval'] ?? env.OPENDDB_FLUSH_INTERVAL ?? String(DEFAULT_FLUSH_INTERVAL_MS);
+  const flushIntervalMs = Number(flushText);
+  if (!Number.isInteger(flushIntervalMs) || flushIntervalMs < 1 || flushIntervalMs > MAX_FLUSH_INTERVAL_MS) {
+    throw new UsageError(`invalid flush interval: ${flushText} (1 to ${MAX_FLUSH_INTERVAL_MS} ms)`);
+  }
+  if (durability === 'relaxed' && inMemory) throw new UsageError('--durability relaxed needs a data directory: in memory, nothing is synced');
   return {
     help: values.help === true,
+    durability,
+    flushIntervalMs,
     workers,
     port,
     host: values.host ?? env.OPENDDB_HOST ?? '127.0.0.1',

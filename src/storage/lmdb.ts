@@ -4,14 +4,25 @@
  * Writes: see `transact` — queued transactions are group-committed, each in a
  * child transaction.
  *
- * Durability: a single server process runs LMDB with `overlappingSync` off, so LMDB
- * syncs as part of every commit, on either thread, and promises resolve only after
- * that. Worker processes (`shared`) run with `overlappingSync` on: a commit releases
- * LMDB's write lock before its sync, so one worker's sync no longer holds up the
- * others' commits (~15 % more writes/s with 2 workers; a single process is faster
- * without it, committing on its main thread), and writers are answered once their
- * commit is flushed. Either way an acknowledged write survives a process kill or
- * power loss.
+ * Durability `full` (the default): a single server process runs LMDB with
+ * `overlappingSync` off, so LMDB syncs as part of every commit, on either thread, and
+ * promises resolve only after that. Worker processes (`shared`) run with
+ * `overlappingSync` on: a commit releases LMDB's write lock before its sync, so one
+ * worker's sync no longer holds up the others' commits (~15 % more writes/s with 2
+ * workers; a single process is faster without it, committing on its main thread), and
+ * writers are answered once their commit is flushed. Either way an acknowledged write
+ * survives a process kill or power loss.
+ *
+ * Durability `relaxed`: `overlappingSync` on, and writers are answered once their
+ * commit is in the operating system's hands, before its sync. LMDB syncs right after
+ * every commit in the background, and with overlapping sync it keeps two kinds of meta
+ * page: after a process crash it reopens at the last commit (the kernel still holds
+ * it), after a reboot at the last *synced* commit, whose pages later commits never
+ * overwrite until they are synced in turn. So the store is never torn; a machine crash
+ * loses at most the writes of the last flush interval. That bound is enforced: once
+ * the oldest unsynced commit is older than `flushIntervalMs`, writers wait for the
+ * sync again, as in `full`. (LMDB's own `noSync` gives no such guarantee: it is
+ * consistent after a power loss only on file systems that keep write order.)
  *
  * Reads: synchronous, memory-mapped. Values are copied out of LMDB's reusable read
  * buffer by VALUE_CODEC, so callers may keep them.
@@ -24,6 +35,24 @@ import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './k
 import { reservedMapSize } from './mapSize.js';
 
 type BinaryDb = Database<Buffer, Buffer>;
+
+/** When a write is acknowledged: `full` after its commit is synced, `relaxed` once the OS has it. */
+export type Durability = 'full' | 'relaxed';
+
+export const DEFAULT_FLUSH_INTERVAL_MS = 100;
+
+export interface LmdbStoreOptions {
+  /** Runs after the database has been closed. */
+  onClose?: () => void;
+  /** One of several worker processes writing the file. */
+  shared?: boolean;
+  durability?: Durability;
+  /** Relaxed durability: the most time an acknowledged write may stay unsynced. */
+  flushIntervalMs?: number;
+}
+
+/** lmdb-js's commit promise with `separateFlushed`. */
+type CommitPromise = Promise<unknown> & { flushed: PromiseLike<unknown> };
 
 /**
  * Values are stored as given and read back through `decode`. lmdb-js's own binary
@@ -61,20 +90,28 @@ export class LmdbStore implements LocalKVStore {
   /** LMDB's limit with 8 KiB pages (`pageSize` below). */
   readonly maxKeyBytes = 4026;
   private readonly db: RootDatabase<Buffer, Buffer>;
+  private readonly onClose: (() => void) | undefined;
+  private readonly shared: boolean;
+  private readonly relaxed: boolean;
+  private readonly flushIntervalMs: number;
+  /** Relaxed durability: the commits answered but not yet synced, oldest first, with when they were answered. */
+  private readonly unsynced: { at: number }[] = [];
 
-  /**
-   * Opens (creating if needed) the LMDB file at `path`; `onClose` runs after the
-   * database has been closed. `shared`: one of several worker processes writing it.
-   */
-  constructor(path: string, private readonly onClose?: () => void, private readonly shared = false) {
+  /** Opens (creating if needed) the LMDB file at `path`. */
+  constructor(path: string, options: LmdbStoreOptions = {}) {
+    this.onClose = options.onClose;
+    this.shared = options.shared === true;
+    this.relaxed = options.durability === 'relaxed';
+    this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    const overlappingSync = this.shared || this.relaxed;
     this.db = open<Buffer, Buffer>({
       path,
       noSubdir: true,
       keyEncoding: 'binary',
       encoding: 'binary',
       pageSize: 8192,
-      overlappingSync: shared,
-      separateFlushed: shared,
+      overlappingSync,
+      separateFlushed: overlappingSync,
       mapSize: reservedMapSize(),
       encoder: VALUE_CODEC,
     });
@@ -125,8 +162,9 @@ export class LmdbStore implements LocalKVStore {
     this.queue = [];
     const readsWaiting = this.readsSinceCommit;
     this.readsSinceCommit = 0;
-    // A worker would block its event loop on the lock another worker holds: never inline.
-    if (!this.shared && readsWaiting < batch.length) this.commitOnMainThread(batch);
+    // A worker would block its event loop on the lock another worker holds, and a relaxed
+    // commit would block it on the sync that follows: never inline.
+    if (!this.shared && !this.relaxed && readsWaiting < batch.length) this.commitOnMainThread(batch);
     else this.commitOnWriterThread(batch);
   };
 
@@ -150,10 +188,7 @@ export class LmdbStore implements LocalKVStore {
     const committed = this.db.transaction(() => {
       for (const { fn } of batch) outcomes.push(this.runChild(fn));
     });
-    // With overlapping sync (workers) a commit is visible before it is on disk; its
-    // writers are answered once it is.
-    const flushed = (committed as unknown as { flushed: PromiseLike<unknown> }).flushed;
-    (this.shared ? committed.then(() => flushed) : committed)
+    (this.relaxed ? this.acknowledgeRelaxed(committed as CommitPromise) : this.acknowledgeSynced(committed))
       .then(
         () => settle(batch, outcomes),
         (error: unknown) => {
@@ -164,6 +199,31 @@ export class LmdbStore implements LocalKVStore {
         this.committing = false;
         this.commitQueue();
       });
+  }
+
+  /** With overlapping sync (workers) a commit is visible before it is on disk; its writers are answered once it is. */
+  private acknowledgeSynced(committed: Promise<unknown>): Promise<unknown> {
+    return this.shared ? committed.then(() => (committed as CommitPromise).flushed) : committed;
+  }
+
+  /** Answered at the commit, unless the syncs have fallen more than the flush interval behind. */
+  private async acknowledgeRelaxed(committed: CommitPromise): Promise<void> {
+    await committed;
+    const now = Date.now();
+    const oldest = this.unsynced[0];
+    const behind = oldest !== undefined && now - oldest.at > this.flushIntervalMs;
+    const commit = { at: now };
+    this.unsynced.push(commit);
+    // Syncs complete in commit order. A failed one leaves its commit listed: later
+    // writers then wait for (and see) the syncs.
+    const synced = Promise.resolve(committed.flushed).then(
+      () => {
+        const index = this.unsynced.indexOf(commit);
+        if (index >= 0) this.unsynced.splice(0, index + 1);
+      },
+      () => undefined,
+    );
+    if (behind) await synced;
   }
 
   private runChild(fn: (txn: WriteOps) => unknown): Outcome {
@@ -189,6 +249,7 @@ export class LmdbStore implements LocalKVStore {
   }
 
   async close(): Promise<void> {
+    if (this.relaxed) await this.db.flushed;
     await this.db.close();
     this.onClose?.();
   }

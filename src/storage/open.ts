@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirLock } from './dataDirLock.js';
 import type { LocalKVStore } from './kv.js';
-import { LmdbStore } from './lmdb.js';
-import { MemoryStore } from './memory.js';
+import type { Durability } from './lmdb.js';
 
 export type OpenStoreOptions =
   | { inMemory: true }
@@ -16,6 +15,10 @@ export type OpenStoreOptions =
        * with this token (see DataDirLock.join), instead of taking the lock.
        */
       workerOf?: string;
+      /** When writes are acknowledged (default `full`: after a synced commit); see LmdbStore. */
+      durability?: Durability;
+      /** With relaxed durability: the most time an acknowledged write may stay unsynced (ms). */
+      flushIntervalMs?: number;
     };
 
 const LMDB_FILE_NAME = 'openddb.mdb';
@@ -27,16 +30,19 @@ const LMDB_FILE_NAME = 'openddb.mdb';
  * workers share the directory under its lock.
  */
 export async function openStore(options: OpenStoreOptions): Promise<LocalKVStore> {
-  if (options.inMemory === true) return new MemoryStore();
-  const { dataDir, workerOf } = options;
+  // Each engine is loaded only when used: lmdb's native module is a good part of a cold start.
+  if (options.inMemory === true) return new (await import('./memory.js')).MemoryStore();
+  const { LmdbStore } = await import('./lmdb.js');
+  const { dataDir, workerOf, durability, flushIntervalMs } = options;
   mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, LMDB_FILE_NAME);
   if (workerOf !== undefined) {
     DataDirLock.join(dataDir, workerOf);
-    return new LmdbStore(join(dataDir, LMDB_FILE_NAME), undefined, true);
+    return new LmdbStore(path, { shared: true, durability, flushIntervalMs });
   }
   const lock = DataDirLock.acquire(dataDir);
   try {
-    return new LmdbStore(join(dataDir, LMDB_FILE_NAME), () => lock.release());
+    return new LmdbStore(path, { onClose: () => lock.release(), durability, flushIntervalMs });
   } catch (error) {
     lock.release();
     throw error;

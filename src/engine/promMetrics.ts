@@ -1,0 +1,91 @@
+/**
+ * The prom-client side of Metrics (metrics.ts): the registry and its collectors. Loaded
+ * on the first metric event or scrape, not at startup: prom-client takes a noticeable
+ * share of a cold start and the first request never needs it.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CapacityKind, ConsumedCell, ProvisionedView, ReturnedCell } from './metrics.js';
+
+export class PromMetrics {
+  readonly registry = new Registry();
+  readonly readThrottles: Counter<string>;
+  readonly writeThrottles: Counter<string>;
+  readonly throttledRequests: Counter<string>;
+  readonly latency: Histogram<string>;
+  readonly userErrors: Counter<string>;
+  readonly systemErrors: Counter<string>;
+  readonly conditionalFailures: Counter<string>;
+  readonly ttlDeletions: Counter<string>;
+
+  constructor(
+    provisioned: () => ProvisionedView[],
+    consumption: Map<string, Map<string, Map<string, ConsumedCell>>>,
+    returns: Map<string, Map<string, ReturnedCell>>,
+  ) {
+    const registers = [this.registry];
+    const capacityLabels = ['TableName', 'GlobalSecondaryIndexName', 'Operation'];
+    // Consumption is recorded on every data request, so it is summed in plain cells and
+    // handed to prom-client only when scraped (a labelled inc hashes its labels each call).
+    const consumedCounter = (name: string, kind: CapacityKind) =>
+      new Counter({
+        name,
+        help: `${kind === 'read' ? 'Read' : 'Write'} capacity units consumed`,
+        labelNames: capacityLabels,
+        registers,
+        collect() {
+          this.reset();
+          for (const [TableName, byIndex] of consumption) {
+            for (const [GlobalSecondaryIndexName, byOperation] of byIndex) {
+              for (const [Operation, cell] of byOperation) {
+                if (cell[kind] > 0) this.inc({ TableName, GlobalSecondaryIndexName, Operation }, cell[kind]);
+              }
+            }
+          }
+        },
+      });
+    consumedCounter('ConsumedReadCapacityUnits', 'read');
+    consumedCounter('ConsumedWriteCapacityUnits', 'write');
+    const provisionedGauge = (name: string, kind: 'read' | 'write') =>
+      new Gauge({
+        name,
+        help: `Provisioned ${kind} capacity units`,
+        labelNames: ['TableName', 'GlobalSecondaryIndexName'],
+        registers,
+        collect() {
+          this.reset();
+          for (const p of provisioned()) this.set({ TableName: p.table, GlobalSecondaryIndexName: p.index ?? '' }, p[kind]);
+        },
+      });
+    provisionedGauge('ProvisionedReadCapacityUnits', 'read');
+    provisionedGauge('ProvisionedWriteCapacityUnits', 'write');
+    this.readThrottles = new Counter({ name: 'ReadThrottleEvents', help: 'Requests that exceeded provisioned read capacity', labelNames: capacityLabels, registers });
+    this.writeThrottles = new Counter({ name: 'WriteThrottleEvents', help: 'Requests that exceeded provisioned write capacity', labelNames: capacityLabels, registers });
+    this.throttledRequests = new Counter({ name: 'ThrottledRequests', help: 'Requests throttled', labelNames: ['TableName', 'Operation'], registers });
+    this.latency = new Histogram({
+      name: 'SuccessfulRequestLatency',
+      help: 'Latency of successful requests in milliseconds',
+      labelNames: ['TableName', 'Operation'],
+      buckets: [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000],
+      registers,
+    });
+    this.userErrors = new Counter({ name: 'UserErrors', help: 'Requests that failed with HTTP 400', labelNames: ['Operation'], registers });
+    this.systemErrors = new Counter({ name: 'SystemErrors', help: 'Requests that failed with HTTP 500', labelNames: ['TableName', 'Operation'], registers });
+    this.conditionalFailures = new Counter({ name: 'ConditionalCheckFailedRequests', help: 'Failed conditional writes', labelNames: ['TableName'], registers });
+    this.ttlDeletions = new Counter({ name: 'TimeToLiveDeletedItemCount', help: 'Items deleted by Time to Live', labelNames: ['TableName'], registers });
+    const returnedCounter = (name: string, help: string, field: 'items' | 'bytes') =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['TableName', 'Operation'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [TableName, byOperation] of returns) {
+            for (const [Operation, cell] of byOperation) if (cell[field] > 0) this.inc({ TableName, Operation }, cell[field]);
+          }
+        },
+      });
+    returnedCounter('ReturnedItemCount', 'Items returned by Query and Scan', 'items');
+    returnedCounter('ReturnedBytes', 'Bytes of the items returned by Query and Scan (JSON)', 'bytes');
+  }
+}
