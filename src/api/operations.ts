@@ -30,6 +30,7 @@ import { describeTimeToLive, updateTimeToLive } from './ttl/timeToLive.js';
 import { executeStatement } from './partiql/executeStatement.js';
 import { batchExecuteStatement } from './partiql/batchExecuteStatement.js';
 import { executeTransaction } from './partiql/executeTransaction.js';
+import { backupOperations } from './backups/operations.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -58,6 +59,7 @@ const operations: Record<string, Operation> = {
   ExecuteStatement: executeStatement,
   BatchExecuteStatement: batchExecuteStatement,
   ExecuteTransaction: executeTransaction,
+  ...backupOperations,
 };
 
 /**

@@ -28,6 +28,8 @@ import { tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
+import { Backups } from './backups/backups.js';
+import type { NewJob } from './jobs/runner.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -86,6 +88,8 @@ export class Database {
   /** Runs index builds and drops, table purges and delayed deletions; other kinds register here. */
   readonly jobs: JobRunner;
   private readonly logChange: WriteObserver;
+  /** On-demand backups and restores from them. */
+  readonly backups: Backups;
 
   /**
    * `store` is a LocalKVStore while the API layer still reads in the same turn
@@ -103,6 +107,7 @@ export class Database {
       transact: (fn) => transact(this.store, fn),
       finishDelete: (name, tableId) => this.finishDelete(name, tableId),
     });
+    this.backups = new Backups(this);
   }
 
   static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {
@@ -225,7 +230,10 @@ export class Database {
       hasLsi: indexes.some((i) => i.meta.kind === 'LSI'),
       collectionLimitBytes: this.options.itemCollectionLimitBytes ?? ITEM_COLLECTION_LIMIT_BYTES,
     };
-    return { meta, schema, indexing, observers: enabledStream(meta) !== undefined ? [this.logChange] : [] };
+    const observers: WriteObserver[] = enabledStream(meta) !== undefined ? [this.logChange] : [];
+    const saveForBackups = Backups.observerFor(meta);
+    if (saveForBackups !== undefined) observers.push(saveForBackups);
+    return { meta, schema, indexing, observers };
   }
 
   /** Records the build or drop of every index of the table that needs one (in `txn`, with the change that calls for it). */
@@ -260,7 +268,11 @@ export class Database {
     return index?.meta.backfilling === true ? index : undefined;
   }
 
-  async createTable(spec: TableSpec): Promise<TableMeta> {
+  /**
+   * Creates a table. `holdCreating` keeps it CREATING until a job recorded with it (`jobs`,
+   * in the same transaction) makes it ACTIVE: a restore.
+   */
+  async createTable(spec: TableSpec, options: { holdCreating?: boolean; jobs?: (meta: TableMeta) => NewJob[] } = {}): Promise<TableMeta> {
     const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await transact(this.store, (txn) => {
@@ -277,10 +289,11 @@ export class Database {
         tableId: randomUUID(),
         arn: this.arnFor(spec.name),
         createdAt: now,
-        status: delay ? 'CREATING' : 'ACTIVE',
-        settlesAt: delay ? now + TRANSIENT_MS : 0,
+        status: delay || options.holdCreating ? 'CREATING' : 'ACTIVE',
+        settlesAt: delay && !options.holdCreating ? now + TRANSIENT_MS : 0,
       };
       txn.put(key, encodeMeta(created));
+      for (const job of options.jobs?.(created) ?? []) this.jobs.enqueue(txn, job);
       applyStreamChange(txn, undefined, created);
       bumpCatalogVersion(txn);
       return created;
@@ -343,7 +356,10 @@ export class Database {
    * if asked, as a job); its keys are purged in the background. Returns the DELETING entry.
    */
   async deleteTable(name: string): Promise<TableMeta> {
-    const meta = { ...this.table(name).meta, status: 'DELETING' as const, settlesAt: 0 };
+    const current = this.table(name).meta;
+    // The copy walk of a backup being taken reads the table's items.
+    if (current.snapshotCopies?.length) throw resourceInUse(`Table is being backed up: ${current.arn}`);
+    const meta = { ...current, status: 'DELETING' as const, settlesAt: 0 };
     const delay = this.options.delayTransientStatuses;
     const removeAt = this.clock.now() + TRANSIENT_MS;
     await transact(this.store, (txn) => {

@@ -59,6 +59,18 @@ export interface TableMeta {
   streams?: StreamMeta[];
   /** Time to Live: the attribute and whether expired items are deleted. */
   ttl?: TtlMeta;
+  /** Backups of the table being taken (their numbers): its writes save what they overwrite. */
+  snapshotCopies?: number[];
+  /** Set on a table restored from a backup: DynamoDB's RestoreSummary. */
+  restore?: RestoreMeta;
+}
+
+export interface RestoreMeta {
+  sourceBackupArn?: string;
+  sourceTableArn: string;
+  /** The moment restored (ms). */
+  restoreDateTime: number;
+  inProgress: boolean;
 }
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';

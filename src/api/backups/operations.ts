@@ -1,0 +1,15 @@
+/** The backup and restore operations, by name. */
+import type { Operation } from '../context.js';
+import { createBackup } from './createBackup.js';
+import { describeBackup } from './describeBackup.js';
+import { listBackups } from './listBackups.js';
+import { deleteBackup } from './deleteBackup.js';
+import { restoreTableFromBackup } from './restoreTableFromBackup.js';
+
+export const backupOperations: Record<string, Operation> = {
+  CreateBackup: createBackup,
+  DescribeBackup: describeBackup,
+  ListBackups: listBackups,
+  DeleteBackup: deleteBackup,
+  RestoreTableFromBackup: restoreTableFromBackup,
+};
