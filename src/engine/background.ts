@@ -1,6 +1,6 @@
 /**
- * The one scheduler of background upkeep: TTL sweeps, stream shard rollover and change
- * log trimming, each a plain function doing bounded batches, called here on timers.
+ * The one scheduler of background upkeep: TTL sweeps, stream shard rollover, change
+ * log trimming and folding point-in-time-recovery history older than its window, each a plain function doing bounded batches, called here on timers.
  * With several processes over one store, a lease kept in the key space makes exactly
  * one of them do the work; another takes over when the holder stops renewing it.
  */
@@ -99,6 +99,7 @@ export function startBackgroundWork(db: Database, options: BackgroundOptions): B
       await rollDueShards(db, options.shardRolloverMs);
       for (const name of db.tableNames()) {
         for (let i = 0; i < TRIM_BATCHES_PER_ROUND && !stopped; i++) if (await trimLogBatch(db, name)) break;
+        for (let i = 0; i < TRIM_BATCHES_PER_ROUND && !stopped; i++) if (await db.pitr.foldBatch(name)) break;
       }
     }),
   ];

@@ -29,6 +29,7 @@ import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, typ
 import { changeLogObserver } from './changelog/observer.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
+import { PointInTimeRecovery } from './backups/pitr.js';
 import type { NewJob } from './jobs/runner.js';
 
 export interface DatabaseOptions {
@@ -90,6 +91,8 @@ export class Database {
   private readonly logChange: WriteObserver;
   /** On-demand backups and restores from them. */
   readonly backups: Backups;
+  /** Point-in-time recovery: history, windows and restores. */
+  readonly pitr: PointInTimeRecovery;
 
   /**
    * `store` is a LocalKVStore while the API layer still reads in the same turn
@@ -108,6 +111,7 @@ export class Database {
       finishDelete: (name, tableId) => this.finishDelete(name, tableId),
     });
     this.backups = new Backups(this);
+    this.pitr = new PointInTimeRecovery(this, this.backups);
   }
 
   static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {
@@ -233,6 +237,8 @@ export class Database {
     const observers: WriteObserver[] = enabledStream(meta) !== undefined ? [this.logChange] : [];
     const saveForBackups = Backups.observerFor(meta);
     if (saveForBackups !== undefined) observers.push(saveForBackups);
+    const recordHistory = this.pitr.observerFor(meta);
+    if (recordHistory !== undefined) observers.push(recordHistory);
     return { meta, schema, indexing, observers };
   }
 
@@ -365,6 +371,7 @@ export class Database {
     await transact(this.store, (txn) => {
       txn.put(catalogKey(name), encodeMeta(meta));
       bumpCatalogVersion(txn);
+      this.pitr.dropWithTable(txn, meta);
       if (delay) this.jobs.enqueue(txn, tableDeleteJob(meta, removeAt));
     });
     if (delay) {

@@ -61,8 +61,15 @@ export interface TableMeta {
   ttl?: TtlMeta;
   /** Backups of the table being taken (their numbers): its writes save what they overwrite. */
   snapshotCopies?: number[];
+  /** Point-in-time recovery, while enabled: the window and the base snapshot's backup number. */
+  pitr?: PitrMeta;
   /** Set on a table restored from a backup: DynamoDB's RestoreSummary. */
   restore?: RestoreMeta;
+}
+
+export interface PitrMeta {
+  recoveryPeriodDays: number;
+  baseNo: number;
 }
 
 export interface RestoreMeta {

@@ -1,10 +1,12 @@
-/** The backup and restore operations, by name. */
+/** The backup, point-in-time recovery and restore operations, by name. */
 import type { Operation } from '../context.js';
 import { createBackup } from './createBackup.js';
 import { describeBackup } from './describeBackup.js';
 import { listBackups } from './listBackups.js';
 import { deleteBackup } from './deleteBackup.js';
 import { restoreTableFromBackup } from './restoreTableFromBackup.js';
+import { describeContinuousBackups, updateContinuousBackups } from './continuousBackups.js';
+import { restoreTableToPointInTime } from './restoreTableToPointInTime.js';
 
 export const backupOperations: Record<string, Operation> = {
   CreateBackup: createBackup,
@@ -12,4 +14,7 @@ export const backupOperations: Record<string, Operation> = {
   ListBackups: listBackups,
   DeleteBackup: deleteBackup,
   RestoreTableFromBackup: restoreTableFromBackup,
+  UpdateContinuousBackups: updateContinuousBackups,
+  DescribeContinuousBackups: describeContinuousBackups,
+  RestoreTableToPointInTime: restoreTableToPointInTime,
 };

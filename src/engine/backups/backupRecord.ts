@@ -4,7 +4,8 @@ import type { TableMeta } from '../tableMeta.js';
 import { BACKUP_RECORDS_RANGE, backupRecordKey } from './keys.js';
 
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'DELETED';
-export type BackupType = 'USER' | 'SYSTEM';
+/** CONTINUOUS: the base snapshot point-in-time recovery replays its history onto (never listed). */
+export type BackupType = 'USER' | 'SYSTEM' | 'CONTINUOUS';
 
 export interface BackupRecord {
   /** Internal number: the backup's key prefix. Never reused. */
@@ -17,6 +18,8 @@ export interface BackupRecord {
   /** Known once the backup is AVAILABLE. */
   itemCount?: number;
   sizeBytes?: number;
+  /** CONTINUOUS: the time the base now stands for, once older history was folded into it. */
+  foldedTo?: number;
   /** The source table's catalog entry at the backup's moment (key schema, indexes, billing, ...). */
   table: TableMeta;
 }

@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import type { WriteOps } from '../../storage/kv.js';
 import { dynamoError } from '../../errors.js';
-import type { Database, TableSpec } from '../database.js';
-import { counterKey, itemKey } from '../keyspace.js';
+import type { Database, Table, TableSpec } from '../database.js';
+import { counterKey } from '../keyspace.js';
 import { transact } from '../transact.js';
 import { applyItemWrites, blindMutation, type ItemWrite } from '../itemWrite.js';
 import { decodeStoredItem, storedItemSize } from '../storedItem.js';
 import type { TableMeta } from '../tableMeta.js';
 import type { Item } from '../../values/types.js';
-import { listBackupRecords, readBackup, writeBackup, type BackupRecord } from './backupRecord.js';
+import { listBackupRecords, readBackup, writeBackup, type BackupRecord, type BackupType } from './backupRecord.js';
 import { backupItems, copyBatch, snapshotCopyObserver, startCopy, type CopyState } from './snapshotCopy.js';
 import { backupItemsRange, backupRecordKey } from './keys.js';
 
@@ -70,25 +70,28 @@ export class Backups {
    * overwrite from the moment the first catalog change commits; the copy walk starts
    * (and the moment is fixed) with the second transaction.
    */
-  async create(tableName: string, backupName: string): Promise<BackupRecord> {
-    const now = this.db.clock.now();
+  async create(tableName: string, backupName: string, type: BackupType = 'USER', alsoChange = (meta: TableMeta) => meta): Promise<BackupRecord> {
     const no = await transact(this.db.store, (txn) => nextNumber(txn));
-    const table = await this.db.updateTable(tableName, (meta) => ({ ...meta, snapshotCopies: [...(meta.snapshotCopies ?? []), no] }));
-    const source: TableMeta = { ...table, snapshotCopies: undefined };
-    const record: BackupRecord = {
-      no,
-      arn: `${table.arn}/backup/${String(now).padStart(14, '0')}-${randomBytes(4).toString('hex')}`,
-      name: backupName,
-      status: 'CREATING',
-      type: 'USER',
-      createdAt: now,
-      table: source,
-    };
-    await transact(this.db.store, (txn) => {
+    const table = await this.db.updateTable(tableName, (meta) => alsoChange({ ...meta, snapshotCopies: [...(meta.snapshotCopies ?? []), no] }));
+    const source: TableMeta = { ...table, snapshotCopies: undefined, pitr: undefined };
+    const suffix = randomBytes(4).toString('hex');
+    const record = await transact(this.db.store, (txn) => {
+      // The moment is this commit: its time is read inside the transaction.
+      const now = this.db.clock.now();
+      const record: BackupRecord = {
+        no,
+        arn: `${table.arn}/backup/${String(now).padStart(14, '0')}-${suffix}`,
+        name: backupName,
+        status: 'CREATING',
+        type,
+        createdAt: now,
+        table: source,
+      };
       writeBackup(txn, record);
       startCopy(txn, no);
       const params: CopyJob = { no, tableName: table.name, tableId: table.id };
       this.db.jobs.enqueue(txn, { id: `${KINDS.copy}:${no}`, kind: KINDS.copy, tableId: table.id, params });
+      return record;
     });
     this.db.jobs.wake();
     return record;
@@ -96,7 +99,7 @@ export class Backups {
 
   /** The backup an ARN names (not one being deleted), or BackupNotFoundException. */
   find(arn: string): BackupRecord {
-    const record = this.list().find((r) => r.arn === arn);
+    const record = this.list().find((r) => r.arn === arn && r.type !== 'CONTINUOUS');
     if (record === undefined) throw backupNotFound(arn);
     return record;
   }
@@ -149,21 +152,22 @@ export class Backups {
   }
 
   private restoreBatch(txn: WriteOps, { no, tableName, tableId }: RestoreJob, after: string | undefined) {
-    const table = this.db.findTable(tableName);
-    if (table?.meta.id !== tableId) return { state: after, processed: 0, done: true };
+    const table = this.restoreTarget(tableName, tableId);
+    if (table === undefined) return { state: after, processed: 0, done: true };
     const batch = backupItems(txn, no, after === undefined ? undefined : Buffer.from(after, 'hex'), RESTORE_BATCH);
-    const writes: ItemWrite[] = batch.map(({ stored }) => {
-      const item = decodeStoredItem(stored);
-      const key = keyOf(item, table.schema.hashKey, table.schema.rangeKey);
-      const mutate = blindMutation(() => item, storedItemSize(stored), stored.subarray(4));
-      return { table, key, mutate, storageKey: itemKey(tableId, table.schema, key) };
-    });
-    if (writes.length > 0) applyItemWrites(txn, writes);
+    writeRestoredItems(txn, table, batch.map((b) => ({ put: b.stored })));
     const last = batch.at(-1)?.suffix.toString('hex') ?? after;
-    return { state: last, processed: writes.length, done: batch.length < RESTORE_BATCH };
+    return { state: last, processed: batch.length, done: batch.length < RESTORE_BATCH };
   }
 
-  private async finishRestore({ tableName, tableId }: RestoreJob): Promise<void> {
+  /** The table a restore job fills, while it is still that table. */
+  restoreTarget(tableName: string, tableId: number): Table | undefined {
+    const table = this.db.findTable(tableName);
+    return table?.meta.id === tableId ? table : undefined;
+  }
+
+  /** A restored table is complete: ACTIVE, its RestoreSummary no longer in progress. */
+  async finishRestore({ tableName, tableId }: { tableName: string; tableId: number }): Promise<void> {
     const table = this.db.findTable(tableName);
     if (table?.meta.id !== tableId || table.meta.status !== 'CREATING') return;
     await this.db.updateTable(tableName, (meta) => ({
@@ -173,6 +177,19 @@ export class Backups {
       ...(meta.restore ? { restore: { ...meta.restore, inProgress: false } } : {}),
     }));
   }
+}
+
+export type RestoredChange = { put: Buffer } | { delete: Item };
+
+/** Writes items into a table being restored, in order, with their index entries and statistics. */
+export function writeRestoredItems(txn: WriteOps, table: Table, changes: RestoredChange[]): void {
+  const writes: ItemWrite[] = changes.map((change) => {
+    if ('delete' in change) return { table, key: change.delete, mutate: blindMutation(() => undefined) };
+    const item = decodeStoredItem(change.put);
+    const key = keyOf(item, table.schema.hashKey, table.schema.rangeKey);
+    return { table, key, mutate: blindMutation(() => item, storedItemSize(change.put), change.put.subarray(4)) };
+  });
+  if (writes.length > 0) applyItemWrites(txn, writes);
 }
 
 function keyOf(item: Item, hashKey: string, rangeKey: string | undefined): Item {
