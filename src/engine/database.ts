@@ -30,6 +30,10 @@ import { changeLogObserver } from './changelog/observer.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
 import { PointInTimeRecovery } from './backups/pitr.js';
+import { Transfers } from './transfers/transfers.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NewJob } from './jobs/runner.js';
 
 export interface DatabaseOptions {
@@ -57,6 +61,8 @@ export interface DatabaseOptions {
   jobTiming?: { leaseMs?: number; pollMs?: number };
   /** The source of time for everything time-based (default: the system clock). */
   clock?: Clock;
+  /** The directory standing for S3 in exports and imports (default: a temporary directory, made when first needed). */
+  s3Root?: string;
 }
 
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
@@ -93,6 +99,9 @@ export class Database {
   readonly backups: Backups;
   /** Point-in-time recovery: history, windows and restores. */
   readonly pitr: PointInTimeRecovery;
+  /** Exports to and imports from the S3-like directory. */
+  readonly transfers: Transfers;
+  private s3Root: string | undefined;
 
   /**
    * `store` is a LocalKVStore while the API layer still reads in the same turn
@@ -112,6 +121,13 @@ export class Database {
     });
     this.backups = new Backups(this);
     this.pitr = new PointInTimeRecovery(this, this.backups);
+    this.s3Root = options.s3Root;
+    this.transfers = new Transfers(this, () => this.s3Directory());
+  }
+
+  /** The directory exports are written to and imports read from. */
+  s3Directory(): string {
+    return (this.s3Root ??= mkdtempSync(join(tmpdir(), 'openddb-s3-')));
   }
 
   static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {

@@ -1,4 +1,4 @@
-/** The backup, point-in-time recovery and restore operations, by name. */
+/** The backup, point-in-time recovery, restore, export and import operations, by name. */
 import type { Operation } from '../context.js';
 import { createBackup } from './createBackup.js';
 import { describeBackup } from './describeBackup.js';
@@ -7,6 +7,8 @@ import { deleteBackup } from './deleteBackup.js';
 import { restoreTableFromBackup } from './restoreTableFromBackup.js';
 import { describeContinuousBackups, updateContinuousBackups } from './continuousBackups.js';
 import { restoreTableToPointInTime } from './restoreTableToPointInTime.js';
+import { describeExport, exportTableToPointInTime, listExports } from '../transfers/exports.js';
+import { describeImport, importTable, listImports } from '../transfers/imports.js';
 
 export const backupOperations: Record<string, Operation> = {
   CreateBackup: createBackup,
@@ -17,4 +19,10 @@ export const backupOperations: Record<string, Operation> = {
   UpdateContinuousBackups: updateContinuousBackups,
   DescribeContinuousBackups: describeContinuousBackups,
   RestoreTableToPointInTime: restoreTableToPointInTime,
+  ExportTableToPointInTime: exportTableToPointInTime,
+  DescribeExport: describeExport,
+  ListExports: listExports,
+  ImportTable: importTable,
+  DescribeImport: describeImport,
+  ListImports: listImports,
 };
