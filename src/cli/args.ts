@@ -51,7 +51,13 @@ export const USAGE = `Usage: openddb [options]
                               (default 4h; env OPENDDB_STREAM_SHARD_ROLLOVER)
   --triggers <file>           deliver table streams to HTTP endpoints, as configured in this JSON file
                               (see docs/streams.md; env OPENDDB_TRIGGERS)
+  --s3-root <dir>             the directory standing for S3 in exports and imports: bucket B, prefix P
+                              is <dir>/B/P (default <data-dir>/s3, a temporary directory in memory;
+                              env OPENDDB_S3_ROOT)
   --help                      show this help
+
+Commands: openddb backup / openddb restore copy a whole database (openddb backup --help),
+openddb sql runs a PartiQL shell.
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
 -delayTransientStatuses, -optimizeDbBeforeStartup.
@@ -87,6 +93,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'ttl-interval': { type: 'string' },
         'stream-shard-rollover': { type: 'string' },
         triggers: { type: 'string' },
+        's3-root': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -121,6 +128,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     ttlIntervalMs: durationOption('--ttl-interval', values['ttl-interval'] ?? env.OPENDDB_TTL_INTERVAL),
     streamShardRolloverMs: durationOption('--stream-shard-rollover', values['stream-shard-rollover'] ?? env.OPENDDB_STREAM_SHARD_ROLLOVER),
     triggersFile: values.triggers ?? env.OPENDDB_TRIGGERS,
+    s3Root: values['s3-root'] ?? env.OPENDDB_S3_ROOT,
   };
 }
 
