@@ -31,7 +31,7 @@ import { applyStreamChange } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
 import { PointInTimeRecovery } from './backups/pitr.js';
 import { Transfers } from './transfers/transfers.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewJob } from './jobs/runner.js';
@@ -102,6 +102,8 @@ export class Database {
   /** Exports to and imports from the S3-like directory. */
   readonly transfers: Transfers;
   private s3Root: string | undefined;
+  /** A temporary S3 directory this database made (removed on close). */
+  private temporaryS3Root: string | undefined;
 
   /**
    * `store` is a LocalKVStore while the API layer still reads in the same turn
@@ -127,7 +129,8 @@ export class Database {
 
   /** The directory exports are written to and imports read from. */
   s3Directory(): string {
-    return (this.s3Root ??= mkdtempSync(join(tmpdir(), 'openddb-s3-')));
+    if (this.s3Root === undefined) this.s3Root = this.temporaryS3Root = mkdtempSync(join(tmpdir(), 'openddb-s3-'));
+    return this.s3Root;
   }
 
   static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {
@@ -166,8 +169,9 @@ export class Database {
   }
 
   /** Stops the background jobs (running ones reach a batch boundary first); call before closing the store. */
-  close(): Promise<void> {
-    return this.jobs.stop();
+  async close(): Promise<void> {
+    await this.jobs.stop();
+    if (this.temporaryS3Root !== undefined) rmSync(this.temporaryS3Root, { recursive: true, force: true });
   }
 
   arnFor(name: string): string {
