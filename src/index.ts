@@ -3,6 +3,7 @@
  *   const { url, close } = await startServer();           // in-memory, random port
  *   const { url } = await startServer({ port: 8000, dataDir: './data' });
  */
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { openStore } from './storage/open.js';
 import { Database } from './engine/database.js';
@@ -99,6 +100,8 @@ export interface ServerOptions {
   ttlIntervalMs?: number;
   /** How old open stream shards get before they roll over to children, in ms (default 4 hours). */
   streamShardRolloverMs?: number;
+  /** The directory standing for S3 in exports and imports (default: `<data-dir>/s3`, a temporary directory in memory). */
+  s3Root?: string;
   /** A JSON file of triggers: table streams delivered to HTTP endpoints (see docs/streams.md). */
   triggersFile?: string;
   /** Triggers given directly (added to those of `triggersFile`). */
@@ -161,6 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       resumeJobs: worker?.resumeJobs ?? true,
       clock: options.clock,
       logger,
+      s3Root: options.s3Root ?? (inMemory ? undefined : join(options.dataDir!, 's3')),
     });
   } catch (err) {
     await store.close();

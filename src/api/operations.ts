@@ -34,6 +34,7 @@ import { putResourcePolicy } from './policies/putResourcePolicy.js';
 import { getResourcePolicy } from './policies/getResourcePolicy.js';
 import { deleteResourcePolicy } from './policies/deleteResourcePolicy.js';
 import { checkAccess, type Caller } from './authorization/authorize.js';
+import { backupOperations } from './backups/operations.js';
 
 const operations: Record<string, Operation> = {
   CreateTable: createTable,
@@ -65,6 +66,7 @@ const operations: Record<string, Operation> = {
   PutResourcePolicy: putResourcePolicy,
   GetResourcePolicy: getResourcePolicy,
   DeleteResourcePolicy: deleteResourcePolicy,
+  ...backupOperations,
 };
 
 /**

@@ -74,7 +74,13 @@ export const USAGE = `Usage: openddb [options]
   --max-connections <n>       the most client connections served at once per process (env OPENDDB_MAX_CONNECTIONS)
   --audit-log <file|->        one JSON line per control-plane request, in CloudTrail's shape (env OPENDDB_AUDIT_LOG)
   --audit-data-plane          audit item reads and writes too
+  --s3-root <dir>             the directory standing for S3 in exports and imports: bucket B, prefix P
+                              is <dir>/B/P (default <data-dir>/s3, a temporary directory in memory;
+                              env OPENDDB_S3_ROOT)
   --help                      show this help
+
+Commands: openddb backup / openddb restore copy a whole database (openddb backup --help),
+openddb sql runs a PartiQL shell.
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
 -delayTransientStatuses, -optimizeDbBeforeStartup.
@@ -121,6 +127,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'audit-data-plane': { type: 'boolean' },
         durability: { type: 'string' },
         'flush-interval': { type: 'string' },
+        's3-root': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -174,6 +181,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     maxConnections: optionalCount('--max-connections', values['max-connections'] ?? (env.OPENDDB_MAX_CONNECTIONS || undefined)),
     auditLog: values['audit-log'] ?? (env.OPENDDB_AUDIT_LOG || undefined),
     auditDataPlane: values['audit-data-plane'] ?? isTrue(env.OPENDDB_AUDIT_DATA_PLANE),
+    s3Root: values['s3-root'] ?? env.OPENDDB_S3_ROOT,
   };
 }
 

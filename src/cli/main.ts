@@ -7,6 +7,11 @@ import { runWorker } from './worker.js';
 import { reloadAuthOnHangup } from './hangup.js';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'backup' || process.argv[2] === 'restore') {
+    const { runCopyCommand } = await import('./copy.js');
+    process.exitCode = await runCopyCommand(process.argv[2], process.argv.slice(3), process.env);
+    return;
+  }
   if (process.argv[2] === 'sql') {
     const { runSql } = await import('./sql/command.js');
     process.exitCode = await runSql(process.argv.slice(3));

@@ -29,6 +29,13 @@ import { tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
+import { Backups } from './backups/backups.js';
+import { PointInTimeRecovery } from './backups/pitr.js';
+import { Transfers } from './transfers/transfers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewJob } from './jobs/runner.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -55,6 +62,8 @@ export interface DatabaseOptions {
   jobTiming?: { leaseMs?: number; pollMs?: number };
   /** The source of time for everything time-based (default: the system clock). */
   clock?: Clock;
+  /** The directory standing for S3 in exports and imports (default: a temporary directory, made when first needed). */
+  s3Root?: string;
 }
 
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
@@ -87,6 +96,15 @@ export class Database {
   /** Runs every background task: index builds and drops, table purges, delayed deletions, upkeep (TTL, streams); other kinds register here. */
   readonly jobs: JobRunner;
   private readonly logChange: WriteObserver;
+  /** On-demand backups and restores from them. */
+  readonly backups: Backups;
+  /** Point-in-time recovery: history, windows and restores. */
+  readonly pitr: PointInTimeRecovery;
+  /** Exports to and imports from the S3-like directory. */
+  readonly transfers: Transfers;
+  private s3Root: string | undefined;
+  /** A temporary S3 directory this database made (removed on close). */
+  private temporaryS3Root: string | undefined;
 
   /**
    * `store` is a LocalKVStore while the API layer still reads in the same turn
@@ -104,6 +122,16 @@ export class Database {
       transact: (fn) => transact(this.store, fn),
       finishDelete: (name, tableId) => this.finishDelete(name, tableId),
     });
+    this.backups = new Backups(this);
+    this.pitr = new PointInTimeRecovery(this, this.backups);
+    this.s3Root = options.s3Root;
+    this.transfers = new Transfers(this, () => this.s3Directory());
+  }
+
+  /** The directory exports are written to and imports read from. */
+  s3Directory(): string {
+    if (this.s3Root === undefined) this.s3Root = this.temporaryS3Root = mkdtempSync(join(tmpdir(), 'openddb-s3-'));
+    return this.s3Root;
   }
 
   static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {
@@ -142,8 +170,9 @@ export class Database {
   }
 
   /** Stops the background jobs (running ones reach a batch boundary first); call before closing the store. */
-  close(): Promise<void> {
-    return this.jobs.stop();
+  async close(): Promise<void> {
+    await this.jobs.stop();
+    if (this.temporaryS3Root !== undefined) rmSync(this.temporaryS3Root, { recursive: true, force: true });
   }
 
   arnFor(name: string): string {
@@ -226,7 +255,12 @@ export class Database {
       hasLsi: indexes.some((i) => i.meta.kind === 'LSI'),
       collectionLimitBytes: this.options.itemCollectionLimitBytes ?? ITEM_COLLECTION_LIMIT_BYTES,
     };
-    return { meta, schema, indexing, observers: enabledStream(meta) !== undefined ? [this.logChange] : [] };
+    const observers: WriteObserver[] = enabledStream(meta) !== undefined ? [this.logChange] : [];
+    const saveForBackups = Backups.observerFor(meta);
+    if (saveForBackups !== undefined) observers.push(saveForBackups);
+    const recordHistory = this.pitr.observerFor(meta);
+    if (recordHistory !== undefined) observers.push(recordHistory);
+    return { meta, schema, indexing, observers };
   }
 
   /** Records the jobs the table calls for — index builds and drops, upkeep — in `txn`, with the change that calls for them. */
@@ -261,8 +295,16 @@ export class Database {
     return index?.meta.backfilling === true ? index : undefined;
   }
 
-  /** `arn`: the table's ARN when it is not this server's (a caller's account and region, under authentication). */
-  async createTable(spec: TableSpec, arn = this.arnFor(spec.name)): Promise<TableMeta> {
+  /**
+   * Creates a table. `arn`: the table's ARN when it is not this server's (a caller's
+   * account and region, under authentication). `holdCreating` keeps it CREATING until a
+   * job recorded with it (`jobs`, in the same transaction) makes it ACTIVE: a restore.
+   */
+  async createTable(
+    spec: TableSpec,
+    options: { arn?: string; holdCreating?: boolean; jobs?: (meta: TableMeta) => NewJob[] } = {},
+  ): Promise<TableMeta> {
+    const arn = options.arn ?? this.arnFor(spec.name);
     const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await transact(this.store, (txn) => {
@@ -279,10 +321,11 @@ export class Database {
         tableId: randomUUID(),
         arn,
         createdAt: now,
-        status: delay ? 'CREATING' : 'ACTIVE',
-        settlesAt: delay ? now + TRANSIENT_MS : 0,
+        status: delay || options.holdCreating ? 'CREATING' : 'ACTIVE',
+        settlesAt: delay && !options.holdCreating ? now + TRANSIENT_MS : 0,
       };
       txn.put(key, encodeMeta(created));
+      for (const job of options.jobs?.(created) ?? []) this.jobs.enqueue(txn, job);
       applyStreamChange(txn, undefined, created);
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, created);
@@ -347,12 +390,16 @@ export class Database {
    * if asked, as a job); its keys are purged in the background. Returns the DELETING entry.
    */
   async deleteTable(name: string): Promise<TableMeta> {
-    const meta = { ...this.table(name).meta, status: 'DELETING' as const, settlesAt: 0 };
+    const current = this.table(name).meta;
+    // The copy walk of a backup being taken reads the table's items.
+    if (current.snapshotCopies?.length) throw resourceInUse(`Table is being backed up: ${current.arn}`);
+    const meta = { ...current, status: 'DELETING' as const, settlesAt: 0 };
     const delay = this.options.delayTransientStatuses;
     const removeAt = this.clock.now() + TRANSIENT_MS;
     await transact(this.store, (txn) => {
       txn.put(catalogKey(name), encodeMeta(meta));
       bumpCatalogVersion(txn);
+      this.pitr.dropWithTable(txn, meta);
       if (delay) this.jobs.enqueue(txn, tableDeleteJob(meta, removeAt));
     });
     if (delay) {

@@ -61,6 +61,25 @@ export interface TableMeta {
   ttl?: TtlMeta;
   /** The resource-based policy (PutResourcePolicy): its JSON text and revision id. */
   resourcePolicy?: { document: string; revisionId: string };
+  /** Backups of the table being taken (their numbers): its writes save what they overwrite. */
+  snapshotCopies?: number[];
+  /** Point-in-time recovery, while enabled: the window and the base snapshot's backup number. */
+  pitr?: PitrMeta;
+  /** Set on a table restored from a backup: DynamoDB's RestoreSummary. */
+  restore?: RestoreMeta;
+}
+
+export interface PitrMeta {
+  recoveryPeriodDays: number;
+  baseNo: number;
+}
+
+export interface RestoreMeta {
+  sourceBackupArn?: string;
+  sourceTableArn: string;
+  /** The moment restored (ms). */
+  restoreDateTime: number;
+  inProgress: boolean;
 }
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';

@@ -21,7 +21,7 @@ export type OpenStoreOptions =
       flushIntervalMs?: number;
     };
 
-const LMDB_FILE_NAME = 'openddb.mdb';
+export const LMDB_FILE_NAME = 'openddb.mdb';
 
 /**
  * In memory, or LMDB under `dataDir` (created if missing). The data directory is

@@ -39,7 +39,7 @@ export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
     ...(streams !== undefined ? { streams } : {}),
   } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>,
   // Under authentication a table belongs to its creator's account and region.
-  ctx.caller && `arn:aws:dynamodb:${ctx.caller.region}:${ctx.caller.account}:table/${input.TableName}`);
+  { arn: ctx.caller && `arn:aws:dynamodb:${ctx.caller.region}:${ctx.caller.account}:table/${input.TableName}` });
   return { TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) };
 };
 

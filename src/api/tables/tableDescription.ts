@@ -2,6 +2,7 @@
 import type { IndexMeta, ProvisionedState, TableMeta } from '../../engine/tableMeta.js';
 import type { TableStats } from '../../engine/stats.js';
 import { streamDescriptionFields } from '../streams/streamSpecification.js';
+import { restoreSummary } from '../backups/backupDescription.js';
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -43,6 +44,7 @@ export function tableDescription(meta: TableMeta, stats: TableStats & { indexes?
     };
   }
   Object.assign(description, streamDescriptionFields(meta));
+  if (meta.restore !== undefined) description.RestoreSummary = restoreSummary(meta.restore);
   if (meta.sse?.enabled) {
     description.SSEDescription = {
       Status: 'ENABLED',

@@ -13,12 +13,14 @@ import { enabledStream, type TableMeta } from '../tableMeta.js';
 import { rollShardsIfDue, listShards } from '../changelog/shards.js';
 import { trimLogBatch } from '../changelog/maintenance.js';
 import { sweepTtlBatch } from '../ttl/sweep.js';
+import { foldPitrBatch } from '../backups/pitr.js';
 import type { JobBatch, NewJob } from './runner.js';
 
 export const UPKEEP_KINDS = {
   ttlSweep: 'ttl-sweep',
   shardRollover: 'shard-rollover',
   logTrim: 'log-trim',
+  pitrFold: 'pitr-fold',
 } as const;
 
 export interface UpkeepOptions {
@@ -46,6 +48,7 @@ export function upkeepJobs(meta: TableMeta): NewJob[] {
   const kinds: string[] = [];
   if (meta.ttl?.enabled === true) kinds.push(UPKEEP_KINDS.ttlSweep);
   if (enabledStream(meta) !== undefined) kinds.push(UPKEEP_KINDS.shardRollover, UPKEEP_KINDS.logTrim);
+  if (meta.pitr !== undefined) kinds.push(UPKEEP_KINDS.pitrFold);
   const params: TableJob = { name: meta.name, tableId: meta.id };
   return kinds.map((kind) => ({ id: `${kind}:${meta.id}`, kind, tableId: meta.id, params }));
 }
@@ -87,6 +90,15 @@ export function registerUpkeepJobs(db: Database, options: UpkeepOptions): void {
       if (!finished) return { state: undefined, processed: deleted, done: false };
       // A disabled stream's log is kept until its last shard is trimmed.
       return listShards(txn, tableId).length === 0 ? { ...ended, processed: deleted } : done(deleted);
+    },
+  });
+  db.jobs.register(UPKEEP_KINDS.pitrFold, {
+    everyMs: logUpkeepMs,
+    // Point-in-time-recovery history older than the window folds into the base snapshot.
+    batch(txn, { name, tableId }: TableJob): JobBatch<never> {
+      const meta = liveMeta(txn, name, tableId);
+      if (meta?.pitr === undefined) return ended;
+      return foldPitrBatch(txn, meta, db.clock.now()) ? done() : { state: undefined, processed: 0, done: false };
     },
   });
   db.jobs.wake();
