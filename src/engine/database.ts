@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Clock } from './clock.js';
-import type { LocalKVStore, ReadOps, WriteOps } from '../storage/kv.js';
+import { isLocalStore, type KVStore, type LocalKVStore, type ReadOps, type WriteOps } from '../storage/kv.js';
 import { createLogger, type Logger } from '../logger.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
@@ -27,6 +27,7 @@ import { readTokenRecord, type TokenRecord } from './idempotency.js';
 import { tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
+import type { MaybePromise } from './maybePromise.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
 
 export interface DatabaseOptions {
@@ -87,11 +88,15 @@ export class Database {
   readonly jobs: JobRunner;
   private readonly logChange: WriteObserver;
 
+  /** Set for an embedded store: reads answer in the caller's turn, not through a promise. */
+  private readonly local: LocalKVStore | undefined;
+
   /**
-   * `store` is a LocalKVStore while the API layer still reads in the same turn
-   * (`store.get`, `store.range`); the engine's own storage calls need only KVStore.
+   * Any KVStore. Reads go through `read`: synchronous over an embedded store (LMDB reads
+   * keep answering in the same turn), a promise over a networked one (PostgreSQL).
    */
-  private constructor(readonly store: LocalKVStore, readonly options: DatabaseOptions) {
+  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {
+    this.local = isLocalStore(store) ? store : undefined;
     this.clock = options.clock ?? new Clock();
     this.jobs = new JobRunner({ store, clock: this.clock, logger: options.logger ?? createLogger('warn'), ...options.jobTiming });
     this.logChange = changeLogObserver(() => this.clock.now());
@@ -105,9 +110,16 @@ export class Database {
     });
   }
 
-  static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {
+  static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
     if (store.maxKeyBytes < LAYOUT_MAX_KEY_BYTES) {
-      throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
+      if (isLocalStore(store)) {
+        throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
+      }
+      // PostgreSQL's B-tree caps keys below what the layout may build: only the longest keys fail.
+      (options.logger ?? createLogger('warn')).warn(`storage keys are limited to ${store.maxKeyBytes} bytes: writes of items with the longest keys will fail`);
+    }
+    if (options.shared === true && !isLocalStore(store)) {
+      throw new Error('Several processes over one networked store are not supported yet');
     }
     const db = new Database(store, options);
     const { version, catalog } = await store.snapshot((snap) => ({
@@ -162,21 +174,23 @@ export class Database {
   /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
   findTable(reference: string): Table | undefined {
     const name = tableNameOf(reference, this.options);
-    if (this.options.shared) this.syncCatalog(this.store);
+    if (this.options.shared) this.syncCatalog(this.local!);
     const table = this.tables.get(name);
     if (table) this.settle(table.meta);
     return table;
   }
 
   tableNames(): string[] {
-    if (this.options.shared) this.syncCatalog(this.store);
+    if (this.options.shared) this.syncCatalog(this.local!);
     return [...this.tables.keys()].sort();
   }
 
-  stats(meta: TableMeta): DescribedStats {
-    const indexes: Record<string, TableStats> = {};
-    for (const index of meta.indexes ?? []) indexes[index.name] = readIndexStats(this.store, meta.id, index.no);
-    return { ...readStats(this.store, meta.id), indexes };
+  stats(meta: TableMeta): MaybePromise<DescribedStats> {
+    return this.read((ops) => {
+      const indexes: Record<string, TableStats> = {};
+      for (const index of meta.indexes ?? []) indexes[index.name] = readIndexStats(ops, meta.id, index.no);
+      return { ...readStats(ops, meta.id), indexes };
+    });
   }
 
   /**
@@ -243,7 +257,7 @@ export class Database {
 
   /** The live table if it is still the one with this id. */
   private liveTable(name: string, tableId: number): Table | undefined {
-    if (this.options.shared) this.syncCatalog(this.store);
+    if (this.options.shared) this.syncCatalog(this.local!);
     const table = this.tables.get(name);
     return table?.meta.id === tableId && table.meta.status !== 'DELETING' ? table : undefined;
   }
@@ -380,24 +394,33 @@ export class Database {
   // Reads: the API layer reads items only through these, never the key space itself.
 
   /** The stored item (see storedItem.ts), or undefined. */
-  getStoredItem(table: Table, key: Item): Buffer | undefined {
-    return this.store.get(itemKey(table.meta.id, table.schema, key));
+  getStoredItem(table: Table, key: Item): MaybePromise<Buffer | undefined> {
+    const storageKey = itemKey(table.meta.id, table.schema, key);
+    return this.read((ops) => ops.get(storageKey));
   }
 
   /** Several stored items read from ONE consistent snapshot (TransactGetItems). */
-  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): (Buffer | undefined)[] {
+  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): MaybePromise<(Buffer | undefined)[]> {
     const keys = gets.map(({ table, key }) => itemKey(table.meta.id, table.schema, key));
     return this.store.snapshot((snap) => keys.map((k) => snap.get(k)));
   }
 
   /** One page of a range over a table or an index (Query, Scan); see reads.ts. */
-  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): Page {
-    return readPage(this.store, view, bounds, forward, request);
+  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): MaybePromise<Page> {
+    return this.read((ops) => readPage(ops, view, bounds, forward, request));
   }
 
   /** The live idempotency record of a client request token, or undefined. */
-  tokenRecord(token: string, now: number): TokenRecord | undefined {
-    return readTokenRecord(this.store, token, now);
+  tokenRecord(token: string, now: number): MaybePromise<TokenRecord | undefined> {
+    return this.read((ops) => readTokenRecord(ops, token, now));
+  }
+
+  /**
+   * Runs `fn` over committed data: at once over an embedded store, from one consistent
+   * snapshot (and possibly more than once, see storage/kv.ts) over a networked one.
+   */
+  read<T>(fn: (ops: ReadOps) => T): MaybePromise<T> {
+    return this.local !== undefined ? fn(this.local) : this.store.snapshot(fn);
   }
 
   /**

@@ -89,6 +89,11 @@ export interface LocalKVStore extends KVStore, ReadOps {
   snapshot<T>(fn: (txn: ReadOps) => T): T;
 }
 
+/** An embedded store (reads outside transactions answered at once). */
+export function isLocalStore(store: KVStore): store is LocalKVStore {
+  return typeof (store as Partial<LocalKVStore>).get === 'function';
+}
+
 /** Enforces `maxKeyBytes` with the same errors as the on-disk adapter's. */
 export function checkKey(key: Buffer, maxKeyBytes: number): void {
   if (key.length === 0) throw new Error('Zero length key is not allowed');

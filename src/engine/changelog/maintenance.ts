@@ -28,7 +28,7 @@ export async function rollDueShards(db: Database, rolloverMs: number): Promise<v
     if (table === undefined || enabledStream(table.meta) === undefined) continue;
     const now = db.clock.now();
     // Checked outside a write transaction first: most rounds have nothing to do.
-    if (rolloverDue(db.store, table.meta.id, now, rolloverMs)) await db.store.transact((txn) => rollShardsIfDue(txn, table.meta.id, now, rolloverMs));
+    if (await db.read((ops) => rolloverDue(ops, table.meta.id, now, rolloverMs))) await db.store.transact((txn) => rollShardsIfDue(txn, table.meta.id, now, rolloverMs));
   }
 }
 
@@ -51,7 +51,7 @@ export async function trimLogBatch(db: Database, tableName: string): Promise<boo
   const cutoff = db.clock.now() - retentionMs();
   const expired = (shard: ShardMeta) => shard.closedAt !== undefined && shard.closedAt <= cutoff;
   // Most rounds find nothing to trim: look before opening a write transaction.
-  if (!listShards(db.store, tableId).some(expired)) return true;
+  if (!(await db.read((ops) => listShards(ops, tableId).some(expired)))) return true;
   return db.store.transact((txn) => {
     let budget = TRIM_BATCH;
     for (const shard of listShards(txn, tableId).filter(expired)) {
