@@ -12,7 +12,7 @@ import { createHttpServer } from './server/server.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import type { LocalKVStore } from './storage/kv.js';
+import type { KVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './engine/capacity/throttleGate.js';
@@ -36,6 +36,8 @@ export interface ServerOptions {
   /** Persist under this directory; without it (or with inMemory) data lives in memory. */
   dataDir?: string;
   inMemory?: boolean;
+  /** Keep the data in this PostgreSQL database instead (postgresql://user:password@host:port/db). */
+  postgresUrl?: string;
   region?: string;
   logLevel?: LogLevel;
   /** Allowed CORS origins (comma-separated or `*`); CORS is off when undefined. */
@@ -49,7 +51,7 @@ export interface ServerOptions {
   /** The clock the server runs on (default: a new one on the system clock). */
   clock?: Clock;
   /** Serve from this storage adapter instead of opening one (closed with the server). */
-  store?: LocalKVStore;
+  store?: KVStore;
   /** Where to log (default: stderr, at `logLevel`). */
   logger?: Logger;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
@@ -99,7 +101,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
-  const store = options.store ?? (await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken }));
+  if (worker !== undefined && options.postgresUrl !== undefined) throw new Error('worker processes over PostgreSQL are not supported yet');
+  const store =
+    options.store ??
+    (await openStore(
+      options.postgresUrl !== undefined ? { postgresUrl: options.postgresUrl } : inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken },
+    ));
   let db: Database;
   try {
     db = await Database.open(store, {

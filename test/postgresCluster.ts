@@ -74,18 +74,21 @@ export async function startPostgresCluster(): Promise<ClusterOrSkip> {
     return { skip: `could not start a PostgreSQL cluster: ${(error as Error).message}` };
   }
   let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      run('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // Also when a test process ends without stopping it (shared by a whole test file).
+  process.once('exit', stop);
   return {
     cluster: {
       url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-      stop: async () => {
-        if (stopped) return;
-        stopped = true;
-        try {
-          run('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
+      stop: async () => stop(),
     },
   };
 }

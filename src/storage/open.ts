@@ -2,12 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirLock } from './dataDirLock.js';
-import type { LocalKVStore } from './kv.js';
+import type { KVStore, LocalKVStore } from './kv.js';
 import { LmdbStore } from './lmdb.js';
 import { MemoryStore } from './memory.js';
+import { PostgresStore } from './postgres.js';
 
 export type OpenStoreOptions =
   | { inMemory: true }
+  /** PostgreSQL 13 or later, e.g. postgresql://user:password@host:5432/database */
+  | { inMemory?: false; postgresUrl: string }
   | {
       inMemory?: false;
       dataDir: string;
@@ -21,13 +24,16 @@ export type OpenStoreOptions =
 const LMDB_FILE_NAME = 'openddb.mdb';
 
 /**
- * In memory, or LMDB under `dataDir` (created if missing). The data directory is
+ * In memory, on a PostgreSQL server, or LMDB under `dataDir` (created if missing). The data directory is
  * locked to this process until `close()`; opening a directory a running OpenDDB
  * process holds throws. LMDB itself is safe for several processes, so a primary's
  * workers share the directory under its lock.
  */
-export async function openStore(options: OpenStoreOptions): Promise<LocalKVStore> {
+export async function openStore(options: { inMemory: true } | { dataDir: string; workerOf?: string }): Promise<LocalKVStore>;
+export async function openStore(options: OpenStoreOptions): Promise<KVStore>;
+export async function openStore(options: OpenStoreOptions): Promise<KVStore> {
   if (options.inMemory === true) return new MemoryStore();
+  if ('postgresUrl' in options) return PostgresStore.open({ url: options.postgresUrl });
   const { dataDir, workerOf } = options;
   mkdirSync(dataDir, { recursive: true });
   if (workerOf !== undefined) {
