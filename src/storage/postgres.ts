@@ -72,7 +72,7 @@ export class PostgresStore implements KVStore {
     const table = options.table ?? 'openddb_kv';
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle connection that fails (server restart) must not crash the process.
-    pool.on('error', () => {});
+    pool.on('error', ignoreError);
     try {
       await pool.query(`CREATE TABLE IF NOT EXISTS "${table.replace(/"/g, '""')}" (key bytea PRIMARY KEY, value bytea NOT NULL)`);
     } catch (error) {
@@ -99,6 +99,8 @@ export class PostgresStore implements KVStore {
   private async run<T>(begin: string, writable: boolean, fn: (txn: WriteOps) => T): Promise<T> {
     if (this.closed) throw new Error('The store is closed');
     const client = await this.pool.connect();
+    // A connection lost between two statements emits 'error': the next statement fails instead.
+    client.on('error', ignoreError);
     let begun = false;
     let broken = false;
     try {
@@ -135,6 +137,7 @@ export class PostgresStore implements KVStore {
       if (begun) broken = !(await rollback(client));
       throw asConflict(error);
     } finally {
+      client.off('error', ignoreError);
       client.release(broken);
     }
   }
@@ -175,6 +178,8 @@ export class PostgresStore implements KVStore {
     return client.query({ name: this.prefix + name, text: this.sql[name], values });
   }
 }
+
+function ignoreError(): void {}
 
 /** True if the connection is usable again. */
 async function rollback(client: Client): Promise<boolean> {

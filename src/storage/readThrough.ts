@@ -186,9 +186,10 @@ export class ReplayTransaction implements WriteOps {
     const low = options.gte === undefined ? '' : keyString(options.gte);
     const high = options.lt === undefined ? undefined : keyString(options.lt);
     const reverse = options.reverse === true;
-    const unlimited: RangeOptions = { gte: options.gte, lt: options.lt, reverse };
-    const writes = sortedPending(this.pending, unlimited);
     const committed = this.cache.range(low, high, reverse, options.limit);
+    // Without writes of its own, stop at the limit: the merge reads one entry ahead, a fetch too many.
+    if (this.pending.size === 0) return asKVEntries(take(committed, limit));
+    const writes = sortedPending(this.pending, { gte: options.gte, lt: options.lt, reverse });
     return asKVEntries(mergeRanges(committed, writes, reverse, limit));
   }
 
@@ -211,5 +212,14 @@ export class ReplayTransaction implements WriteOps {
 
   private assertActive(): void {
     if (!this.active) throw new Error('The transaction has already finished');
+  }
+}
+
+function* take<T>(entries: Iterable<T>, limit: number): Generator<T> {
+  if (limit <= 0) return;
+  let count = 0;
+  for (const entry of entries) {
+    yield entry;
+    if (++count >= limit) return;
   }
 }
