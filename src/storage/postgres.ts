@@ -104,7 +104,7 @@ export class PostgresStore implements KVStore {
     let begun = false;
     let broken = false;
     try {
-      const cache = new ReadThroughCache();
+      let cache = new ReadThroughCache();
       for (;;) {
         const txn = new ReplayTransaction(cache, this.maxKeyBytes, writable);
         let outcome: { value: T } | { error: unknown };
@@ -117,9 +117,18 @@ export class PostgresStore implements KVStore {
         }
         const missing = cache.takeMissing();
         if (missing !== undefined) {
+          // A snapshot's first read runs alone, outside a transaction: one round trip, all
+          // most reads need. A second read starts the snapshot over, inside a transaction.
+          if (!writable && !begun && cache.isEmpty()) {
+            await this.fetch(client, cache, missing);
+            continue;
+          }
           // Begun only when there is something to read: a blind write is BEGIN, write, COMMIT.
-          if (!begun) await client.query(begin);
-          begun = true;
+          if (!begun) {
+            await client.query(begin);
+            begun = true;
+            if (!cache.isEmpty()) cache = new ReadThroughCache();
+          }
           await this.fetch(client, cache, missing);
           continue;
         }

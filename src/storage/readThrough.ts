@@ -46,6 +46,11 @@ export class ReadThroughCache {
   private rangeFetches = 0;
   private missing: MissingRead | undefined;
 
+  /** Nothing fetched yet. */
+  isEmpty(): boolean {
+    return this.points.size === 0 && this.covered.length === 0;
+  }
+
   /** The read the last run stopped at, cleared by the call. */
   takeMissing(): MissingRead | undefined {
     const missing = this.missing;
