@@ -12,7 +12,7 @@ import { createHttpServer } from './server/server.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import type { KVStore } from './storage/kv.js';
+import { isLocalStore, type KVStore } from './storage/kv.js';
 import type { ApiContext } from './api/context.js';
 import { Metrics, type ProvisionedView } from './engine/metrics.js';
 import { ThrottleGate } from './engine/capacity/throttleGate.js';
@@ -113,7 +113,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       region: options.region ?? 'us-east-1',
       accountId: ACCOUNT_ID,
       delayTransientStatuses: options.delayTransientStatuses === true,
-      shared: worker !== undefined,
+      // Other nodes may serve the same networked store: its catalog is read, not assumed.
+      shared: worker !== undefined || !isLocalStore(store),
       resumeJobs: worker?.resumeJobs ?? true,
       clock: options.clock,
       logger,

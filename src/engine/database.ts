@@ -27,7 +27,7 @@ import { readTokenRecord, type TokenRecord } from './idempotency.js';
 import { tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
-import type { MaybePromise } from './maybePromise.js';
+import { mapMaybe, type MaybePromise } from './maybePromise.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
 
 export interface DatabaseOptions {
@@ -118,9 +118,6 @@ export class Database {
       // PostgreSQL's B-tree caps keys below what the layout may build: only the longest keys fail.
       (options.logger ?? createLogger('warn')).warn(`storage keys are limited to ${store.maxKeyBytes} bytes: writes of items with the longest keys will fail`);
     }
-    if (options.shared === true && !isLocalStore(store)) {
-      throw new Error('Several processes over one networked store are not supported yet');
-    }
     const db = new Database(store, options);
     const { version, catalog } = await store.snapshot((snap) => ({
       version: readCatalogVersion(snap),
@@ -174,14 +171,14 @@ export class Database {
   /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
   findTable(reference: string): Table | undefined {
     const name = tableNameOf(reference, this.options);
-    if (this.options.shared) this.syncCatalog(this.local!);
+    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     const table = this.tables.get(name);
     if (table) this.settle(table.meta);
     return table;
   }
 
   tableNames(): string[] {
-    if (this.options.shared) this.syncCatalog(this.local!);
+    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     return [...this.tables.keys()].sort();
   }
 
@@ -199,13 +196,33 @@ export class Database {
    * it write with its current indexes; see `assertCurrent`.
    */
   private syncCatalog(ops: ReadOps): void {
-    // The counter only grows: a lower number comes from an older read snapshot.
+    this.installCatalog(this.readNewerCatalog(ops));
+  }
+
+  /**
+   * Over a networked store shared with other nodes, table lookups cannot read the store
+   * in the same turn: this brings the cached catalog up to date before each request
+   * (one read of the catalog version). Nothing to do otherwise.
+   */
+  refreshCatalog(): MaybePromise<void> {
+    if (!this.options.shared || this.local !== undefined) return undefined;
+    return mapMaybe(this.store.snapshot((ops) => this.readNewerCatalog(ops)), (newer) => this.installCatalog(newer));
+  }
+
+  /** The stored catalog if it is newer than the cached one (a pure read: it may run twice). */
+  private readNewerCatalog(ops: ReadOps): { version: number; metas: TableMeta[] } | undefined {
     const version = readCatalogVersion(ops);
-    if (version <= this.catalogVersion) return;
-    this.catalogVersion = version;
+    if (version <= this.catalogVersion) return undefined;
+    const metas = [...ops.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })].map(({ value }) => JSON.parse(value.toString('utf8')) as TableMeta);
+    return { version, metas };
+  }
+
+  private installCatalog(newer: { version: number; metas: TableMeta[] } | undefined): void {
+    // The counter only grows: a lower number comes from an older read snapshot.
+    if (newer === undefined || newer.version <= this.catalogVersion) return;
+    this.catalogVersion = newer.version;
     const fresh = new Map<string, Table>();
-    for (const { value } of ops.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })) {
-      const meta = JSON.parse(value.toString('utf8')) as TableMeta;
+    for (const meta of newer.metas) {
       // As in the deleting process: a DELETING table stays visible only while its status is held.
       if (meta.status === 'DELETING' && !this.options.delayTransientStatuses) continue;
       fresh.set(meta.name, this.installed(meta));
@@ -257,7 +274,7 @@ export class Database {
 
   /** The live table if it is still the one with this id. */
   private liveTable(name: string, tableId: number): Table | undefined {
-    if (this.options.shared) this.syncCatalog(this.local!);
+    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     const table = this.tables.get(name);
     return table?.meta.id === tableId && table.meta.status !== 'DELETING' ? table : undefined;
   }
