@@ -9,6 +9,7 @@ import { Database } from './engine/database.js';
 import type { Clock } from './engine/clock.js';
 import type { JobView } from './engine/jobs/jobRecord.js';
 import { createHttpServer } from './server/server.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './server/drain.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -23,6 +24,7 @@ import { loadTriggersFile, toTrigger, type TriggerConfig } from './triggers/conf
 import { TriggerRunner } from './triggers/runner.js';
 import { changes } from './triggers/changes.js';
 import type { StartingPosition } from './engine/changelog/consumer.js';
+import { consoleRoute } from './console/serve.js';
 
 export type { TriggerConfig } from './triggers/config.js';
 
@@ -40,8 +42,13 @@ export interface ServerOptions {
   postgresUrl?: string;
   region?: string;
   logLevel?: LogLevel;
-  /** Allowed CORS origins (comma-separated or `*`); CORS is off when undefined. */
+  /** Allowed CORS origins: `*` (the default, every origin), a comma-separated list, or `none` (off). */
   cors?: string;
+  /**
+   * How long `close()` lets requests in flight finish, in milliseconds (default 5000).
+   * Past it the remaining connections are cut; the store still closes cleanly.
+   */
+  shutdownTimeoutMs?: number;
   delayTransientStatuses?: boolean;
   /**
    * Throttle requests above each table's provisioned capacity (or on-demand maximum),
@@ -54,6 +61,8 @@ export interface ServerOptions {
   store?: KVStore;
   /** Where to log (default: stderr, at `logLevel`). */
   logger?: Logger;
+  /** Serve the web console at GET /console (default true). */
+  console?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
   /** How often the TTL sweeper runs, in ms (default 30 s). */
@@ -94,6 +103,8 @@ export interface RunningServer {
 }
 
 export const ACCOUNT_ID = '000000000000';
+
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS };
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
@@ -140,13 +151,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sweepTtl: (table) => background.sweepTtlNow(table),
     rollStreamShards: (table) => rollShards(db, table),
   };
-  const server = createHttpServer({
+  const { server, drain } = createHttpServer({
     handler: (operation, body, text) => runOperation(ctx, operation, body, text),
     knownOperations,
     logger,
     cors: options.cors,
     metrics,
     controls,
+    console: options.console === false ? undefined : consoleRoute(),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -162,11 +174,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // Stop accepting, let in-flight requests finish, stop background jobs, then close the store cleanly.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Stop accepting, answer the requests already read (closing each connection
+      // after its answer), stop background work, then close the store cleanly.
+      await drain.close(options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
       await Promise.all(runners.map((runner) => runner.stop()));
       await background.stop();
       await db.close();

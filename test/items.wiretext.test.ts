@@ -54,12 +54,17 @@ describe('items stored from the request text', () => {
     await expectStored('esc', { id: { S: 'esc' }, q: { S: 'say "hi"\\ é😀 /' }, a: { S: 'named by an escape' } });
   });
 
-  it('stores bytes that are not UTF-8 as the replacement characters the request was read with', async () => {
+  it('refuses bytes that are not UTF-8 and stores nothing; answers are UTF-8', async () => {
     const head = Buffer.from('{"TableName":"wire","Item":{"id":{"S":"bytes"},"s":{"S":"a');
     const tail = Buffer.from('b"}}}');
-    await put(Buffer.concat([head, Buffer.from([0xff, 0xc3]), tail]));
-    await expectStored('bytes', { id: { S: 'bytes' }, s: { S: 'a\ufffd\ufffdb' } });
-    // The answer's bytes themselves are UTF-8 (a client may not be as forgiving as fetch).
+    const refused = await rawRequest(t.server.url, 'PutItem', Buffer.concat([head, Buffer.from([0xff, 0xc3]), tail]));
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json.__type, 'com.amazon.coral.service#SerializationException');
+    const { Item } = await t.client.send(new GetItemCommand({ TableName: 'wire', Key: { id: { S: 'bytes' } } }));
+    assert.equal(Item, undefined);
+    // Non-ASCII text round-trips, and the answer's bytes themselves are UTF-8.
+    await put(Buffer.concat([head, Buffer.from('é😀'), tail]));
+    await expectStored('bytes', { id: { S: 'bytes' }, s: { S: 'aé😀b' } });
     const res = await fetch(t.server.url, {
       method: 'POST',
       headers: {

@@ -63,7 +63,8 @@ describe('stream retention', () => {
     assert.equal(parseDuration('4h'), 4 * 3600_000);
     assert.equal(parseDuration('1.5m'), 90_000);
     assert.equal(parseDuration('0s'), undefined);
-    assert.equal(parseDuration('10'), undefined);
+    assert.equal(parseDuration('10'), 10);
+    assert.equal(parseDuration('soon'), undefined);
     const config = parseCliArgs(['--ttl-interval', '5s', '--stream-shard-rollover', '10s', '--triggers', 'triggers.json'], {});
     assert.equal(config.ttlIntervalMs, 5000);
     assert.equal(config.streamShardRolloverMs, 10_000);

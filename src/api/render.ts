@@ -32,7 +32,7 @@ export function renderResult(result: object, measured?: RenderedItems): string |
     separator = ',';
     if (name === 'Item') appendItem(body, value as ResultItem);
     else if (name === 'Items') appendItems(body, value as ResultItem[], measured);
-    else if (name === 'Responses') appendResponses(body, value as Record<string, ResultItem[]> | { Item?: ResultItem }[]);
+    else if (name === 'Responses') appendResponses(body, value as Record<string, ResultItem[]> | Record<string, unknown>[]);
     else body.text(JSON.stringify(value));
   }
   return body.text(separator === '{' ? '{}' : '}').finish();
@@ -74,17 +74,22 @@ function appendItems(body: ResponseBody, items: ResultItem[], measured: Rendered
   body.text(']');
 }
 
-function appendResponses(body: ResponseBody, responses: Record<string, ResultItem[]> | { Item?: ResultItem }[]): void {
+function appendResponses(body: ResponseBody, responses: Record<string, ResultItem[]> | Record<string, unknown>[]): void {
   if (Array.isArray(responses)) {
+    // TransactGetItems: `{Item}` entries; PartiQL batches and transactions add TableName / Error.
     body.text('[');
     for (let i = 0; i < responses.length; i++) {
-      const item = responses[i]!.Item;
-      body.text(i === 0 ? '{' : ',{');
-      if (item !== undefined) {
-        body.text('"Item":');
-        appendItem(body, item);
+      const entry = responses[i]!;
+      let separator = i === 0 ? '{' : ',{';
+      for (const name in entry) {
+        const value = entry[name];
+        if (value === undefined) continue;
+        body.text(`${separator}"${name}":`);
+        separator = ',';
+        if (name === 'Item') appendItem(body, value as ResultItem);
+        else body.text(JSON.stringify(value));
       }
-      body.text('}');
+      body.text(separator === '{' || separator === ',{' ? separator + '}' : '}');
     }
     body.text(']');
     return;

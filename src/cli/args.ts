@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { isLogLevel, type LogLevel } from '../logger.js';
 import type { ServerOptions } from '../index.js';
 import { parseDuration } from './duration.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../server/drain.js';
 
 export interface CliConfig extends ServerOptions {
   help: boolean;
@@ -41,10 +42,13 @@ export const USAGE = `Usage: openddb [options]
                               postgresql://user:password@host:5432/db (env OPENDDB_STORAGE)
   --region <name>             region used in ARNs (default us-east-1; env OPENDDB_REGION)
   --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
-  --cors <origins>            enable CORS for a comma-separated list of origins or * (env OPENDDB_CORS)
+  --cors <origins>            CORS origins: * (default, every origin), a comma-separated list, or none
+                              to turn CORS off (env OPENDDB_CORS)
   --delay-transient-statuses  hold CREATING/UPDATING/DELETING briefly, as DynamoDB does
   --throttle                  throttle requests above provisioned capacity / on-demand maximums
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
+  --shutdown-timeout <t>      on SIGINT/SIGTERM, how long requests in flight get to finish: ms, or
+                              with a unit (500ms, 5s; default 5s; env OPENDDB_SHUTDOWN_TIMEOUT)
   --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
                               default 1; env OPENDDB_WORKERS)
   --ttl-interval <duration>   how often expired TTL items are swept, e.g. 30s (default 30s; env OPENDDB_TTL_INTERVAL)
@@ -53,6 +57,7 @@ export const USAGE = `Usage: openddb [options]
                               (default 4h; env OPENDDB_STREAM_SHARD_ROLLOVER)
   --triggers <file>           deliver table streams to HTTP endpoints, as configured in this JSON file
                               (see docs/streams.md; env OPENDDB_TRIGGERS)
+  --no-console                do not serve the web console at /console (env OPENDDB_CONSOLE=0)
   --help                      show this help
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
@@ -90,6 +95,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'ttl-interval': { type: 'string' },
         'stream-shard-rollover': { type: 'string' },
         triggers: { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
+        'no-console': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -132,6 +139,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     ttlIntervalMs: durationOption('--ttl-interval', values['ttl-interval'] ?? env.OPENDDB_TTL_INTERVAL),
     streamShardRolloverMs: durationOption('--stream-shard-rollover', values['stream-shard-rollover'] ?? env.OPENDDB_STREAM_SHARD_ROLLOVER),
     triggersFile: values.triggers ?? env.OPENDDB_TRIGGERS,
+    shutdownTimeoutMs: shutdownTimeout(values['shutdown-timeout'] ?? env.OPENDDB_SHUTDOWN_TIMEOUT ?? String(DEFAULT_SHUTDOWN_TIMEOUT_MS)),
+    console: values['no-console'] === true ? false : !isFalse(env.OPENDDB_CONSOLE),
   };
 }
 
@@ -153,6 +162,17 @@ function parseWorkers(text: string): number {
 
 function isPostgresUrl(storage: string): boolean {
   return /^postgres(ql)?:\/\//i.test(storage);
+}
+
+/** The drain deadline: a duration of at most an hour. */
+function shutdownTimeout(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > 3_600_000) throw new UsageError(`invalid shutdown timeout: ${text} (milliseconds, or e.g. 500ms, 5s; at most 1 hour)`);
+  return ms;
+}
+
+function isFalse(value: string | undefined): boolean {
+  return value !== undefined && /^(0|false|no|off)$/i.test(value);
 }
 
 function isTrue(value: string | undefined): boolean {

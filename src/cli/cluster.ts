@@ -8,12 +8,17 @@ import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { DataDirLock } from '../storage/dataDirLock.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../server/drain.js';
 import { createLogger } from '../logger.js';
 import type { CliConfig } from './args.js';
 import { WORKER_ENV, type WorkerMessage } from './worker.js';
 
-/** How long workers get to finish in-flight requests and close their stores. */
-const STOP_TIMEOUT_MS = 15_000;
+/**
+ * Beyond their own drain deadline (--shutdown-timeout), how long workers get to close
+ * their stores and exit before they are killed. Their drain is bounded, so this is a
+ * last resort.
+ */
+const STOP_MARGIN_MS = 10_000;
 /** A worker dying sooner than this after its start is restarted only after this long. */
 const RESTART_BACKOFF_MS = 1_000;
 
@@ -77,7 +82,7 @@ export async function runPrimary(config: CliConfig): Promise<void> {
       forced = true;
       logger.error('workers did not stop in time; killing them');
       for (const w of workers) w.process.kill('SIGKILL');
-    }, STOP_TIMEOUT_MS);
+    }, (config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) + STOP_MARGIN_MS);
     for (const w of workers) if (w.isConnected()) w.send({ type: 'stop' } satisfies WorkerMessage);
     await Promise.all(exited);
     clearTimeout(kill);

@@ -31,7 +31,6 @@ export class Metrics {
   private readonly userErrors: Counter<string>;
   private readonly systemErrors: Counter<string>;
   private readonly conditionalFailures: Counter<string>;
-  private readonly transactionConflicts: Counter<string>;
   private readonly ttlDeletions: Counter<string>;
   /** Items and bytes returned per table -> operation, read at scrape time. */
   private readonly returns = new Map<string, Map<string, { items: number; bytes: number }>>();
@@ -87,7 +86,6 @@ export class Metrics {
     this.userErrors = new Counter({ name: 'UserErrors', help: 'Requests that failed with HTTP 400', labelNames: ['Operation'], registers });
     this.systemErrors = new Counter({ name: 'SystemErrors', help: 'Requests that failed with HTTP 500', labelNames: ['TableName', 'Operation'], registers });
     this.conditionalFailures = new Counter({ name: 'ConditionalCheckFailedRequests', help: 'Failed conditional writes', labelNames: ['TableName'], registers });
-    this.transactionConflicts = new Counter({ name: 'TransactionConflict', help: 'Item-level requests rejected by transactional conflicts', labelNames: ['TableName'], registers });
     this.ttlDeletions = new Counter({ name: 'TimeToLiveDeletedItemCount', help: 'Items deleted by Time to Live', labelNames: ['TableName'], registers });
     const returns = this.returns;
     const returnedCounter = (name: string, help: string, field: 'items' | 'bytes') =>
@@ -122,7 +120,6 @@ export class Metrics {
     const TableName = table ?? '';
     this.userErrors.inc({ Operation: operation });
     if (errorCode === 'ConditionalCheckFailedException') this.conditionalFailures.inc({ TableName });
-    if (errorCode === 'TransactionConflictException') this.transactionConflicts.inc({ TableName });
   }
 
   /** A request that failed on the server's side (DynamoDB's SystemErrors). */

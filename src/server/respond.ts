@@ -1,6 +1,6 @@
-/** Writing DynamoDB JSON responses: content type, request id, CRC32 of the body. */
+/** Writing DynamoDB JSON responses: content type, request id, CRC32 of the body, compression. */
 import type { ServerResponse } from 'node:http';
-import { crc32 } from 'node:zlib';
+import { crc32, deflate, gzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import type { DynamoError } from '../errors.js';
 
@@ -24,9 +24,49 @@ export function newRequestId(): string {
   return ID_PREFIX + idCounter.toString(36).toUpperCase().padStart(12, '0');
 }
 
+/** How a response is framed: the JSON protocol version the client spoke, and the compression it accepts. */
+export interface ResponseStyle {
+  contentType: string;
+  encoding: 'gzip' | 'deflate' | undefined;
+}
+
+export const JSON_1_0 = 'application/x-amz-json-1.0';
+export const DEFAULT_STYLE: ResponseStyle = { contentType: JSON_1_0, encoding: undefined };
+
+/**
+ * Responses smaller than this are never compressed: compressing them saves nothing.
+ * (DynamoDB also leaves small responses uncompressed; its exact threshold is not published.)
+ */
+export const COMPRESS_MIN_BYTES = 1024;
+
 /** `body` is JSON text, or its UTF-8 bytes (encoded once, here or by the handler). */
-export function sendJson(res: ServerResponse, status: number, body: string | Buffer, requestId: string): void {
-  res.end(withHeaders(res, status, body, requestId));
+export function sendJson(res: ServerResponse, status: number, body: string | Buffer, requestId: string, style = DEFAULT_STYLE): void {
+  if (style.encoding !== undefined) return sendCompressed(res, status, body, requestId, style);
+  res.end(withHeaders(res, status, body, requestId, style.contentType));
+}
+
+/**
+ * A compressed answer, for a client that asked for one (Accept-Encoding). The CRC32
+ * header covers the bytes sent, compressed, as DynamoDB computes it: SDKs check it
+ * against the body as received, before decompressing.
+ */
+function sendCompressed(res: ServerResponse, status: number, body: string | Buffer, requestId: string, style: ResponseStyle): void {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  if (buf.length < COMPRESS_MIN_BYTES) {
+    res.end(withHeaders(res, status, buf, requestId, style.contentType));
+    return;
+  }
+  const compress = style.encoding === 'gzip' ? gzip : deflate;
+  compress(buf, (err, compressed) => {
+    if (res.destroyed) return;
+    if (err) {
+      res.end(withHeaders(res, status, buf, requestId, style.contentType));
+      return;
+    }
+    res.setHeader('Content-Encoding', style.encoding!);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.end(withHeaders(res, status, compressed, requestId, style.contentType));
+  });
 }
 
 /**
@@ -37,8 +77,9 @@ export function sendJson(res: ServerResponse, status: number, body: string | Buf
  * ready while requests are still being read (reads); write acknowledgements already
  * leave together after a group commit.
  */
-export function sendJsonAtTurnEnd(res: ServerResponse, status: number, body: string | Buffer, requestId: string): void {
-  const buf = withHeaders(res, status, body, requestId);
+export function sendJsonAtTurnEnd(res: ServerResponse, status: number, body: string | Buffer, requestId: string, style = DEFAULT_STYLE): void {
+  if (style.encoding !== undefined) return sendCompressed(res, status, body, requestId, style);
+  const buf = withHeaders(res, status, body, requestId, style.contentType);
   if (held.length === 0) setImmediate(sendHeld);
   held.push(res, buf);
 }
@@ -58,10 +99,10 @@ function sendHeld(): void {
   }
 }
 
-function withHeaders(res: ServerResponse, status: number, body: string | Buffer, requestId: string): Buffer {
+function withHeaders(res: ServerResponse, status: number, body: string | Buffer, requestId: string, contentType: string): Buffer {
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, {
-    'Content-Type': 'application/x-amz-json-1.0',
+    'Content-Type': contentType,
     'Content-Length': buf.length,
     'x-amzn-RequestId': requestId,
     'x-amz-crc32': String(crc32(buf)),

@@ -37,7 +37,7 @@ export const batchExecuteStatement: Operation = async (ctx, input) => {
   }
   const out: Record<string, unknown> = { Responses: responses };
   if (input.ReturnConsumedCapacity !== undefined && input.ReturnConsumedCapacity !== 'NONE') out.ConsumedCapacity = capacityPerTable(capacities);
-  return JSON.stringify(out);
+  return out;
 };
 
 async function runOne(

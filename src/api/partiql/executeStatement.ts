@@ -11,7 +11,7 @@ export const executeStatement: Operation = async (ctx, input) => {
   const statement = parseInput(request);
   if (statement.kind === 'exists') throw validationError('EXISTS is only supported within ExecuteTransaction');
   const compiled = compileInput(ctx, request, statement);
-  if (compiled.kind === 'select') return JSON.stringify(await runSelect(ctx, compiled, request));
+  if (compiled.kind === 'select') return runSelect(ctx, compiled, request);
   if (request.NextToken !== undefined) throw validationError('NextToken is only supported for SELECT statements');
-  return JSON.stringify(await runWrite(ctx, compiled, request));
+  return runWrite(ctx, compiled, request);
 };

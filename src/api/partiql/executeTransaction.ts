@@ -27,7 +27,7 @@ export const executeTransaction: Operation = async (ctx, input) => {
   if (reads > 0) {
     const items = requests.map((r, i) => ({ Get: compileGetInput(ctx, r, statements[i]) }));
     const out = await callItemApi(ctx, 'TransactGetItems', { TransactItems: items, ReturnConsumedCapacity: input.ReturnConsumedCapacity });
-    return JSON.stringify(out);
+    return out;
   }
   const writes = requests.map((r, i) => compileInput(ctx, r, statements[i]) as CompiledWrite);
   const items = writes.map((w, i) => ({ [ACTION_NAMES[w.operation]]: transactAction(w, requests[i]!) }));
@@ -35,7 +35,7 @@ export const executeTransaction: Operation = async (ctx, input) => {
   if (input.ClientRequestToken !== undefined) request.ClientRequestToken = input.ClientRequestToken;
   try {
     const out = await callItemApi(ctx, 'TransactWriteItems', request);
-    return JSON.stringify(out.ConsumedCapacity === undefined ? {} : { ConsumedCapacity: out.ConsumedCapacity });
+    return out.ConsumedCapacity === undefined ? {} : { ConsumedCapacity: out.ConsumedCapacity };
   } catch (err) {
     throw withDuplicateReasons(err, writes);
   }

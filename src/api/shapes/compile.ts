@@ -51,6 +51,11 @@ const JAVA_TYPES: Record<Exclude<ShapeType, 'structure' | 'list' | 'map'>, strin
 };
 
 const NUMERIC = new Set<ShapeType>(['integer', 'long', 'double']);
+/** Java's int range; a long beyond 2^53 cannot be told apart once parsed into a JS number. */
+const WHOLE_NUMBER_RANGE: Partial<Record<ShapeType, (value: number) => boolean>> = {
+  integer: (value) => Number.isInteger(value) && value >= -2147483648 && value <= 2147483647,
+  long: (value) => Number.isSafeInteger(value),
+};
 
 const nodes = new Map<string, Node>();
 
@@ -135,9 +140,15 @@ function withOwnConstraints(name: string, node: Node): Checker {
 function buildScalar(type: keyof typeof JAVA_TYPES, node: Node): void {
   const javaType = JAVA_TYPES[type];
   const jsType = type === 'string' || type === 'blob' ? 'string' : type === 'boolean' ? 'boolean' : 'number';
-  node.assertType = (value) => {
-    if (typeof value !== jsType) throw notConvertible(value, javaType);
-  };
+  const inRange = WHOLE_NUMBER_RANGE[type];
+  node.assertType = inRange === undefined
+    ? (value) => {
+      if (typeof value !== jsType) throw notConvertible(value, javaType);
+    }
+    : (value) => {
+      // 1.5, 1e400 or 2^53 + 1 do not fit an Integer / Long member: refused like a wrong JSON type.
+      if (typeof value !== 'number' || !inRange(value)) throw notConvertible(value, javaType);
+    };
   node.contents = noContents;
 }
 
