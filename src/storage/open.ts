@@ -5,7 +5,6 @@ import { DataDirLock } from './dataDirLock.js';
 import type { KVStore, LocalKVStore } from './kv.js';
 import { LmdbStore } from './lmdb.js';
 import { MemoryStore } from './memory.js';
-import { PostgresStore } from './postgres.js';
 
 export type OpenStoreOptions =
   | { inMemory: true }
@@ -33,7 +32,11 @@ export async function openStore(options: { inMemory: true } | { dataDir: string;
 export async function openStore(options: OpenStoreOptions): Promise<KVStore>;
 export async function openStore(options: OpenStoreOptions): Promise<KVStore> {
   if (options.inMemory === true) return new MemoryStore();
-  if ('postgresUrl' in options) return PostgresStore.open({ url: options.postgresUrl });
+  if ('postgresUrl' in options) {
+    // Loaded only when asked for: embedded servers never load the PostgreSQL client.
+    const { PostgresStore } = await import('./postgres.js');
+    return PostgresStore.open({ url: options.postgresUrl });
+  }
   const { dataDir, workerOf } = options;
   mkdirSync(dataDir, { recursive: true });
   if (workerOf !== undefined) {
