@@ -16,7 +16,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './server/drain.js';
 import { knownOperations } from './api/shapeValidation.js';
 import { runOperation } from './api/operations.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import type { LocalKVStore } from './storage/kv.js';
+import { isLocalStore, type KVStore, type LocalKVStore } from './storage/kv.js';
 import type { Durability } from './storage/lmdb.js';
 import type { ApiContext } from './api/context.js';
 import type { Caller } from './api/authorization/authorize.js';
@@ -47,6 +47,8 @@ export interface ServerOptions {
   /** Persist under this directory; without it (or with inMemory) data lives in memory. */
   dataDir?: string;
   inMemory?: boolean;
+  /** Keep the data in this PostgreSQL database instead (postgresql://user:password@host:port/db). */
+  postgresUrl?: string;
   region?: string;
   logLevel?: LogLevel;
   /** Allowed CORS origins: `*` (the default, every origin), a comma-separated list, or `none` (off). */
@@ -73,7 +75,7 @@ export interface ServerOptions {
   /** The clock the server runs on (default: a new one on the system clock). */
   clock?: Clock;
   /** Serve from this storage adapter instead of opening one (closed with the server). */
-  store?: LocalKVStore;
+  store?: KVStore;
   /** Where to log (default: stderr, at `logLevel`). */
   logger?: Logger;
   /** Serve the web console at GET /console (default true). */
@@ -153,14 +155,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
   if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
-  const store = options.store ?? (await openStore(inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken, durability: options.durability, flushIntervalMs: options.flushIntervalMs }));
+  if (worker !== undefined && options.postgresUrl !== undefined) throw new Error('worker processes over PostgreSQL are not supported yet');
+  const store =
+    options.store ??
+    (await openStore(
+      options.postgresUrl !== undefined ? { postgresUrl: options.postgresUrl } : inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken, durability: options.durability, flushIntervalMs: options.flushIntervalMs },
+    ));
   let db: Database;
   try {
     db = await Database.open(store, {
       region: options.region ?? 'us-east-1',
       accountId: ACCOUNT_ID,
       delayTransientStatuses: options.delayTransientStatuses === true,
-      shared: worker !== undefined,
+      // Other nodes may serve the same networked store: its catalog is read, not assumed.
+      shared: worker !== undefined || !isLocalStore(store),
       resumeJobs: worker?.resumeJobs ?? true,
       clock: options.clock,
       logger,

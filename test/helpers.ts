@@ -2,6 +2,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
+import { storeUnderTest } from './storageUnderTest.js';
 
 export interface TestContext {
   server: RunningServer;
@@ -20,7 +21,9 @@ export function sdkClient(url: string): DynamoDBClient {
 }
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestContext> {
-  const server = await startServer({ logLevel: 'silent', ...options });
+  // OPENDDB_TEST_STORAGE=postgres: servers that would keep their data in memory use PostgreSQL.
+  const store = options.store ?? (options.dataDir === undefined ? await storeUnderTest() : undefined);
+  const server = await startServer({ logLevel: 'silent', ...options, store });
   const client = sdkClient(server.url);
   const doc = DynamoDBDocumentClient.from(client);
   return {

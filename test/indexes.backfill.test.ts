@@ -115,7 +115,7 @@ describe('index jobs across a restart', () => {
     const second = await Database.open(store, options);
     await waitFor(() => second.findTable('r')!.meta.indexes![0]!.status === 'ACTIVE');
     assert.equal(countKeys(store, meta.id, 1), 900);
-    assert.deepEqual(second.stats(second.table('r').meta).indexes.gi!.itemCount, 900);
+    assert.deepEqual((await second.stats(second.table('r').meta)).indexes.gi!.itemCount, 900);
 
     const deleting = { ...second.table('r').meta, indexes: [{ ...creating.indexes[0]!, status: 'DELETING' as const, backfilling: undefined }] };
     await store.transact((txn) => txn.put(catalogKey('r'), Buffer.from(JSON.stringify(deleting))));

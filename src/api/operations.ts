@@ -79,6 +79,13 @@ export function callOperation(ctx: ApiContext, name: string, input: Record<strin
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
+  // Over a store other nodes share, the catalog is brought up to date first.
+  const catalogRead = ctx.db.refreshCatalog();
+  if (catalogRead instanceof Promise) return catalogRead.then(() => run(operation, ctx, name, input, text, caller));
+  return run(operation, ctx, name, input, text, caller);
+}
+
+function run(operation: Operation, ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined, caller: Caller | undefined): Promise<object> | object {
   let context = ctx;
   if (caller !== undefined) {
     checkAccess(ctx, caller, name, input);

@@ -48,6 +48,8 @@ export const USAGE = `Usage: openddb [options]
                               server, a machine crash may lose the last flush interval (env OPENDDB_DURABILITY)
   --flush-interval <ms>       relaxed durability: the most time a write may stay unsynced
                               (default 100; env OPENDDB_FLUSH_INTERVAL)
+  --storage <engine>          lmdb (default, under --data-dir), memory, or a PostgreSQL 13+ URL
+                              postgresql://user:password@host:5432/db (env OPENDDB_STORAGE)
   --region <name>             region used in ARNs (default us-east-1; env OPENDDB_REGION)
   --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
   --cors <origins>            CORS origins: * (default, every origin), a comma-separated list, or none
@@ -107,6 +109,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         'in-memory': { type: 'boolean' },
+        storage: { type: 'string' },
         region: { type: 'string' },
         'log-level': { type: 'string' },
         cors: { type: 'string' },
@@ -142,8 +145,15 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${portText}`);
   const logLevel = values['log-level'] ?? env.OPENDDB_LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel)) throw new UsageError(`invalid log level: ${logLevel}`);
-  const inMemory = values['in-memory'] ?? isTrue(env.OPENDDB_IN_MEMORY);
+  const storage = values.storage ?? env.OPENDDB_STORAGE ?? 'lmdb';
+  const postgresUrl = isPostgresUrl(storage) ? storage : undefined;
+  if (postgresUrl === undefined && storage !== 'lmdb' && storage !== 'memory') {
+    throw new UsageError(`invalid storage: ${storage} (lmdb, memory, or a postgresql:// URL)`);
+  }
+  const inMemory = (values['in-memory'] ?? isTrue(env.OPENDDB_IN_MEMORY)) || storage === 'memory';
+  if (postgresUrl !== undefined && inMemory) throw new UsageError('--in-memory and a PostgreSQL --storage exclude each other');
   const workers = parseWorkers(values.workers ?? env.OPENDDB_WORKERS ?? '1');
+  if (workers > 1 && postgresUrl !== undefined) throw new UsageError('--workers over PostgreSQL is not supported yet: run one process per host');
   if (workers > 1 && inMemory) {
     throw new UsageError('--workers needs a data directory: with --in-memory every worker process would have its own separate data');
   }
@@ -162,8 +172,9 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     workers,
     port,
     host: values.host ?? env.OPENDDB_HOST ?? '127.0.0.1',
-    dataDir: inMemory ? undefined : (values['data-dir'] ?? env.OPENDDB_DATA_DIR ?? './data'),
+    dataDir: inMemory || postgresUrl !== undefined ? undefined : (values['data-dir'] ?? env.OPENDDB_DATA_DIR ?? './data'),
     inMemory,
+    postgresUrl,
     region: values.region ?? env.OPENDDB_REGION ?? 'us-east-1',
     logLevel: logLevel as LogLevel,
     cors: values.cors ?? env.OPENDDB_CORS,
@@ -213,6 +224,10 @@ function parseWorkers(text: string): number {
     throw new UsageError(`invalid number of workers: ${text} (1 to ${MAX_WORKERS}, or auto)`);
   }
   return workers;
+}
+
+function isPostgresUrl(storage: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(storage);
 }
 
 /** The drain deadline: a duration of at most an hour. */

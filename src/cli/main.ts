@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     process.stderr.write(`openddb: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  const storage = config.inMemory ? 'in memory' : `on disk in ${config.dataDir}`;
+  const storage = config.postgresUrl !== undefined ? 'in PostgreSQL' : config.inMemory ? 'in memory' : `on disk in ${config.dataDir}`;
   process.stdout.write(`OpenDDB listening on ${server.url} (data ${storage})\n`);
 
   let stopping = false;

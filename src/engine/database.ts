@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Clock } from './clock.js';
-import type { LocalKVStore, ReadOps, WriteOps } from '../storage/kv.js';
+import { isLocalStore, type KVStore, type LocalKVStore, type ReadOps, type WriteOps } from '../storage/kv.js';
 import { createLogger, type Logger } from '../logger.js';
-import { resourceInUse, resourceNotFound } from '../errors.js';
+import { resourceInUse, resourceNotFound, validationError } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
 import { adjustStats, readStats, type TableStats } from './stats.js';
@@ -28,6 +28,7 @@ import { readTokenRecord, type TokenRecord } from './idempotency.js';
 import { tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
+import { mapMaybe, type MaybePromise } from './maybePromise.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
 import { PointInTimeRecovery } from './backups/pitr.js';
@@ -106,11 +107,15 @@ export class Database {
   /** A temporary S3 directory this database made (removed on close). */
   private temporaryS3Root: string | undefined;
 
+  /** Set for an embedded store: reads answer in the caller's turn, not through a promise. */
+  private readonly local: LocalKVStore | undefined;
+
   /**
-   * `store` is a LocalKVStore while the API layer still reads in the same turn
-   * (`store.get`, `store.range`); the engine's own storage calls need only KVStore.
+   * Any KVStore. Reads go through `read`: synchronous over an embedded store (LMDB reads
+   * keep answering in the same turn), a promise over a networked one (PostgreSQL).
    */
-  private constructor(readonly store: LocalKVStore, readonly options: DatabaseOptions) {
+  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {
+    this.local = isLocalStore(store) ? store : undefined;
     this.clock = options.clock ?? new Clock();
     this.jobs = new JobRunner({ store, clock: this.clock, logger: options.logger ?? createLogger('warn'), ...options.jobTiming });
     this.logChange = changeLogObserver(() => this.clock.now());
@@ -134,9 +139,13 @@ export class Database {
     return this.s3Root;
   }
 
-  static async open(store: LocalKVStore, options: DatabaseOptions): Promise<Database> {
+  static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
     if (store.maxKeyBytes < LAYOUT_MAX_KEY_BYTES) {
-      throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
+      if (isLocalStore(store)) {
+        throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
+      }
+      // PostgreSQL's B-tree caps keys below what the layout may build: only the longest keys fail.
+      (options.logger ?? createLogger('warn')).warn(`storage keys are limited to ${store.maxKeyBytes} bytes: writes of items with the longest keys will fail`);
     }
     const db = new Database(store, options);
     const { version, catalog } = await store.snapshot((snap) => ({
@@ -192,21 +201,23 @@ export class Database {
   /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
   findTable(reference: string): Table | undefined {
     const name = tableNameOf(reference, this.options, (candidate) => this.tables.get(candidate)?.meta.arn);
-    if (this.options.shared) this.syncCatalog(this.store);
+    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     const table = this.tables.get(name);
     if (table) this.settle(table.meta);
     return table;
   }
 
   tableNames(): string[] {
-    if (this.options.shared) this.syncCatalog(this.store);
+    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     return [...this.tables.keys()].sort();
   }
 
-  stats(meta: TableMeta): DescribedStats {
-    const indexes: Record<string, TableStats> = {};
-    for (const index of meta.indexes ?? []) indexes[index.name] = readIndexStats(this.store, meta.id, index.no);
-    return { ...readStats(this.store, meta.id), indexes };
+  stats(meta: TableMeta): MaybePromise<DescribedStats> {
+    return this.read((ops) => {
+      const indexes: Record<string, TableStats> = {};
+      for (const index of meta.indexes ?? []) indexes[index.name] = readIndexStats(ops, meta.id, index.no);
+      return { ...readStats(ops, meta.id), indexes };
+    });
   }
 
   /**
@@ -215,13 +226,33 @@ export class Database {
    * it write with its current indexes; see `assertCurrent`.
    */
   private syncCatalog(ops: ReadOps): void {
-    // The counter only grows: a lower number comes from an older read snapshot.
+    this.installCatalog(this.readNewerCatalog(ops));
+  }
+
+  /**
+   * Over a networked store shared with other nodes, table lookups cannot read the store
+   * in the same turn: this brings the cached catalog up to date before each request
+   * (one read of the catalog version). Nothing to do otherwise.
+   */
+  refreshCatalog(): MaybePromise<void> {
+    if (!this.options.shared || this.local !== undefined) return undefined;
+    return mapMaybe(this.store.snapshot((ops) => this.readNewerCatalog(ops)), (newer) => this.installCatalog(newer));
+  }
+
+  /** The stored catalog if it is newer than the cached one (a pure read: it may run twice). */
+  private readNewerCatalog(ops: ReadOps): { version: number; metas: TableMeta[] } | undefined {
     const version = readCatalogVersion(ops);
-    if (version <= this.catalogVersion) return;
-    this.catalogVersion = version;
+    if (version <= this.catalogVersion) return undefined;
+    const metas = [...ops.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })].map(({ value }) => JSON.parse(value.toString('utf8')) as TableMeta);
+    return { version, metas };
+  }
+
+  private installCatalog(newer: { version: number; metas: TableMeta[] } | undefined): void {
+    // The counter only grows: a lower number comes from an older read snapshot.
+    if (newer === undefined || newer.version <= this.catalogVersion) return;
+    this.catalogVersion = newer.version;
     const fresh = new Map<string, Table>();
-    for (const { value } of ops.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })) {
-      const meta = JSON.parse(value.toString('utf8')) as TableMeta;
+    for (const meta of newer.metas) {
       // As in the deleting process: a DELETING table stays visible only while its status is held.
       if (meta.status === 'DELETING' && !this.options.delayTransientStatuses) continue;
       fresh.set(meta.name, this.installed(meta));
@@ -278,7 +309,7 @@ export class Database {
 
   /** The live table if it is still the one with this id. */
   private liveTable(name: string, tableId: number): Table | undefined {
-    if (this.options.shared) this.syncCatalog(this.store);
+    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     const table = this.tables.get(name);
     return table?.meta.id === tableId && table.meta.status !== 'DELETING' ? table : undefined;
   }
@@ -431,24 +462,42 @@ export class Database {
   // Reads: the API layer reads items only through these, never the key space itself.
 
   /** The stored item (see storedItem.ts), or undefined. */
-  getStoredItem(table: Table, key: Item): Buffer | undefined {
-    return this.store.get(itemKey(table.meta.id, table.schema, key));
+  getStoredItem(table: Table, key: Item): MaybePromise<Buffer | undefined> {
+    const storageKey = itemKey(table.meta.id, table.schema, key);
+    return this.read((ops) => ops.get(storageKey));
   }
 
   /** Several stored items read from ONE consistent snapshot (TransactGetItems). */
-  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): (Buffer | undefined)[] {
+  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): MaybePromise<(Buffer | undefined)[]> {
     const keys = gets.map(({ table, key }) => itemKey(table.meta.id, table.schema, key));
     return this.store.snapshot((snap) => keys.map((k) => snap.get(k)));
   }
 
   /** One page of a range over a table or an index (Query, Scan); see reads.ts. */
-  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): Page {
-    return readPage(this.store, view, bounds, forward, request);
+  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): MaybePromise<Page> {
+    return this.read((ops) => readPage(ops, view, bounds, forward, request));
   }
 
   /** The live idempotency record of a client request token, or undefined. */
-  tokenRecord(token: string, now: number): TokenRecord | undefined {
-    return readTokenRecord(this.store, token, now);
+  tokenRecord(token: string, now: number): MaybePromise<TokenRecord | undefined> {
+    return this.read((ops) => readTokenRecord(ops, token, now));
+  }
+
+  /**
+   * Runs `fn` over committed data: at once over an embedded store, from one consistent
+   * snapshot (and possibly more than once, see storage/kv.ts) over a networked one.
+   */
+  /**
+   * Same-turn reads for what is built for embedded stores only so far (backups, PITR
+   * windows, exports): over a networked store they are refused.
+   */
+  embeddedReads(): ReadOps {
+    if (this.local === undefined) throw validationError('Backups, point-in-time recovery and exports are not supported over PostgreSQL storage yet');
+    return this.local;
+  }
+
+  read<T>(fn: (ops: ReadOps) => T): MaybePromise<T> {
+    return this.local !== undefined ? fn(this.local) : this.store.snapshot(fn);
   }
 
   /**

@@ -4,19 +4,19 @@
  * accepted by another, and survives a restart.
  */
 import { randomBytes } from 'node:crypto';
-import type { LocalKVStore } from '../storage/kv.js';
+import type { KVStore } from '../storage/kv.js';
 import type { Database } from './database.js';
 import { counterKey } from './keyspace.js';
 import { transact } from './transact.js';
 
 const SECRET_KEY = counterKey('secret:paging-token');
-const secrets = new WeakMap<LocalKVStore, Buffer>();
+const secrets = new WeakMap<KVStore, Buffer>();
 
 export async function pagingSecret(db: Database): Promise<Buffer> {
   const store = db.store;
   const cached = secrets.get(store);
   if (cached !== undefined) return cached;
-  const stored = store.get(SECRET_KEY);
+  const stored = await db.read((ops) => ops.get(SECRET_KEY));
   if (stored !== undefined) {
     secrets.set(store, Buffer.from(stored));
     return secrets.get(store)!;

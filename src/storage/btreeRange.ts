@@ -112,3 +112,19 @@ export function* mergeRanges(
     count++;
   }
 }
+
+/**
+ * The pending writes inside a range, sorted in its direction. A copy, so fn may keep
+ * writing while iterating.
+ */
+export function sortedPending(pending: Map<string, Buffer | null>, { gte, lt, reverse }: RangeOptions): Iterator<PendingEntry> {
+  const low = gte === undefined ? undefined : keyString(gte);
+  const high = lt === undefined ? undefined : keyString(lt);
+  const entries: PendingEntry[] = [];
+  for (const [key, value] of pending) {
+    if ((low === undefined || key >= low) && (high === undefined || key < high)) entries.push({ key, value });
+  }
+  const direction = reverse === true ? -1 : 1;
+  entries.sort((a, b) => (a.key < b.key ? -direction : a.key > b.key ? direction : 0));
+  return entries[Symbol.iterator]();
+}

@@ -88,3 +88,16 @@ export interface KVStore {
 export interface LocalKVStore extends KVStore, ReadOps {
   snapshot<T>(fn: (txn: ReadOps) => T): T;
 }
+
+/** An embedded store (reads outside transactions answered at once). */
+export function isLocalStore(store: KVStore): store is LocalKVStore {
+  return typeof (store as Partial<LocalKVStore>).get === 'function';
+}
+
+/** Enforces `maxKeyBytes` with the same errors as the on-disk adapter's. */
+export function checkKey(key: Buffer, maxKeyBytes: number): void {
+  if (key.length === 0) throw new Error('Zero length key is not allowed');
+  if (key.length > maxKeyBytes) {
+    throw new Error(`Key size is larger than the maximum key size (${maxKeyBytes})`);
+  }
+}

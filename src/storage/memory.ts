@@ -5,8 +5,8 @@
  * writes; being synchronous on a single thread, that is serializable. The overlay
  * is applied only if `fn` returns. Nothing is durable.
  */
-import { asKVEntries, keyString, mergeRanges, newKeyTree, treeRange, type BTree, type PendingEntry } from './btreeRange.js';
-import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
+import { asKVEntries, keyString, mergeRanges, newKeyTree, sortedPending, treeRange, type BTree } from './btreeRange.js';
+import { checkKey, type KVEntry, type LocalKVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
 
 /** LMDB's key limit (with the 8 KiB pages lmdb.ts uses): code tested in memory then also runs on disk. */
 const DEFAULT_MAX_KEY_BYTES = 4026;
@@ -116,29 +116,5 @@ class MemoryTransaction implements WriteOps {
 
   private assertActive(): void {
     if (!this.active) throw new Error('The transaction has already finished');
-  }
-}
-
-/**
- * The pending writes inside a range, sorted in its direction. A copy, so fn may keep
- * writing while iterating.
- */
-function sortedPending(pending: Map<string, Buffer | null>, { gte, lt, reverse }: RangeOptions): Iterator<PendingEntry> {
-  const low = gte === undefined ? undefined : keyString(gte);
-  const high = lt === undefined ? undefined : keyString(lt);
-  const entries: PendingEntry[] = [];
-  for (const [key, value] of pending) {
-    if ((low === undefined || key >= low) && (high === undefined || key < high)) entries.push({ key, value });
-  }
-  const direction = reverse === true ? -1 : 1;
-  entries.sort((a, b) => (a.key < b.key ? -direction : a.key > b.key ? direction : 0));
-  return entries[Symbol.iterator]();
-}
-
-/** The same errors as the on-disk adapter's. */
-function checkKey(key: Buffer, maxKeyBytes: number): void {
-  if (key.length === 0) throw new Error('Zero length key is not allowed');
-  if (key.length > maxKeyBytes) {
-    throw new Error(`Key size is larger than the maximum key size (${maxKeyBytes})`);
   }
 }

@@ -2,11 +2,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirLock } from './dataDirLock.js';
-import type { LocalKVStore } from './kv.js';
+import type { KVStore, LocalKVStore } from './kv.js';
 import type { Durability } from './lmdb.js';
 
 export type OpenStoreOptions =
   | { inMemory: true }
+  /** PostgreSQL 13 or later, e.g. postgresql://user:password@host:5432/database */
+  | { inMemory?: false; postgresUrl: string }
   | {
       inMemory?: false;
       dataDir: string;
@@ -24,14 +26,21 @@ export type OpenStoreOptions =
 export const LMDB_FILE_NAME = 'openddb.mdb';
 
 /**
- * In memory, or LMDB under `dataDir` (created if missing). The data directory is
+ * In memory, on a PostgreSQL server, or LMDB under `dataDir` (created if missing). The data directory is
  * locked to this process until `close()`; opening a directory a running OpenDDB
  * process holds throws. LMDB itself is safe for several processes, so a primary's
  * workers share the directory under its lock.
  */
-export async function openStore(options: OpenStoreOptions): Promise<LocalKVStore> {
+export async function openStore(options: { inMemory: true } | { dataDir: string; workerOf?: string; durability?: Durability; flushIntervalMs?: number }): Promise<LocalKVStore>;
+export async function openStore(options: OpenStoreOptions): Promise<KVStore>;
+export async function openStore(options: OpenStoreOptions): Promise<KVStore> {
   // Each engine is loaded only when used: lmdb's native module is a good part of a cold start.
   if (options.inMemory === true) return new (await import('./memory.js')).MemoryStore();
+  if ('postgresUrl' in options) {
+    // Embedded servers never load the PostgreSQL client.
+    const { PostgresStore } = await import('./postgres.js');
+    return PostgresStore.open({ url: options.postgresUrl });
+  }
   const { LmdbStore } = await import('./lmdb.js');
   const { dataDir, workerOf, durability, flushIntervalMs } = options;
   mkdirSync(dataDir, { recursive: true });

@@ -12,7 +12,7 @@ const POLL_MS = 25;
 export async function* changes(db: Database, tableName: string, startingPosition: StartingPosition, isClosed: () => boolean): AsyncGenerator<Record<string, unknown>> {
   const state = newConsumerState();
   while (!isClosed()) {
-    const batch = nextBatch(db, tableName, state, startingPosition, 100);
+    const batch = await nextBatch(db, tableName, state, startingPosition, 100);
     if (batch === undefined) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       continue;

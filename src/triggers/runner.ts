@@ -71,9 +71,9 @@ export class TriggerRunner {
     const table = this.db.findTable(this.trigger.table);
     if (table === undefined) return POLL_MS * 10;
     const tableId = table.meta.id;
-    const state = readCheckpoint(this.db.store, tableId, this.trigger.name) ?? newConsumerState();
+    const state = (await this.db.read((ops) => readCheckpoint(ops, tableId, this.trigger.name))) ?? newConsumerState();
     const before = JSON.stringify(state);
-    const batch = nextBatch(this.db, this.trigger.table, state, this.trigger.startingPosition, this.trigger.batchSize);
+    const batch = await nextBatch(this.db, this.trigger.table, state, this.trigger.startingPosition, this.trigger.batchSize);
     if (batch === undefined) {
       if (JSON.stringify(state) !== before) await this.save(tableId, state);
       return POLL_MS;

@@ -5,6 +5,7 @@
  * present, `{}` when empty). Only when throttling leaves nothing to answer does the call
  * fail with ProvisionedThroughputExceededException, as DynamoDB does.
  */
+import { mapMaybe } from '../../engine/maybePromise.js';
 import { validationError, type DynamoError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
@@ -48,6 +49,10 @@ export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
     requests.push({ name, table, compiled, consistent: options.ConsistentRead === true, keys, options });
   }
 
+  // Every key read up front, from one snapshot: one round trip over a networked store.
+  const gets = requests.flatMap((request) => request.keys.map((key) => ({ table: request.table, key })));
+  return mapMaybe(ctx.db.getStoredItemsAtOnce(gets), (found) => {
+  let position = 0;
   const tally = new CapacityTally(ctx, 'BatchGetItem', input.ReturnConsumedCapacity);
   const responses: Record<string, ResultItem[]> = {};
   const unprocessed: Record<string, unknown> = {};
@@ -60,6 +65,7 @@ export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
     const items: ResultItem[] = [];
     const left: Item[] = [];
     for (const key of request.keys) {
+      const stored = found[position++];
       if (full) {
         left.push(key);
         continue;
@@ -72,7 +78,6 @@ export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
         left.push(key);
         continue;
       }
-      const stored = ctx.db.getStoredItem(request.table, key);
       const size = stored === undefined ? 0 : storedItemSize(stored);
       if (bytes + size > MAX_BATCH_GET_BYTES) {
         full = true;
@@ -97,6 +102,7 @@ export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
   const consumed = tally.list();
   if (consumed !== undefined) result.ConsumedCapacity = consumed;
   return result;
+  });
 };
 
 /** The stored item, or the projected item; undefined when the projection leaves nothing. */

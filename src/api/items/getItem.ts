@@ -1,4 +1,5 @@
 /** GetItem: one item by its key, optionally projected. */
+import { mapMaybe } from '../../engine/maybePromise.js';
 import { applyProjection, compileRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
@@ -15,7 +16,7 @@ export const getItem: Operation<GetItemResult> = (ctx, input) => {
   const pk = key[table.schema.hashKey];
   const refused = ctx.throttle.refuseRead(table, 'GetItem', undefined, pk);
   if (refused !== undefined) throw refused;
-  const stored = ctx.db.getStoredItem(table, key);
+  return mapMaybe(ctx.db.getStoredItem(table, key), (stored) => {
   const tally = new CapacityTally(ctx, 'GetItem', input.ReturnConsumedCapacity);
   tally.read(table, readUnits(stored === undefined ? 0 : storedItemSize(stored), input.ConsistentRead === true), undefined, pk);
   if (stored === undefined) return withCapacity<GetItemResult>({}, tally, table);
@@ -24,4 +25,5 @@ export const getItem: Operation<GetItemResult> = (ctx, input) => {
   const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
   // An existing item is answered even when the projection matches none of its attributes: `Item: {}`.
   return withCapacity<GetItemResult>({ Item: projected }, tally, table);
+  });
 };

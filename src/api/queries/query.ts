@@ -1,4 +1,5 @@
 /** Query: one partition, read as a single forward or reverse range. */
+import { mapMaybe } from '../../engine/maybePromise.js';
 import { DynamoError, validationError } from '../../errors.js';
 import { compileRequest, type ConditionNode, type KeyCondition } from '../../expressions/index.js';
 import type { KeyView } from '../../engine/keyView.js';
@@ -38,7 +39,10 @@ export const query: Operation<PageResult> = (ctx, input) => {
   admitRead(ctx, 'Query', table, view, pk);
   const bounds = queryBounds(view, keyCondition.partition ?? [pk], keyCondition.sortPrefix ?? [], keyCondition.range);
   const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart, maxBytes: options?.maxBytes });
-  return pageResult(ctx, 'Query', table, view, pk, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
+  return mapMaybe(
+    mapMaybe(page, (page) => indexPage(ctx.db, table, view, input, compiled, page)),
+    (page) => pageResult(ctx, 'Query', table, view, pk, input, compiled, select, page),
+  );
 };
 
 /** A Query filter may not test the key attributes: those belong in the key condition. */

@@ -1,4 +1,5 @@
 /** What Query and Scan share: Select rules, ExclusiveStartKey checks, filtering, shaping a page. */
+import { mapMaybe, type MaybePromise } from '../../engine/maybePromise.js';
 import { invalidParameter, validationError, DynamoError } from '../../errors.js';
 import { applyProjection, evaluateCondition, projectionTopLevelNames, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
@@ -81,7 +82,7 @@ export interface ReadPage extends Page {
  * it projects (asking for more is rejected) and never reads consistently; an LSI
  * fetches the base items when more than it projects is asked for, and is charged for them.
  */
-export function indexPage(db: Database, table: Table, view: KeyView, input: Record<string, any>, compiled: CompiledRequest, page: Page): ReadPage {
+export function indexPage(db: Database, table: Table, view: KeyView, input: Record<string, any>, compiled: CompiledRequest, page: Page): MaybePromise<ReadPage> {
   const index = view.index;
   if (index === undefined) return page;
   const global = index.meta.kind === 'GSI';
@@ -98,15 +99,17 @@ export function indexPage(db: Database, table: Table, view: KeyView, input: Reco
     return page;
   }
   if (!wantsAll && missing.length === 0) return page;
-  const values: Buffer[] = [];
-  let fetchedBytes = 0;
-  for (const entry of page.values) {
-    const stored = db.getStoredItem(table, decodeStoredItem(entry));
-    if (stored === undefined) continue;
-    values.push(stored);
-    fetchedBytes += storedItemSize(stored);
-  }
-  return { ...page, values, fetchedBytes };
+  const gets = page.values.map((entry) => ({ table, key: decodeStoredItem(entry) }));
+  return mapMaybe(db.getStoredItemsAtOnce(gets), (found) => {
+    const values: Buffer[] = [];
+    let fetchedBytes = 0;
+    for (const stored of found) {
+      if (stored === undefined) continue;
+      values.push(stored);
+      fetchedBytes += storedItemSize(stored);
+    }
+    return { ...page, values, fetchedBytes };
+  });
 }
 
 /** Refuses a Query/Scan with ProvisionedThroughputExceededException when throttled. */

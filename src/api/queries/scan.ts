@@ -1,4 +1,5 @@
 /** Scan: the whole table (or one parallel-scan segment) in partition-hash order. */
+import { mapMaybe } from '../../engine/maybePromise.js';
 import { validationError } from '../../errors.js';
 import { compileRequest } from '../../expressions/index.js';
 import { scanBounds, withinBounds } from '../../engine/reads.js';
@@ -31,5 +32,8 @@ export const scan: Operation<PageResult> = (ctx, input) => {
   }
   admitRead(ctx, 'Scan', table, view, undefined);
   const page = ctx.db.readPage(view, bounds, true, { limit: input.Limit, exclusiveStart });
-  return pageResult(ctx, 'Scan', table, view, undefined, input, compiled, select, indexPage(ctx.db, table, view, input, compiled, page));
+  return mapMaybe(
+    mapMaybe(page, (page) => indexPage(ctx.db, table, view, input, compiled, page)),
+    (page) => pageResult(ctx, 'Scan', table, view, undefined, input, compiled, select, page),
+  );
 };

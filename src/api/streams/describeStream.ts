@@ -8,9 +8,9 @@ import { streamArn } from './streamArn.js';
 
 const MAX_LIMIT = 100;
 
-export const describeStream: Operation = (ctx, input) => {
+export const describeStream: Operation = async (ctx, input) => {
   const ref = requireStream(ctx.db, input.StreamArn);
-  let shards = shardsOf(ctx.db, ref);
+  let shards = await shardsOf(ctx.db, ref);
   if (input.ShardFilter?.Type === 'CHILD_SHARDS' && input.ShardFilter.ShardId !== undefined) {
     shards = shards.filter((s) => s.parentId === input.ShardFilter.ShardId);
   }

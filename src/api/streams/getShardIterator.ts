@@ -7,18 +7,18 @@ import { encodeIterator } from './iterator.js';
 import { requireStream } from './lookup.js';
 import { streamArn } from './streamArn.js';
 
-export const getShardIterator: Operation = (ctx, input) => {
+export const getShardIterator: Operation = async (ctx, input) => {
   const ref = requireStream(ctx.db, input.StreamArn);
-  const shard = shardById(ctx.db, ref, input.ShardId);
+  const shard = await shardById(ctx.db, ref, input.ShardId);
   if (shard === undefined) throw resourceNotFound(`Requested resource not found: Shard does not exist`);
   const type = input.ShardIteratorType as string;
   let counter: number;
   if (type === 'TRIM_HORIZON') counter = 1;
-  else if (type === 'LATEST') counter = endOfShard(ctx.db, ref, shard);
+  else if (type === 'LATEST') counter = await endOfShard(ctx.db, ref, shard);
   else {
     if (input.SequenceNumber === undefined) throw validationError(`A SequenceNumber must be provided for ShardIteratorType ${type}`);
     const position = parseSequenceNumber(input.SequenceNumber);
-    if (position === undefined || position.shardNo !== shard.no || position.counter < 1 || position.counter >= endOfShard(ctx.db, ref, shard)) {
+    if (position === undefined || position.shardNo !== shard.no || position.counter < 1 || position.counter >= (await endOfShard(ctx.db, ref, shard))) {
       throw validationError(`Invalid SequenceNumber ${input.SequenceNumber} for shard ${shard.id}`);
     }
     counter = type === 'AT_SEQUENCE_NUMBER' ? position.counter : position.counter + 1;

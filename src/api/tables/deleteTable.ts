@@ -11,7 +11,7 @@ export const deleteTable: Operation<TableChangeResult> = async (ctx, input) => {
   if (meta.deletionProtection) {
     throw validationError('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
   }
-  const stats = ctx.db.stats(meta);
+  const stats = await ctx.db.stats(meta);
   const deleting = await ctx.db.deleteTable(meta.name);
   return { TableDescription: deletingTableDescription(tableDescription(deleting, stats)) };
 };

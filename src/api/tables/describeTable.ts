@@ -1,4 +1,5 @@
 /** DescribeTable: a table's description, with its statistics. */
+import { mapMaybe } from '../../engine/maybePromise.js';
 import type { Operation } from '../context.js';
 import type { DescribeTableResult } from '../results.js';
 import { requireTable } from './requireTable.js';
@@ -6,5 +7,5 @@ import { tableDescription } from './tableDescription.js';
 
 export const describeTable: Operation<DescribeTableResult> = (ctx, input) => {
   const { meta } = requireTable(ctx, input.TableName);
-  return { Table: tableDescription(meta, ctx.db.stats(meta)) };
+  return mapMaybe(ctx.db.stats(meta), (stats) => ({ Table: tableDescription(meta, stats) }));
 };

@@ -34,7 +34,7 @@ export const updateTable: Operation<TableChangeResult> = async (ctx, input) => {
     },
     transient,
   );
-  return { TableDescription: tableDescription(meta, ctx.db.stats(meta)) };
+  return { TableDescription: tableDescription(meta, await ctx.db.stats(meta)) };
 };
 
 /**

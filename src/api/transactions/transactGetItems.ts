@@ -2,6 +2,7 @@
  * TransactGetItems: up to 100 Gets across tables, read from ONE consistent snapshot of
  * the key space, so the answer reflects a single serializable point in time.
  */
+import { mapMaybe } from '../../engine/maybePromise.js';
 import { DynamoError, validationError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
@@ -39,7 +40,7 @@ export const transactGetItems: Operation<TransactGetItemsResult> = (ctx, input) 
   const throttled = throttledCancellation(gets.map((g) => ctx.throttle.refuseRead(g.table, 'TransactGetItems', undefined, g.key[g.table.schema.hashKey])));
   if (throttled !== undefined) throw throttled;
 
-  const found = ctx.db.getStoredItemsAtOnce(gets);
+  return mapMaybe(ctx.db.getStoredItemsAtOnce(gets), (found) => {
 
   const tally = new CapacityTally(ctx, 'TransactGetItems', input.ReturnConsumedCapacity, true);
   const responses: { Item?: ResultItem }[] = new Array(gets.length);
@@ -59,6 +60,7 @@ export const transactGetItems: Operation<TransactGetItemsResult> = (ctx, input) 
   const consumed = tally.list();
   if (consumed !== undefined) result.ConsumedCapacity = consumed;
   return result;
+  });
 };
 
 function response(stored: Buffer, compiled: CompiledRequest): { Item?: ResultItem } {

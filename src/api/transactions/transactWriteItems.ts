@@ -43,7 +43,7 @@ export const transactWriteItems: Operation<TransactWriteItemsResult> = async (ct
   if (pending === undefined) inFlight.set(ctx.db, (pending = new Map()));
   const running = pending.get(token);
   if (running !== undefined) throw running === fingerprint ? inProgress() : mismatch();
-  const earlier = ctx.db.tokenRecord(token, ctx.db.clock.now());
+  const earlier = await ctx.db.tokenRecord(token, ctx.db.clock.now());
   if (earlier !== undefined) return replay(ctx.db, earlier.fingerprint, fingerprint, actions, tally);
 
   pending.set(token, fingerprint);
@@ -145,10 +145,10 @@ function recordingFailure(mutate: Mutation, onFailure: (err: unknown) => void): 
  * A repeated request with a known token: nothing is written again. As DynamoDB does, the
  * answer reports the read capacity of looking at the items instead of the original writes.
  */
-function replay(db: Database, recorded: string, fingerprint: string, actions: TransactAction[], tally: CapacityTally): TransactWriteItemsResult {
+async function replay(db: Database, recorded: string, fingerprint: string, actions: TransactAction[], tally: CapacityTally): Promise<TransactWriteItemsResult> {
   if (recorded !== fingerprint) throw mismatch();
   for (const action of actions) {
-    const stored = db.getStoredItem(action.table, action.key);
+    const stored = await db.getStoredItem(action.table, action.key);
     tally.read(action.table, readUnits(stored === undefined ? 0 : storedItemSize(stored), true), undefined, action.key[action.table.schema.hashKey]);
   }
   return respond(tally);

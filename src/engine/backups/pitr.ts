@@ -128,7 +128,7 @@ export class PointInTimeRecovery {
   /** The times a restore may choose between, or undefined while recovery is off. */
   window(meta: TableMeta): RecoveryWindow | undefined {
     if (meta.pitr === undefined) return undefined;
-    const base = readBackup(this.db.store, meta.pitr.baseNo);
+    const base = readBackup(this.db.embeddedReads(), meta.pitr.baseNo);
     if (base === undefined) return undefined;
     const now = this.db.clock.now();
     const earliest = Math.max(base.foldedTo ?? base.createdAt, now - meta.pitr.recoveryPeriodDays * DAY_MS);

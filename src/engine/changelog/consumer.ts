@@ -4,6 +4,7 @@
  * one key come in order. The position (`ConsumerState`) is plain data: triggers keep it
  * in the key space, in-process readers in memory.
  */
+import { mapMaybe, type MaybePromise } from '../maybePromise.js';
 import type { Database } from '../database.js';
 import type { ReadOps } from '../../storage/kv.js';
 import type { WriteOps } from '../../storage/kv.js';
@@ -40,17 +41,38 @@ export function newConsumerState(): ConsumerState {
 }
 
 /** The next batch of up to `limit` records (at most `maxBytes`), or undefined if there is nothing new. */
-export function nextBatch(db: Database, tableName: string, state: ConsumerState, start: StartingPosition, limit: number, maxBytes = 6 * 1024 * 1024): ConsumerBatch | undefined {
+export function nextBatch(db: Database, tableName: string, state: ConsumerState, start: StartingPosition, limit: number, maxBytes = 6 * 1024 * 1024): MaybePromise<ConsumerBatch | undefined> {
   const table = db.findTable(tableName);
   const stream = table?.meta.streams?.at(-1);
   if (table === undefined || stream === undefined) return undefined;
   const tableId = table.meta.id;
-  const ops: ReadOps = db.store;
+  const now = db.clock.now();
+  // The read may run more than once (storage/kv.ts): it works on a copy, kept once it is done.
+  const read = db.read((ops) => {
+    const draft = structuredClone(state);
+    return { draft, batch: nextBatchIn(ops, tableId, stream, draft, start, now, limit, maxBytes) };
+  });
+  return mapMaybe(read, ({ draft, batch }) => {
+    Object.assign(state, draft);
+    return batch;
+  });
+}
+
+function nextBatchIn(
+  ops: ReadOps,
+  tableId: number,
+  stream: StreamMeta,
+  state: ConsumerState,
+  start: StartingPosition,
+  now: number,
+  limit: number,
+  maxBytes: number,
+): ConsumerBatch | undefined {
   if (state.label !== stream.label) {
     state.label = stream.label;
     state.positions = {};
     state.done = [];
-    state.startedAt ??= db.clock.now();
+    state.startedAt ??= now;
   }
   const shards = streamShards(ops, tableId, stream.label);
   const byId = new Map(shards.map((s) => [s.id, s]));

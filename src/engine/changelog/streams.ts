@@ -2,6 +2,7 @@
  * The streams view of the change log, for the Streams API: which streams exist (an
  * enabled one, and disabled ones for 24 hours), their shards and records.
  */
+import { mapMaybe, type MaybePromise } from '../maybePromise.js';
 import type { Database } from '../database.js';
 import type { StreamMeta, TableMeta } from '../tableMeta.js';
 import { readShardRecords, shardEnd, streamShards, type RecordPage } from './reader.js';
@@ -33,25 +34,27 @@ export function findStream(db: Database, tableName: string, label: string): Stre
   return readableStreams(db, tableName).find((ref) => ref.stream.label === label);
 }
 
-export function shardsOf(db: Database, ref: StreamRef): ShardMeta[] {
-  return streamShards(db.store, ref.table.id, ref.stream.label);
+export function shardsOf(db: Database, ref: StreamRef): MaybePromise<ShardMeta[]> {
+  return db.read((ops) => streamShards(ops, ref.table.id, ref.stream.label));
 }
 
-export function shardByNo(db: Database, ref: StreamRef, shardNo: number): ShardMeta | undefined {
-  const shard = readShard(db.store, ref.table.id, shardNo);
-  return shard?.label === ref.stream.label ? shard : undefined;
+export function shardByNo(db: Database, ref: StreamRef, shardNo: number): MaybePromise<ShardMeta | undefined> {
+  return db.read((ops) => {
+    const shard = readShard(ops, ref.table.id, shardNo);
+    return shard?.label === ref.stream.label ? shard : undefined;
+  });
 }
 
-export function shardById(db: Database, ref: StreamRef, shardId: string): ShardMeta | undefined {
+export function shardById(db: Database, ref: StreamRef, shardId: string): MaybePromise<ShardMeta | undefined> {
   const no = shardNoOfId(shardId);
-  const shard = no === undefined ? undefined : shardByNo(db, ref, no);
-  return shard?.id === shardId ? shard : undefined;
+  if (no === undefined) return undefined;
+  return mapMaybe(shardByNo(db, ref, no), (shard) => (shard?.id === shardId ? shard : undefined));
 }
 
-export function endOfShard(db: Database, ref: StreamRef, shard: ShardMeta): number {
-  return shardEnd(db.store, ref.table.id, shard);
+export function endOfShard(db: Database, ref: StreamRef, shard: ShardMeta): MaybePromise<number> {
+  return db.read((ops) => shardEnd(ops, ref.table.id, shard));
 }
 
-export function readRecords(db: Database, ref: StreamRef, shardNo: number, from: number, limit: number, maxBytes: number): RecordPage {
-  return readShardRecords(db.store, ref.table.id, shardNo, from, limit, maxBytes);
+export function readRecords(db: Database, ref: StreamRef, shardNo: number, from: number, limit: number, maxBytes: number): MaybePromise<RecordPage> {
+  return db.read((ops) => readShardRecords(ops, ref.table.id, shardNo, from, limit, maxBytes));
 }

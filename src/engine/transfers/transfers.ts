@@ -54,17 +54,17 @@ export class Transfers {
   }
 
   findExport(arn: string): ExportRecord {
-    const record = readExport(this.db.store, arn);
+    const record = readExport(this.db.embeddedReads(), arn);
     if (record === undefined) throw dynamoError('ExportNotFoundException', `Export not found: ${arn}`);
     return record;
   }
 
   listExports(): ExportRecord[] {
-    return listExportRecords(this.db.store);
+    return listExportRecords(this.db.embeddedReads());
   }
 
   private async runExport(arn: string): Promise<void> {
-    const record = readExport(this.db.store, arn);
+    const record = readExport(this.db.embeddedReads(), arn);
     if (record === undefined || record.status !== 'IN_PROGRESS') return;
     const { lines, billed } = await this.db.store.snapshot((snap) => {
       const base = readBackup(snap, record.baseNo);
@@ -107,17 +107,17 @@ export class Transfers {
   }
 
   findImport(arn: string): ImportRecord {
-    const record = readImport(this.db.store, arn);
+    const record = readImport(this.db.embeddedReads(), arn);
     if (record === undefined) throw dynamoError('ImportNotFoundException', `Import not found: ${arn}`);
     return record;
   }
 
   listImports(): ImportRecord[] {
-    return listImportRecords(this.db.store);
+    return listImportRecords(this.db.embeddedReads());
   }
 
   private async runImport(arn: string): Promise<void> {
-    const record = readImport(this.db.store, arn);
+    const record = readImport(this.db.embeddedReads(), arn);
     if (record === undefined) throw new Error('The import record is not written yet'); // retried
     if (record.status !== 'IN_PROGRESS') return;
     const table = this.db.findTable(record.tableName);

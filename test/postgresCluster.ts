@@ -1,0 +1,94 @@
+/**
+ * A throw-away PostgreSQL cluster for tests: initdb in a temp directory, started on a
+ * free port, removed by `stop()`. Needs the PostgreSQL server binaries (Debian/Ubuntu:
+ * `apt-get install postgresql`); `startPostgresCluster` answers with the reason to skip
+ * when they are missing. Running as root, the cluster runs as the `postgres` user.
+ */
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface PostgresCluster {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export type ClusterOrSkip = { cluster: PostgresCluster; skip?: undefined } | { cluster?: undefined; skip: string };
+
+/** The newest server's bin directory: $OPENDDB_PG_BIN, else /usr/lib/postgresql/<version>/bin. */
+function findBinaries(): string | undefined {
+  const candidates: string[] = [];
+  if (process.env.OPENDDB_PG_BIN) candidates.push(process.env.OPENDDB_PG_BIN);
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root)) {
+    const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    candidates.push(...versions.map((v) => join(root, v, 'bin')));
+  }
+  return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function ownerIds(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startPostgresCluster(): Promise<ClusterOrSkip> {
+  const bin = findBinaries();
+  if (bin === undefined) return { skip: 'PostgreSQL server binaries not found (install the postgresql package, or set OPENDDB_PG_BIN)' };
+  const asRoot = userInfo().uid === 0;
+  const owner = asRoot ? ownerIds() : undefined;
+  if (asRoot && owner === undefined) return { skip: 'running as root and there is no postgres user to run the cluster as' };
+  const run = (tool: string, args: string[]): void => {
+    const command = join(bin, tool);
+    if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'pipe' });
+    else execFileSync(command, args, { stdio: 'pipe' });
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'openddb-pg-'));
+  if (owner !== undefined) chownSync(dir, owner.uid, owner.gid);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  try {
+    run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100`;
+    run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', settings]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skip: `could not start a PostgreSQL cluster: ${(error as Error).message}` };
+  }
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      run('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // Also when a test process ends without stopping it (shared by a whole test file).
+  process.once('exit', stop);
+  return {
+    cluster: {
+      url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+      stop: async () => stop(),
+    },
+  };
+}

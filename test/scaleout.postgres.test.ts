@@ -1,0 +1,79 @@
+/**
+ * Two OpenDDB nodes over one PostgreSQL database: what one writes the other reads, tables
+ * created on one are served by the other, and conditional writes racing from both lose
+ * no update. Skipped without the PostgreSQL server binaries.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { startServer, type RunningServer } from '../src/index.js';
+import { sdkClient } from './helpers.js';
+import { startPostgresCluster } from './postgresCluster.js';
+
+const postgres = await startPostgresCluster();
+
+describe('two nodes over one PostgreSQL database', { skip: postgres.skip }, () => {
+  const nodes: { server: RunningServer; client: DynamoDBClient; doc: DynamoDBDocumentClient }[] = [];
+  before(async () => {
+    for (let i = 0; i < 2; i++) {
+      const server = await startServer({ port: 0, logLevel: 'silent', postgresUrl: postgres.cluster!.url });
+      const client = sdkClient(server.url);
+      nodes.push({ server, client, doc: DynamoDBDocumentClient.from(client) });
+    }
+  });
+  after(async () => {
+    for (const node of nodes) {
+      node.client.destroy();
+      await node.server.close();
+    }
+    await postgres.cluster!.stop();
+  });
+
+  it('serves a table created on one node from the other, and reads there what was written here', async () => {
+    const [a, b] = [nodes[0]!, nodes[1]!];
+    await a.client.send(new CreateTableCommand({
+      TableName: 'shared',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }));
+    const described = await b.client.send(new DescribeTableCommand({ TableName: 'shared' }));
+    assert.equal(described.Table?.TableName, 'shared');
+    await a.doc.send(new PutCommand({ TableName: 'shared', Item: { pk: 'x', v: 1 } }));
+    assert.deepEqual((await b.doc.send(new GetCommand({ TableName: 'shared', Key: { pk: 'x' } }))).Item, { pk: 'x', v: 1 });
+    await b.doc.send(new PutCommand({ TableName: 'shared', Item: { pk: 'x', v: 2 } }));
+    assert.deepEqual((await a.doc.send(new GetCommand({ TableName: 'shared', Key: { pk: 'x' }, ConsistentRead: true }))).Item, { pk: 'x', v: 2 });
+  });
+
+  it('loses no update when both nodes race optimistic-locking increments', async () => {
+    await nodes[0]!.doc.send(new PutCommand({ TableName: 'shared', Item: { pk: 'counter', version: 0, log: [] } }));
+    let won = 0;
+    const worker = async (node: (typeof nodes)[number], id: string) => {
+      for (let i = 0; i < 10; i++) {
+        for (;;) {
+          const current = (await node.doc.send(new GetCommand({ TableName: 'shared', Key: { pk: 'counter' }, ConsistentRead: true }))).Item!;
+          try {
+            await node.doc.send(new UpdateCommand({
+              TableName: 'shared',
+              Key: { pk: 'counter' },
+              UpdateExpression: 'SET version = :next, #log = list_append(#log, :me)',
+              ConditionExpression: 'version = :seen',
+              ExpressionAttributeNames: { '#log': 'log' },
+              ExpressionAttributeValues: { ':next': current.version + 1, ':seen': current.version, ':me': [`${id}${i}`] },
+            }));
+            won++;
+            break;
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }
+      }
+    };
+    await Promise.all([worker(nodes[0]!, 'a'), worker(nodes[1]!, 'b'), worker(nodes[0]!, 'c'), worker(nodes[1]!, 'd')]);
+    const final = (await nodes[1]!.doc.send(new GetCommand({ TableName: 'shared', Key: { pk: 'counter' }, ConsistentRead: true }))).Item!;
+    assert.equal(won, 40);
+    assert.equal(final.version, 40);
+    assert.equal(new Set(final.log).size, 40);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * What the PostgreSQL adapter adds to the storage contract (storage.kv.test.ts runs that
+ * against it): serialization failures reported as StorageConflict, read-through replay
+ * (callbacks rerun, ranges fetched in growing chunks), and the --storage option.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { StorageConflict } from '../src/storage/kv.js';
+import { PostgresStore } from '../src/storage/postgres.js';
+import { parseCliArgs, UsageError } from '../src/cli/args.js';
+import { transact } from '../src/engine/transact.js';
+import { startPostgresCluster } from './postgresCluster.js';
+
+const postgres = await startPostgresCluster();
+const b = (...bytes: number[]): Buffer => Buffer.from(bytes);
+
+describe('PostgreSQL adapter', { skip: postgres.skip }, () => {
+  let store: PostgresStore;
+  let statements: string[] = [];
+  let admin: pg.Client;
+  before(async () => {
+    store = await PostgresStore.open({ url: postgres.cluster!.url, table: 'adapter_test' });
+    admin = new pg.Client({ connectionString: postgres.cluster!.url });
+    await admin.connect();
+  });
+  after(async () => {
+    await store.close();
+    await admin.end();
+    await postgres.cluster!.stop();
+  });
+
+  it('stores bytes as given, empty values included, and orders keys bytewise', async () => {
+    await store.transact((txn) => {
+      txn.put(b(1, 0xff), b());
+      txn.put(b(1, 0x00), b(0, 0, 0));
+      txn.put(b(1), b(9));
+    });
+    const read = await store.snapshot((snap) => [...snap.range({ gte: b(1), lt: b(2) })].map((e) => [e.key.toString('hex'), e.value.toString('hex')]));
+    assert.deepEqual(read, [['01', '09'], ['0100', '000000'], ['01ff', '']]);
+    const { rows } = await admin.query('SELECT key FROM adapter_test WHERE key >= $1 AND key < $2 ORDER BY key', [b(1), b(2)]);
+    assert.deepEqual(rows.map((r: { key: Buffer }) => r.key.toString('hex')), ['01', '0100', '01ff']);
+  });
+
+  it('reports a serialization failure as StorageConflict and writes nothing of the loser', async () => {
+    const key = b(2);
+    await store.transact((txn) => txn.put(key, b(0)));
+    // All read the key, then write it, started together: their round trips interleave.
+    const racer = (value: number) =>
+      store.transact((txn) => {
+        const current = txn.get(key);
+        txn.put(b(2, value), b(value));
+        txn.put(key, Buffer.concat([current ?? b(), b(value)]));
+        return value;
+      });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => racer(i + 1)));
+    const rejected = results.filter((r) => r.status === 'rejected');
+    const fulfilled = results.filter((r): r is PromiseFulfilledResult<number> => r.status === 'fulfilled').map((r) => r.value);
+    assert.ok(rejected.length > 0 && fulfilled.length > 0, `${rejected.length} conflicts`);
+    for (const r of rejected) assert.ok((r as PromiseRejectedResult).reason instanceof StorageConflict, String((r as PromiseRejectedResult).reason));
+    const final = await store.snapshot((snap) => ({ value: snap.get(key), markers: [...snap.range({ gte: b(2, 0), lt: b(3) })].map((e) => e.key[1]) }));
+    // Exactly the winners' markers are there, and the value chains the winners (no lost update).
+    assert.deepEqual(final.markers, [...fulfilled].sort());
+    assert.equal(final.value!.length, 1 + fulfilled.length);
+  });
+
+  it('runs concurrent read-modify-writes to the right total through the engine retry loop', async () => {
+    const counter = b(3);
+    const increment = () =>
+      transact(store, (txn) => {
+        const n = txn.get(counter)?.readUInt32BE(0) ?? 0;
+        const next = Buffer.alloc(4);
+        next.writeUInt32BE(n + 1);
+        txn.put(counter, next);
+      }, { attempts: 100, baseDelayMs: 1, maxDelayMs: 50 });
+    await Promise.all(Array.from({ length: 40 }, increment));
+    assert.equal((await store.snapshot((snap) => snap.get(counter)))!.readUInt32BE(0), 40);
+  });
+
+  it('reruns the callback for each read it had not fetched, and fetches ranges in growing chunks', async () => {
+    await store.transact((txn) => {
+      for (let i = 0; i < 1000; i++) txn.put(b(4, i >> 8, i & 0xff), b(i & 0xff));
+    });
+    let runs = 0;
+    const seen = await store.snapshot((snap) => {
+      runs++;
+      return [...snap.range({ gte: b(4), lt: b(5) })].length;
+    });
+    assert.equal(seen, 1000);
+    // One fetch per run but the last; 16, 32, 64 ... entries per fetch: a handful, not 63.
+    assert.ok(runs >= 3 && runs <= 8, `${runs} runs`);
+    // In reverse, with a limit, the limit is what is asked for first.
+    runs = 0;
+    const last = await store.snapshot((snap) => {
+      runs++;
+      return [...snap.range({ gte: b(4), lt: b(5), reverse: true, limit: 3 })].map((e) => e.key.toString('hex'));
+    });
+    assert.deepEqual(last, ['0403e7', '0403e6', '0403e5']);
+    assert.equal(runs, 2);
+  });
+
+  it('fetches what a callback that swallows errors needed, and answers what the final run returns', async () => {
+    await store.transact((txn) => txn.put(b(5), b(42)));
+    const value = await store.snapshot((snap) => {
+      try {
+        return snap.get(b(5))?.[0];
+      } catch {
+        return 'swallowed';
+      }
+    });
+    assert.equal(value, 42);
+  });
+
+  it('rejects with the callback error, writing nothing, and refuses writes in a snapshot', async () => {
+    await assert.rejects(
+      store.transact((txn) => {
+        txn.put(b(6), b(1));
+        txn.get(b(6, 1));
+        throw new Error('no');
+      }),
+      /no/,
+    );
+    assert.equal(await store.snapshot((snap) => snap.get(b(6))), undefined);
+    await assert.rejects(Promise.resolve(store.snapshot((snap) => (snap as unknown as { put(k: Buffer, v: Buffer): void }).put(b(6), b(1)))), /read-only/);
+  });
+
+  it('keeps serving after a connection is killed', async () => {
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database() AND backend_type = 'client backend'");
+    // The pool drops the dead connections; a retry lands on a fresh one.
+    let result: Buffer | undefined;
+    for (let attempt = 0; attempt < 5 && result === undefined; attempt++) {
+      try {
+        await store.transact((txn) => txn.put(b(7), b(7)));
+        result = await store.snapshot((snap) => snap.get(b(7)));
+      } catch {
+        // a killed connection fails the one transaction that used it
+      }
+    }
+    assert.deepEqual(result, b(7));
+  });
+});
+
+describe('--storage', () => {
+  it('picks lmdb, memory or a PostgreSQL URL, from the flag or OPENDDB_STORAGE', () => {
+    assert.equal(parseCliArgs([], {}).postgresUrl, undefined);
+    assert.equal(parseCliArgs(['--storage', 'memory'], {}).inMemory, true);
+    assert.equal(parseCliArgs(['--storage', 'lmdb'], {}).dataDir, './data');
+    const url = 'postgresql://u:p@db:5432/openddb';
+    const viaFlag = parseCliArgs(['--storage', url], {});
+    assert.equal(viaFlag.postgresUrl, url);
+    assert.equal(viaFlag.dataDir, undefined);
+    assert.equal(parseCliArgs([], { OPENDDB_STORAGE: 'postgres://h/d' }).postgresUrl, 'postgres://h/d');
+    assert.throws(() => parseCliArgs(['--storage', 'mysql://x'], {}), UsageError);
+    assert.throws(() => parseCliArgs(['--storage', url, '--in-memory'], {}), UsageError);
+    assert.throws(() => parseCliArgs(['--storage', url, '--workers', '2'], {}), UsageError);
+  });
+});
