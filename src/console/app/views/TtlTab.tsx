@@ -30,7 +30,8 @@ export function TtlTab({ table }: { table: TableDescription }) {
     try {
       const { TimeToLiveDescription } = await call<{ TimeToLiveDescription: TtlDescription }>('DescribeTimeToLive', { TableName: table.TableName });
       setTtl(TimeToLiveDescription);
-      setAttribute(TimeToLiveDescription.AttributeName ?? '');
+      // Only a configured attribute fills the field: a name being typed is not wiped by a late answer.
+      if (TimeToLiveDescription.AttributeName) setAttribute(TimeToLiveDescription.AttributeName);
       if (TimeToLiveDescription.AttributeName && isOn(TimeToLiveDescription)) {
         await loadPending(TimeToLiveDescription.AttributeName);
       } else setPending(undefined);
