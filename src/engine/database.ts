@@ -12,7 +12,6 @@ import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MA
 import { adjustStats, readStats, type TableStats } from './stats.js';
 import { enabledStream, keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
-import type { KeySchemaInfo } from '../values/keys.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
 import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
 import { readIndexStats } from './indexes/indexStats.js';
@@ -32,10 +31,8 @@ import { mapMaybe, type MaybePromise } from './maybePromise.js';
 import { applyStreamChange } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
 import { PointInTimeRecovery } from './backups/pitr.js';
+import { S3Directory } from './transfers/s3Directory.js';
 import { Transfers } from './transfers/transfers.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NewJob } from './jobs/runner.js';
 
 export interface DatabaseOptions {
@@ -70,22 +67,9 @@ export interface DatabaseOptions {
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
 const TRANSIENT_MS = 500;
 
-/** A table as the API layer sees it: its catalog entry plus derived key schema and indexes. */
-export interface Table {
-  meta: TableMeta;
-  schema: KeySchemaInfo;
-  /** What writes need to maintain the table's secondary indexes. */
-  indexing: IndexedTable;
-  /** What else every item write updates in its transaction (the change log when a stream is on). */
-  observers: WriteObserver[];
-}
+import type { DescribedStats, Table, TableSpec } from './table.js';
 
-/** Item and byte counts of a table and of each of its indexes (by index name). */
-export interface DescribedStats extends TableStats {
-  indexes: Record<string, TableStats>;
-}
-
-export type TableSpec = Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>;
+export type { DescribedStats, Table, TableSpec };
 
 export class Database {
   private readonly tables = new Map<string, Table>();
@@ -103,9 +87,7 @@ export class Database {
   readonly pitr: PointInTimeRecovery;
   /** Exports to and imports from the S3-like directory. */
   readonly transfers: Transfers;
-  private s3Root: string | undefined;
-  /** A temporary S3 directory this database made (removed on close). */
-  private temporaryS3Root: string | undefined;
+  private readonly s3: S3Directory;
 
   /** Set for an embedded store: reads answer in the caller's turn, not through a promise. */
   private readonly local: LocalKVStore | undefined;
@@ -129,14 +111,8 @@ export class Database {
     });
     this.backups = new Backups(this);
     this.pitr = new PointInTimeRecovery(this, this.backups);
-    this.s3Root = options.s3Root;
-    this.transfers = new Transfers(this, () => this.s3Directory());
-  }
-
-  /** The directory exports are written to and imports read from. */
-  s3Directory(): string {
-    if (this.s3Root === undefined) this.s3Root = this.temporaryS3Root = mkdtempSync(join(tmpdir(), 'openddb-s3-'));
-    return this.s3Root;
+    this.s3 = new S3Directory(options.s3Root);
+    this.transfers = new Transfers(this, () => this.s3.path());
   }
 
   static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
@@ -181,7 +157,7 @@ export class Database {
   /** Stops the background jobs (running ones reach a batch boundary first); call before closing the store. */
   async close(): Promise<void> {
     await this.jobs.stop();
-    if (this.temporaryS3Root !== undefined) rmSync(this.temporaryS3Root, { recursive: true, force: true });
+    this.s3.removeTemporary();
   }
 
   arnFor(name: string): string {
