@@ -75,6 +75,20 @@ const operations: Record<string, Operation> = {
  * to their stored bytes; `itemOf` decodes one.
  */
 export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<object> | object {
+  const answer = start(ctx, name, input, text, caller);
+  return answer instanceof Promise ? answer.then(undefined, (error) => Promise.reject(named(error, name))) : answer;
+}
+
+/** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<string | Buffer> | string | Buffer {
+  const answer = start(ctx, name, input, text, caller);
+  const render = name === 'Query' || name === 'Scan' ? (page: object) => renderCountedPage(ctx, name, input, page as PageResult) : renderResult;
+  // One promise step renders the result and names a denial, as few as the hot path can have.
+  return answer instanceof Promise ? answer.then(render, (error) => Promise.reject(named(error, name))) : render(answer);
+}
+
+/** Validation and the operation; a denial it rejects with is named by the caller (`named`). */
+function start(ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined, caller: Caller | undefined): Promise<object> | object {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
@@ -82,41 +96,22 @@ export function callOperation(ctx: ApiContext, name: string, input: Record<strin
   // Over a store other nodes share, the catalog is brought up to date first.
   const catalogRead = ctx.db.refreshCatalog();
   if (catalogRead instanceof Promise) return catalogRead.then(() => run(operation, ctx, name, input, text, caller));
-  return run(operation, ctx, name, input, text, caller);
-}
-
-function run(operation: Operation, ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined, caller: Caller | undefined): Promise<object> | object {
-  let context = ctx;
-  if (caller !== undefined) {
-    checkAccess(ctx, caller, name, input);
-    context = { ...ctx, caller };
-  }
   try {
-    const answer = operation(context, input, text);
-    return answer instanceof Promise ? answer.catch((error) => Promise.reject(named(error, name))) : answer;
+    return run(operation, ctx, name, input, text, caller);
   } catch (error) {
     throw named(error, name);
   }
 }
 
+function run(operation: Operation, ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined, caller: Caller | undefined): Promise<object> | object {
+  if (caller === undefined) return operation(ctx, input, text);
+  checkAccess(ctx, caller, name, input);
+  return operation({ ...ctx, caller }, input, text);
+}
+
 /** A denial for another account's table names the action it refused. */
 function named(error: unknown, action: string): unknown {
   return error instanceof ForeignTableDenied ? error.forAction(action) : error;
-}
-
-/** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<string | Buffer> | string | Buffer {
-  const result = callOperation(ctx, name, input, text, caller);
-  if (name === 'Query' || name === 'Scan') {
-    return result instanceof Promise
-      ? result.then((page) => renderCountedPage(ctx, name, input, page as PageResult))
-      : renderCountedPage(ctx, name, input, result as PageResult);
-  }
-  return result instanceof Promise ? renderWhenDone(result) : renderResult(result);
-}
-
-async function renderWhenDone(pending: Promise<object>): Promise<string | Buffer> {
-  return renderResult(await pending);
 }
 
 /** A Query or Scan page, rendered and counted in ReturnedItemCount / ReturnedBytes as it leaves. */

@@ -4,27 +4,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Clock } from './clock.js';
-import { isLocalStore, type KVStore, type LocalKVStore, type ReadOps, type WriteOps } from '../storage/kv.js';
+import { isLocalStore, type KVStore, type ReadOps, type WriteOps } from '../storage/kv.js';
 import { createLogger, type Logger } from '../logger.js';
-import { resourceInUse, resourceNotFound, validationError } from '../errors.js';
+import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
-import { adjustStats, readStats, type TableStats } from './stats.js';
+import { adjustStats, readStats } from './stats.js';
 import { enabledStream, keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
 import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
-import { readIndexStats } from './indexes/indexStats.js';
 import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
 import { transact } from './transact.js';
 import { JobRunner } from './jobs/runner.js';
 import type { JobView } from './jobs/jobRecord.js';
 import { indexJobs, registerTableJobs, tableDeleteJob, tablePurgeJob } from './jobs/tableJobs.js';
 import { upkeepJobs } from './jobs/upkeepJobs.js';
-import { readPage, type Bounds, type Page, type PageRequest } from './reads.js';
-import type { KeyView } from './keyView.js';
-import { readTokenRecord, type TokenRecord } from './idempotency.js';
-import { tableNameOf } from './tableArn.js';
+import { ReadFacade } from './readFacade.js';
+import { isArn, tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
 import { mapMaybe, type MaybePromise } from './maybePromise.js';
@@ -71,7 +68,7 @@ import type { DescribedStats, Table, TableSpec } from './table.js';
 
 export type { DescribedStats, Table, TableSpec };
 
-export class Database {
+export class Database extends ReadFacade {
   private readonly tables = new Map<string, Table>();
   /** The catalog version the cached catalog reflects (shared stores only). */
   private catalogVersion = 0;
@@ -89,15 +86,9 @@ export class Database {
   readonly transfers: Transfers;
   private readonly s3: S3Directory;
 
-  /** Set for an embedded store: reads answer in the caller's turn, not through a promise. */
-  private readonly local: LocalKVStore | undefined;
-
-  /**
-   * Any KVStore. Reads go through `read`: synchronous over an embedded store (LMDB reads
-   * keep answering in the same turn), a promise over a networked one (PostgreSQL).
-   */
-  private constructor(readonly store: KVStore, readonly options: DatabaseOptions) {
-    this.local = isLocalStore(store) ? store : undefined;
+  /** Any KVStore; reads go through the read facade (readFacade.ts). */
+  private constructor(store: KVStore, readonly options: DatabaseOptions) {
+    super(store);
     this.clock = options.clock ?? new Clock();
     this.jobs = new JobRunner({ store, clock: this.clock, logger: options.logger ?? createLogger('warn'), ...options.jobTiming });
     this.logChange = changeLogObserver(() => this.clock.now());
@@ -176,7 +167,8 @@ export class Database {
 
   /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
   findTable(reference: string): Table | undefined {
-    const name = tableNameOf(reference, this.options, (candidate) => this.tables.get(candidate)?.meta.arn);
+    // Most requests name the table: the ARN parse (and its closure) only for an ARN.
+    const name = isArn(reference) ? tableNameOf(reference, this.options, (candidate) => this.tables.get(candidate)?.meta.arn) : reference;
     if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     const table = this.tables.get(name);
     if (table) this.settle(table.meta);
@@ -186,14 +178,6 @@ export class Database {
   tableNames(): string[] {
     if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     return [...this.tables.keys()].sort();
-  }
-
-  stats(meta: TableMeta): MaybePromise<DescribedStats> {
-    return this.read((ops) => {
-      const indexes: Record<string, TableStats> = {};
-      for (const index of meta.indexes ?? []) indexes[index.name] = readIndexStats(ops, meta.id, index.no);
-      return { ...readStats(ops, meta.id), indexes };
-    });
   }
 
   /**
@@ -433,47 +417,6 @@ export class Database {
     });
     if (this.tables.get(name)?.meta.id === tableId) this.tables.delete(name);
     this.jobs.wake();
-  }
-
-  // Reads: the API layer reads items only through these, never the key space itself.
-
-  /** The stored item (see storedItem.ts), or undefined. */
-  getStoredItem(table: Table, key: Item): MaybePromise<Buffer | undefined> {
-    const storageKey = itemKey(table.meta.id, table.schema, key);
-    return this.read((ops) => ops.get(storageKey));
-  }
-
-  /** Several stored items read from ONE consistent snapshot (TransactGetItems). */
-  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): MaybePromise<(Buffer | undefined)[]> {
-    const keys = gets.map(({ table, key }) => itemKey(table.meta.id, table.schema, key));
-    return this.store.snapshot((snap) => keys.map((k) => snap.get(k)));
-  }
-
-  /** One page of a range over a table or an index (Query, Scan); see reads.ts. */
-  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): MaybePromise<Page> {
-    return this.read((ops) => readPage(ops, view, bounds, forward, request));
-  }
-
-  /** The live idempotency record of a client request token, or undefined. */
-  tokenRecord(token: string, now: number): MaybePromise<TokenRecord | undefined> {
-    return this.read((ops) => readTokenRecord(ops, token, now));
-  }
-
-  /**
-   * Runs `fn` over committed data: at once over an embedded store, from one consistent
-   * snapshot (and possibly more than once, see storage/kv.ts) over a networked one.
-   */
-  /**
-   * Same-turn reads for what is built for embedded stores only so far (backups, PITR
-   * windows, exports): over a networked store they are refused.
-   */
-  embeddedReads(): ReadOps {
-    if (this.local === undefined) throw validationError('Backups, point-in-time recovery and exports are not supported over PostgreSQL storage yet');
-    return this.local;
-  }
-
-  read<T>(fn: (ops: ReadOps) => T): MaybePromise<T> {
-    return this.local !== undefined ? fn(this.local) : this.store.snapshot(fn);
   }
 
   /**

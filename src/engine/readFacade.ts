@@ -1,0 +1,77 @@
+/**
+ * The engine's read facade: the only way the API layer reads items (one item, a page of
+ * a table or index, several items from one snapshot), idempotency records and table
+ * statistics. Over an embedded store reads answer in the caller's turn; over a
+ * networked one (PostgreSQL) with a promise. `Database` builds on it.
+ */
+import { isLocalStore, type KVStore, type LocalKVStore, type ReadOps } from '../storage/kv.js';
+import { validationError } from '../errors.js';
+import type { Item } from '../values/types.js';
+import { itemKey } from './keyspace.js';
+import { readStats, type TableStats } from './stats.js';
+import type { TableMeta } from './tableMeta.js';
+import { readIndexStats } from './indexes/indexStats.js';
+import { readPage, type Bounds, type Page, type PageRequest } from './reads.js';
+import type { KeyView } from './keyView.js';
+import { readTokenRecord, type TokenRecord } from './idempotency.js';
+import type { MaybePromise } from './maybePromise.js';
+import type { DescribedStats, Table } from './table.js';
+
+export class ReadFacade {
+  /** Set for an embedded store: reads answer in the caller's turn, not through a promise. */
+  protected readonly local: LocalKVStore | undefined;
+
+  constructor(readonly store: KVStore) {
+    this.local = isLocalStore(store) ? store : undefined;
+  }
+
+  /** The stored item (see storedItem.ts), or undefined. */
+  getStoredItem(table: Table, key: Item): MaybePromise<Buffer | undefined> {
+    const storageKey = itemKey(table.meta.id, table.schema, key);
+    return this.local !== undefined ? this.local.get(storageKey) : this.store.snapshot((ops) => ops.get(storageKey));
+  }
+
+  /** Several stored items read from ONE consistent snapshot (TransactGetItems). */
+  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): MaybePromise<(Buffer | undefined)[]> {
+    const keys = gets.map(({ table, key }) => itemKey(table.meta.id, table.schema, key));
+    return this.store.snapshot((snap) => keys.map((k) => snap.get(k)));
+  }
+
+  /** One page of a range over a table or an index (Query, Scan); see reads.ts. */
+  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): MaybePromise<Page> {
+    return this.local !== undefined
+      ? readPage(this.local, view, bounds, forward, request)
+      : this.store.snapshot((ops) => readPage(ops, view, bounds, forward, request));
+  }
+
+  /** The live idempotency record of a client request token, or undefined. */
+  tokenRecord(token: string, now: number): MaybePromise<TokenRecord | undefined> {
+    return this.read((ops) => readTokenRecord(ops, token, now));
+  }
+
+  /** A table's item count and size, and each index's. */
+  stats(meta: TableMeta): MaybePromise<DescribedStats> {
+    return this.read((ops) => {
+      const indexes: Record<string, TableStats> = {};
+      for (const index of meta.indexes ?? []) indexes[index.name] = readIndexStats(ops, meta.id, index.no);
+      return { ...readStats(ops, meta.id), indexes };
+    });
+  }
+
+  /**
+   * Same-turn reads for what is built for embedded stores only so far (backups, PITR
+   * windows, exports): over a networked store they are refused.
+   */
+  embeddedReads(): ReadOps {
+    if (this.local === undefined) throw validationError('Backups, point-in-time recovery and exports are not supported over PostgreSQL storage yet');
+    return this.local;
+  }
+
+  /**
+   * Runs `fn` over committed data: at once over an embedded store, from one consistent
+   * snapshot (and possibly more than once, see storage/kv.ts) over a networked one.
+   */
+  read<T>(fn: (ops: ReadOps) => T): MaybePromise<T> {
+    return this.local !== undefined ? fn(this.local) : this.store.snapshot(fn);
+  }
+}
