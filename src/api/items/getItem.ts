@@ -1,11 +1,13 @@
 /** GetItem: one item by its key, optionally projected. */
-import { mapMaybe } from '../../engine/maybePromise.js';
-import { applyProjection, compileRequest } from '../../expressions/index.js';
+import { isPromise } from '../../engine/maybePromise.js';
+import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
-import type { Operation } from '../context.js';
+import type { ApiContext, Operation } from '../context.js';
+import type { Table } from '../../engine/database.js';
+import type { AttributeValue } from '../../values/types.js';
 import type { GetItemResult } from '../results.js';
 import { withCapacity } from './writeItem.js';
 
@@ -16,7 +18,12 @@ export const getItem: Operation<GetItemResult> = (ctx, input) => {
   const pk = key[table.schema.hashKey];
   const refused = ctx.throttle.refuseRead(table, 'GetItem', undefined, pk);
   if (refused !== undefined) throw refused;
-  return mapMaybe(ctx.db.getStoredItem(table, key), (stored) => {
+  const stored = ctx.db.getStoredItem(table, key);
+  // Over an embedded store the item is already here: answered without a closure.
+  return isPromise(stored) ? stored.then((found) => answer(ctx, input, compiled, table, pk, found)) : answer(ctx, input, compiled, table, pk, stored);
+};
+
+function answer(ctx: ApiContext, input: Record<string, any>, compiled: CompiledRequest, table: Table, pk: AttributeValue | undefined, stored: Buffer | undefined): GetItemResult {
   const tally = new CapacityTally(ctx, 'GetItem', input.ReturnConsumedCapacity);
   tally.read(table, readUnits(stored === undefined ? 0 : storedItemSize(stored), input.ConsistentRead === true), undefined, pk);
   if (stored === undefined) return withCapacity<GetItemResult>({}, tally, table);
@@ -25,5 +32,4 @@ export const getItem: Operation<GetItemResult> = (ctx, input) => {
   const projected = applyProjection(compiled.projection, decodeStoredItem(stored));
   // An existing item is answered even when the projection matches none of its attributes: `Item: {}`.
   return withCapacity<GetItemResult>({ Item: projected }, tally, table);
-  });
-};
+}

@@ -1,5 +1,6 @@
 /** Query: one partition, read as a single forward or reverse range. */
-import { mapMaybe } from '../../engine/maybePromise.js';
+import { isPromise, type MaybePromise } from '../../engine/maybePromise.js';
+import type { Page } from '../../engine/reads.js';
 import { DynamoError, validationError } from '../../errors.js';
 import { compileRequest, type ConditionNode, type KeyCondition } from '../../expressions/index.js';
 import type { KeyView } from '../../engine/keyView.js';
@@ -39,10 +40,14 @@ export const query: Operation<PageResult> = (ctx, input) => {
   admitRead(ctx, 'Query', table, view, pk);
   const bounds = queryBounds(view, keyCondition.partition ?? [pk], keyCondition.sortPrefix ?? [], keyCondition.range);
   const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart, maxBytes: options?.maxBytes });
-  return mapMaybe(
-    mapMaybe(page, (page) => indexPage(ctx.db, table, view, input, compiled, page)),
-    (page) => pageResult(ctx, 'Query', table, view, pk, input, compiled, select, page),
-  );
+  // Over an embedded store the page is already here: no closures on that path.
+  const finish = (read: Page): MaybePromise<PageResult> => {
+    const indexed = indexPage(ctx.db, table, view, input, compiled, read);
+    return isPromise(indexed)
+      ? indexed.then((full) => pageResult(ctx, 'Query', table, view, pk, input, compiled, select, full))
+      : pageResult(ctx, 'Query', table, view, pk, input, compiled, select, indexed);
+  };
+  return isPromise(page) ? page.then(finish) : finish(page);
 };
 
 /** A Query filter may not test the key attributes: those belong in the key condition. */
