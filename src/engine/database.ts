@@ -423,9 +423,8 @@ export class Database extends ReadFacade {
    * Reads the item at `key`, lets `mutate` decide its next state (an item to store,
    * or undefined to delete; it may throw to abort), and commits — one transaction.
    */
-  async writeItem(table: Table, key: Item, mutate: Mutation): Promise<WriteResult> {
-    const [result] = await this.writeItems([{ table, key, mutate }]);
-    return result!;
+  writeItem(table: Table, key: Item, mutate: Mutation): Promise<WriteResult> {
+    return this.writeItems([{ table, key, mutate }]).then(onlyResult);
   }
 
   /** Several item writes (possibly across tables) as one all-or-nothing transaction. */
@@ -465,6 +464,10 @@ export class Database extends ReadFacade {
     stats.flush(kv);
     return result;
   }
+}
+
+function onlyResult(results: WriteResult[]): WriteResult {
+  return results[0]!;
 }
 
 function encodeMeta(meta: TableMeta): Buffer {
