@@ -31,9 +31,12 @@ export class ReadFacade {
     return this.local !== undefined ? this.local.get(storageKey) : this.store.snapshot((ops) => ops.get(storageKey));
   }
 
-  /** Several stored items read from ONE consistent snapshot (TransactGetItems). */
-  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item }[]): MaybePromise<(Buffer | undefined)[]> {
-    const keys = gets.map(({ table, key }) => itemKey(table.meta.id, table.schema, key));
+  /**
+   * Several stored items read from ONE consistent snapshot (TransactGetItems). `address`:
+   * the item's address (itemAddress.ts) when the caller has built it already.
+   */
+  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item; address?: Buffer }[]): MaybePromise<(Buffer | undefined)[]> {
+    const keys = gets.map(({ table, key, address }) => address ?? itemKey(table.meta.id, table.schema, key));
     return this.store.snapshot((snap) => keys.map((k) => snap.get(k)));
   }
 

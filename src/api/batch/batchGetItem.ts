@@ -27,6 +27,8 @@ interface TableRequest {
   compiled: CompiledRequest;
   consistent: boolean;
   keys: Item[];
+  /** Each key's item address, from the duplicate check: the reads reuse it. */
+  addresses: Buffer[];
   /** The table's request members other than Keys, repeated in UnprocessedKeys. */
   options: Record<string, unknown>;
 }
@@ -41,16 +43,17 @@ export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
     const { Keys, ...options } = requestItems[name]!;
     const compiled = compileRequest('BatchGetItem', options);
     const table = ctx.db.table(name);
+    const addresses: Buffer[] = [];
     const keys = (Keys as unknown[]).map((raw) => {
       const key = validateKey(raw, table.schema);
-      guard.add(table, key);
+      addresses.push(guard.add(table, key));
       return key;
     });
-    requests.push({ name, table, compiled, consistent: options.ConsistentRead === true, keys, options });
+    requests.push({ name, table, compiled, consistent: options.ConsistentRead === true, keys, addresses, options });
   }
 
   // Every key read up front, from one snapshot: one round trip over a networked store.
-  const gets = requests.flatMap((request) => request.keys.map((key) => ({ table: request.table, key })));
+  const gets = requests.flatMap((request) => request.keys.map((key, i) => ({ table: request.table, key, address: request.addresses[i] })));
   return mapMaybe(ctx.db.getStoredItemsAtOnce(gets), (found) => {
   let position = 0;
   const tally = new CapacityTally(ctx, 'BatchGetItem', input.ReturnConsumedCapacity);

@@ -21,6 +21,8 @@ interface PreparedGet {
   table: Table;
   key: Item;
   compiled: CompiledRequest;
+  /** From the duplicate check: the read reuses it. */
+  address?: Buffer;
   failure?: DynamoError;
 }
 
@@ -33,8 +35,7 @@ export const transactGetItems: Operation<TransactGetItemsResult> = (ctx, input) 
     const key = actionCheck(() => validateKey(wellFormed, table.schema));
     // A key that does not fit its table cancels the transaction (ValidationError in its slot).
     if (key instanceof DynamoError) return { table, key: {}, compiled, failure: key };
-    guard.add(table, key);
-    return { table, key, compiled };
+    return { table, key, compiled, address: guard.add(table, key) };
   });
   throwActionFailures(gets);
   const throttled = throttledCancellation(gets.map((g) => ctx.throttle.refuseRead(g.table, 'TransactGetItems', undefined, g.key[g.table.schema.hashKey])));
