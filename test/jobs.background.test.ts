@@ -12,18 +12,11 @@ import { join } from 'node:path';
 import { DeleteTableCommand, DescribeTableCommand, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Clock } from '../src/index.js';
-import { Database, type TableSpec } from '../src/engine/database.js';
 import { indexPrefix, jobKey } from '../src/engine/keyspace.js';
 import { MemoryStore } from '../src/storage/memory.js';
-import type { Logger } from '../src/logger.js';
 import { FaultInjectingStore } from './faultInjectingStore.js';
+import { capturingLogger, frozenClock, hashKeyedSpec, twoDatabases } from './support/engineFixtures.js';
 import { createTable, startTestServer, type TestContext } from './helpers.js';
-
-function capturingLogger(): Logger & { errors: string[] } {
-  const errors: string[] = [];
-  const ignore = () => undefined;
-  return { errors, debug: ignore, info: ignore, warn: ignore, error: (message) => errors.push(message) };
-}
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -112,24 +105,12 @@ describe('background jobs through the server', () => {
 });
 
 describe('jobs shared by two databases over one store', () => {
-  const spec: TableSpec = {
-    name: 'shared',
-    keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    billingMode: 'PAY_PER_REQUEST',
-    provisioned: { read: 0, write: 0, decreasesToday: 0 },
-    tableClass: 'STANDARD',
-    deletionProtection: false,
-    tags: [],
-  };
+  const spec = hashKeyedSpec('shared');
 
   it('moves a delayed deletion to the other database when its holder stops renewing', async () => {
     const store = new MemoryStore();
-    const clock = new Clock();
-    clock.set(Date.UTC(2026, 0, 1), true);
-    const options = { region: 'us-east-1', accountId: '000000000000', delayTransientStatuses: true, shared: true, clock, logger: capturingLogger(), jobTiming: { leaseMs: 5_000, pollMs: 3_600_000 } };
-    const a = await Database.open(store, options);
-    const b = await Database.open(store, options);
+    const clock = frozenClock();
+    const [a, b] = await twoDatabases(store, { delayTransientStatuses: true, clock, logger: capturingLogger(), jobTiming: { leaseMs: 5_000, pollMs: 3_600_000 } });
     const meta = await a.createTable(spec);
     const table = a.table('shared');
     for (let i = 0; i < 10; i++) await a.writeItem(table, { id: { S: `k${i}` } }, (old) => old ?? { id: { S: `k${i}` } });

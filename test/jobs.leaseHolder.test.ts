@@ -7,12 +7,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Clock } from '../src/engine/clock.js';
+import type { Clock } from '../src/engine/clock.js';
 import { JobRunner } from '../src/engine/jobs/runner.js';
 import { readJob, writeJob } from '../src/engine/jobs/jobRecord.js';
 import { createLogger } from '../src/logger.js';
 import { MemoryStore } from '../src/storage/memory.js';
 import type { KVStore } from '../src/storage/kv.js';
+import { frozenClock } from './support/engineFixtures.js';
 
 const LEASE_MS = 30_000;
 const JOB = { id: 'trigger-delivery:t', kind: 'trigger-delivery', params: {} };
@@ -44,12 +45,6 @@ function networked(store: MemoryStore): KVStore {
     snapshot: (fn) => store.snapshot(fn),
     close: () => store.close(),
   };
-}
-
-function frozenClock(): Clock {
-  const clock = new Clock();
-  clock.set(Date.UTC(2026, 0, 1), true);
-  return clock;
 }
 
 describe('held job leases whose holder is gone', () => {
