@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DescribeTableCommand, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { Clock } from '../src/index.js';
 import { indexPrefix, jobKey } from '../src/engine/keyspace.js';
 import { MemoryStore } from '../src/storage/memory.js';
 import { FaultInjectingStore } from './faultInjectingStore.js';
@@ -42,8 +41,7 @@ const addIndex = new UpdateTableCommand({
 describe('background jobs through the server', () => {
   it('logs a failed index build, shows the error, and builds the index on a later attempt', async () => {
     const store = new FaultInjectingStore();
-    const clock = new Clock();
-    clock.set(Date.UTC(2026, 0, 1), true);
+    const clock = frozenClock();
     const logger = capturingLogger();
     const t = await startTestServer({ store, clock, logger });
     try {
