@@ -16,14 +16,8 @@ import { MemoryStore } from '../src/storage/memory.js';
 import { FaultInjectingStore } from './faultInjectingStore.js';
 import { capturingLogger, frozenClock, hashKeyedSpec, twoDatabases } from './support/engineFixtures.js';
 import { createTable, startTestServer, type TestContext } from './helpers.js';
+import { until } from './support/polling.js';
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
 
 async function putItems(t: TestContext, table: string, count: number): Promise<void> {
   for (let b = 0; b < count / 25; b++) {
@@ -50,7 +44,7 @@ describe('background jobs through the server', () => {
       const entries = indexPrefix(1, 1);
       store.failWrites((key) => key.subarray(0, entries.length).equals(entries), 1, () => new Error('injected write failure'));
       await t.client.send(addIndex);
-      await until(async () => (await t.server.backgroundJobs('built'))[0]?.status === 'RETRYING', 'the failure is recorded');
+      await until(async () => (await t.server.backgroundJobs('built'))[0]?.status === 'RETRYING', 'the failure is recorded', 3_000);
       const [job] = await t.server.backgroundJobs('built');
       assert.deepEqual([job!.kind, job!.attempts, job!.lastError], ['index-backfill', 1, 'injected write failure']);
       assert.equal(logger.errors.length, 1);
@@ -58,7 +52,7 @@ describe('background jobs through the server', () => {
       const index = async () => (await t.client.send(new DescribeTableCommand({ TableName: 'built' }))).Table!.GlobalSecondaryIndexes![0]!;
       assert.deepEqual([(await index()).IndexStatus, (await index()).Backfilling], ['CREATING', true]);
       clock.advance(1000); // the backoff
-      await until(async () => (await index()).IndexStatus === 'ACTIVE', 'the index is built');
+      await until(async () => (await index()).IndexStatus === 'ACTIVE', 'the index is built', 3_000);
       const found = await t.doc.send(new QueryCommand({ TableName: 'built', IndexName: 'by_g', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': 'g0' } }));
       assert.equal(found.Count, 20);
       assert.deepEqual(await t.server.backgroundJobs(), []);
@@ -76,7 +70,7 @@ describe('background jobs through the server', () => {
     try {
       let t = await startTestServer({ dataDir: dir, delayTransientStatuses: true });
       await createTable(t.client, 'doomed', ['id', 'S']);
-      await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the table is ACTIVE');
+      await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the table is ACTIVE', 3_000);
       await t.doc.send(new BatchWriteCommand({ RequestItems: { doomed: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { id: `k${i}` } } })) } }));
       await t.client.send(new DeleteTableCommand({ TableName: 'doomed' }));
       await t.close(); // within the 500 ms the DELETING status is held
@@ -85,10 +79,10 @@ describe('background jobs through the server', () => {
 
       t = await startTestServer({ dataDir: dir, delayTransientStatuses: true });
       try {
-        await until(async () => (await t.client.send(new ListTablesCommand({}))).TableNames!.length === 0, 'the table is gone');
-        await until(async () => (await t.server.backgroundJobs()).length === 0, 'its keys are purged');
+        await until(async () => (await t.client.send(new ListTablesCommand({}))).TableNames!.length === 0, 'the table is gone', 3_000);
+        await until(async () => (await t.server.backgroundJobs()).length === 0, 'its keys are purged', 3_000);
         await createTable(t.client, 'doomed', ['id', 'S']);
-        await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the new table is ACTIVE');
+        await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the new table is ACTIVE', 3_000);
         assert.equal((await t.doc.send(new ScanCommand({ TableName: 'doomed' }))).Count, 0);
       } finally {
         await t.close();
