@@ -12,6 +12,7 @@ import { MemoryStore } from '../src/storage/memory.js';
 import type { Logger } from '../src/logger.js';
 import type { WriteOps } from '../src/storage/kv.js';
 import { capturingLogger, frozenClock } from './support/engineFixtures.js';
+import { until } from './support/polling.js';
 
 const LEASE_MS = 10_000;
 
@@ -139,8 +140,7 @@ describe('the job runner', () => {
     await enqueue(store, first, 'one', { to: 30 });
 
     const firstRun = first.runDue();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(hanging.finishes, 1);
+    await until(() => hanging.finishes === 1, 'the first runner reaches finish');
     assert.equal((await second.list())[0]!.status, 'RUNNING');
     await second.runDue();
     assert.equal(healthy.finishes, 0, 'the lease is held');
