@@ -11,21 +11,14 @@ import {
 import { Clock } from '../src/index.js';
 import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 import { writeUntilKilled } from './cliProcess.js';
+import { waitFor } from './support/polling.js';
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 1000; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function tableActive(client: DynamoDBClient, name: string) {
   return waitFor(async () => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
     return Table!.TableStatus === 'ACTIVE' ? Table! : undefined;
-  }, `table ${name}`);
+  }, `table ${name}`, 20_000);
 }
 
 async function scanAll(client: DynamoDBClient, name: string, indexName?: string): Promise<Record<string, AttributeValue>[]> {

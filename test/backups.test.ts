@@ -7,6 +7,7 @@ import {
   type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
+import { waitFor } from './support/polling.js';
 
 let t: TestContext;
 before(async () => {
@@ -16,14 +17,6 @@ after(async () => {
   await t.close();
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function backupAvailable(client: DynamoDBClient, arn: string) {
   return waitFor(async () => {

@@ -5,8 +5,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,6 +14,7 @@ import { openStore } from '../src/storage/open.js';
 import type { LocalKVStore } from '../src/storage/kv.js';
 import { createTable, startTestServer } from './helpers.js';
 import { runCli, writeUntilKilled } from './cliProcess.js';
+import { killWithWorkers, killWriterMidStream } from './support/killLoop.js';
 
 const storeModule = new URL('../src/storage/open.js', import.meta.url).href;
 const tempDirs: string[] = [];
@@ -91,28 +91,10 @@ for (let i = 0; i < 4; i++) reader();
 describe('relaxed durability: the store', () => {
   it('keeps every acknowledged write, and whole transactions only, after SIGKILL during heavy writes', async () => {
     const dataDir = newDataDir();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript], {
-      env: { ...process.env, STORE_MODULE: storeModule, DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const { acknowledged: lines } = await killWriterMidStream(writerScript, {
+      env: { STORE_MODULE: storeModule, DATA_DIR: dataDir },
+      enoughBytes: 60_000,
     });
-    let output = '';
-    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-    const enoughAcknowledged = new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
-        output += chunk;
-        if (output.length > 60_000) resolve();
-      });
-    });
-    await Promise.race([enoughAcknowledged, closed]);
-    assert.equal(child.exitCode, null, 'the writer is still running');
-    child.kill('SIGKILL');
-    await closed;
-    assert.equal(child.signalCode, 'SIGKILL');
-
-    const lines = output.split('\n');
-    lines.pop(); // a line cut short by the kill is not an acknowledgement
-    assert.equal(lines.shift(), 'ready');
     assert.ok(lines.length > 2000, `acknowledged ${lines.length} writes`);
 
     const store = await openStore({ dataDir, durability: 'relaxed' });
@@ -169,20 +151,6 @@ async function scanCount(client: DynamoDBClient): Promise<number> {
   return count;
 }
 
-/** Pids of a process's children, from /proc. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false; // the process ended meanwhile
-      }
-    })
-    .map(Number);
-}
 
 const putEvent = ({ client }: { client: DynamoDBClient }, id: number) =>
   client.send(new PutItemCommand({ TableName: 'events', Item: { id: { N: String(id) }, payload: { S: 'x'.repeat(200) } } }));
@@ -206,12 +174,7 @@ describe('relaxed durability: the server', () => {
       args: ['--durability', 'relaxed', '--workers', '2'],
       setup: ({ client }) => createTable(client, 'events', ['id', 'N']),
       write: putEvent,
-      kill: (primary) => {
-        const workers = childrenOf(primary.pid!);
-        assert.equal(workers.length, 2);
-        for (const pid of workers) process.kill(pid, 'SIGKILL');
-        primary.kill('SIGKILL');
-      },
+      kill: (primary) => killWithWorkers(primary, 2),
     });
     await checkAfterRestart(dir, acknowledged);
   });

@@ -11,25 +11,10 @@ import { jobKey } from '../src/engine/keyspace.js';
 import { MemoryStore } from '../src/storage/memory.js';
 import type { Logger } from '../src/logger.js';
 import type { WriteOps } from '../src/storage/kv.js';
+import { capturingLogger, frozenClock } from './support/engineFixtures.js';
+import { until } from './support/polling.js';
 
 const LEASE_MS = 10_000;
-
-interface Logged {
-  message: string;
-  detail: unknown;
-}
-
-function capturingLogger(): Logger & { errors: Logged[] } {
-  const errors: Logged[] = [];
-  const ignore = () => undefined;
-  return { errors, debug: ignore, info: ignore, warn: ignore, error: (message, detail) => errors.push({ message, detail }) };
-}
-
-function frozenClock(): Clock {
-  const clock = new Clock();
-  clock.set(Date.UTC(2026, 0, 1), true);
-  return clock;
-}
 
 /** A runner that only runs when told (`runDue`): a poll interval far beyond any test. */
 function runner(store: MemoryStore, clock: Clock, logger: Logger = capturingLogger()): JobRunner {
@@ -124,8 +109,8 @@ describe('the job runner', () => {
     await enqueue(store, jobs, 'flaky', { to: 50 });
     await jobs.runDue();
     assert.equal(logger.errors.length, 1);
-    assert.match(logger.errors[0]!.message, /Background job flaky failed \(attempt 1\); it runs again in 1000 ms/);
-    assert.equal((logger.errors[0]!.detail as Error).message, 'disk on fire');
+    assert.match(logger.errors[0]!, /Background job flaky failed \(attempt 1\); it runs again in 1000 ms/);
+    assert.equal((logger.details[0] as Error).message, 'disk on fire');
     let [view] = await jobs.list();
     assert.deepEqual([view!.status, view!.attempts, view!.lastError, view!.processed, view!.runAt], ['RETRYING', 1, 'disk on fire', 20, clock.now() + 1000]);
     await jobs.runDue(); // not yet
@@ -155,8 +140,7 @@ describe('the job runner', () => {
     await enqueue(store, first, 'one', { to: 30 });
 
     const firstRun = first.runDue();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(hanging.finishes, 1);
+    await until(() => hanging.finishes === 1, 'the first runner reaches finish');
     assert.equal((await second.list())[0]!.status, 'RUNNING');
     await second.runDue();
     assert.equal(healthy.finishes, 0, 'the lease is held');

@@ -3,11 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { Database, type TableSpec } from '../src/engine/database.js';
+import { Database } from '../src/engine/database.js';
 import { catalogKey, indexPrefix } from '../src/engine/keyspace.js';
 import { MemoryStore } from '../src/storage/memory.js';
 import { prefixEnd } from '../src/values/keycodec.js';
 import { startTestServer, type TestContext } from './helpers.js';
+import { hashKeyedSpec } from './support/engineFixtures.js';
 
 const ITEMS = 5000;
 const WRITERS = 20;
@@ -79,16 +80,7 @@ describe('index backfill', () => {
 
 describe('index jobs across a restart', () => {
   const options = { region: 'us-east-1', accountId: '000000000000', delayTransientStatuses: false };
-  const spec: TableSpec = {
-    name: 'r',
-    keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
-    billingMode: 'PAY_PER_REQUEST',
-    provisioned: { read: 0, write: 0, decreasesToday: 0 },
-    tableClass: 'STANDARD',
-    deletionProtection: false,
-    tags: [],
-  };
+  const spec = hashKeyedSpec('r', [{ AttributeName: 'g', AttributeType: 'S' }]);
   const countKeys = (store: MemoryStore, tableId: number, no: number) => {
     const prefix = indexPrefix(tableId, no);
     return [...store.range({ gte: prefix, lt: prefixEnd(prefix)! })].length;

@@ -11,27 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DescribeTableCommand, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { Clock } from '../src/index.js';
-import { Database, type TableSpec } from '../src/engine/database.js';
 import { indexPrefix, jobKey } from '../src/engine/keyspace.js';
 import { MemoryStore } from '../src/storage/memory.js';
-import type { Logger } from '../src/logger.js';
 import { FaultInjectingStore } from './faultInjectingStore.js';
+import { capturingLogger, frozenClock, hashKeyedSpec, twoDatabases } from './support/engineFixtures.js';
 import { createTable, startTestServer, type TestContext } from './helpers.js';
+import { until } from './support/polling.js';
 
-function capturingLogger(): Logger & { errors: string[] } {
-  const errors: string[] = [];
-  const ignore = () => undefined;
-  return { errors, debug: ignore, info: ignore, warn: ignore, error: (message) => errors.push(message) };
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
 
 async function putItems(t: TestContext, table: string, count: number): Promise<void> {
   for (let b = 0; b < count / 25; b++) {
@@ -49,8 +35,7 @@ const addIndex = new UpdateTableCommand({
 describe('background jobs through the server', () => {
   it('logs a failed index build, shows the error, and builds the index on a later attempt', async () => {
     const store = new FaultInjectingStore();
-    const clock = new Clock();
-    clock.set(Date.UTC(2026, 0, 1), true);
+    const clock = frozenClock();
     const logger = capturingLogger();
     const t = await startTestServer({ store, clock, logger });
     try {
@@ -59,7 +44,7 @@ describe('background jobs through the server', () => {
       const entries = indexPrefix(1, 1);
       store.failWrites((key) => key.subarray(0, entries.length).equals(entries), 1, () => new Error('injected write failure'));
       await t.client.send(addIndex);
-      await until(async () => (await t.server.backgroundJobs('built'))[0]?.status === 'RETRYING', 'the failure is recorded');
+      await until(async () => (await t.server.backgroundJobs('built'))[0]?.status === 'RETRYING', 'the failure is recorded', 3_000);
       const [job] = await t.server.backgroundJobs('built');
       assert.deepEqual([job!.kind, job!.attempts, job!.lastError], ['index-backfill', 1, 'injected write failure']);
       assert.equal(logger.errors.length, 1);
@@ -67,7 +52,7 @@ describe('background jobs through the server', () => {
       const index = async () => (await t.client.send(new DescribeTableCommand({ TableName: 'built' }))).Table!.GlobalSecondaryIndexes![0]!;
       assert.deepEqual([(await index()).IndexStatus, (await index()).Backfilling], ['CREATING', true]);
       clock.advance(1000); // the backoff
-      await until(async () => (await index()).IndexStatus === 'ACTIVE', 'the index is built');
+      await until(async () => (await index()).IndexStatus === 'ACTIVE', 'the index is built', 3_000);
       const found = await t.doc.send(new QueryCommand({ TableName: 'built', IndexName: 'by_g', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': 'g0' } }));
       assert.equal(found.Count, 20);
       assert.deepEqual(await t.server.backgroundJobs(), []);
@@ -85,7 +70,7 @@ describe('background jobs through the server', () => {
     try {
       let t = await startTestServer({ dataDir: dir, delayTransientStatuses: true });
       await createTable(t.client, 'doomed', ['id', 'S']);
-      await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the table is ACTIVE');
+      await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the table is ACTIVE', 3_000);
       await t.doc.send(new BatchWriteCommand({ RequestItems: { doomed: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { id: `k${i}` } } })) } }));
       await t.client.send(new DeleteTableCommand({ TableName: 'doomed' }));
       await t.close(); // within the 500 ms the DELETING status is held
@@ -94,10 +79,10 @@ describe('background jobs through the server', () => {
 
       t = await startTestServer({ dataDir: dir, delayTransientStatuses: true });
       try {
-        await until(async () => (await t.client.send(new ListTablesCommand({}))).TableNames!.length === 0, 'the table is gone');
-        await until(async () => (await t.server.backgroundJobs()).length === 0, 'its keys are purged');
+        await until(async () => (await t.client.send(new ListTablesCommand({}))).TableNames!.length === 0, 'the table is gone', 3_000);
+        await until(async () => (await t.server.backgroundJobs()).length === 0, 'its keys are purged', 3_000);
         await createTable(t.client, 'doomed', ['id', 'S']);
-        await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the new table is ACTIVE');
+        await until(async () => (await t.client.send(new DescribeTableCommand({ TableName: 'doomed' }))).Table!.TableStatus === 'ACTIVE', 'the new table is ACTIVE', 3_000);
         assert.equal((await t.doc.send(new ScanCommand({ TableName: 'doomed' }))).Count, 0);
       } finally {
         await t.close();
@@ -112,24 +97,12 @@ describe('background jobs through the server', () => {
 });
 
 describe('jobs shared by two databases over one store', () => {
-  const spec: TableSpec = {
-    name: 'shared',
-    keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    billingMode: 'PAY_PER_REQUEST',
-    provisioned: { read: 0, write: 0, decreasesToday: 0 },
-    tableClass: 'STANDARD',
-    deletionProtection: false,
-    tags: [],
-  };
+  const spec = hashKeyedSpec('shared');
 
   it('moves a delayed deletion to the other database when its holder stops renewing', async () => {
     const store = new MemoryStore();
-    const clock = new Clock();
-    clock.set(Date.UTC(2026, 0, 1), true);
-    const options = { region: 'us-east-1', accountId: '000000000000', delayTransientStatuses: true, shared: true, clock, logger: capturingLogger(), jobTiming: { leaseMs: 5_000, pollMs: 3_600_000 } };
-    const a = await Database.open(store, options);
-    const b = await Database.open(store, options);
+    const clock = frozenClock();
+    const [a, b] = await twoDatabases(store, { delayTransientStatuses: true, clock, logger: capturingLogger(), jobTiming: { leaseMs: 5_000, pollMs: 3_600_000 } });
     const meta = await a.createTable(spec);
     const table = a.table('shared');
     for (let i = 0; i < 10; i++) await a.writeItem(table, { id: { S: `k${i}` } }, (old) => old ?? { id: { S: `k${i}` } });

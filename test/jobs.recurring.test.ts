@@ -7,29 +7,17 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Clock } from '../src/engine/clock.js';
+import type { Clock } from '../src/engine/clock.js';
 import { JobRunner, type JobBatch } from '../src/engine/jobs/runner.js';
-import { Database, type TableSpec } from '../src/engine/database.js';
 import { registerUpkeepJobs } from '../src/engine/jobs/upkeepJobs.js';
 import { blindMutation } from '../src/engine/itemWrite.js';
 import { MemoryStore } from '../src/storage/memory.js';
 import type { Logger } from '../src/logger.js';
 import type { WriteOps } from '../src/storage/kv.js';
+import { capturingLogger, frozenClock, hashKeyedSpec, twoDatabases } from './support/engineFixtures.js';
 
 const LEASE_MS = 10_000;
 const EVERY_MS = 1_000;
-
-function capturingLogger(): Logger & { errors: string[] } {
-  const errors: string[] = [];
-  const ignore = () => undefined;
-  return { errors, debug: ignore, info: ignore, warn: ignore, error: (message) => errors.push(message) };
-}
-
-function frozenClock(): Clock {
-  const clock = new Clock();
-  clock.set(Date.UTC(2026, 0, 1), true);
-  return clock;
-}
 
 /** A runner that only runs when told (`runDue`). */
 function runner(store: MemoryStore, clock: Clock, logger: Logger = capturingLogger()): JobRunner {
@@ -174,23 +162,12 @@ describe('held jobs', () => {
 });
 
 describe('upkeep jobs over one store shared by two databases', () => {
-  const spec: TableSpec = {
-    name: 'sessions',
-    keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    billingMode: 'PAY_PER_REQUEST',
-    provisioned: { read: 0, write: 0, decreasesToday: 0 },
-    tableClass: 'STANDARD',
-    deletionProtection: false,
-    tags: [],
-  };
+  const spec = hashKeyedSpec('sessions');
 
   it('sweep each expired item once, one database per interval, and end when TTL is disabled', async () => {
     const store = new MemoryStore();
     const clock = frozenClock();
-    const options = { region: 'us-east-1', accountId: '000000000000', delayTransientStatuses: false, shared: true, clock, logger: capturingLogger(), jobTiming: { leaseMs: LEASE_MS, pollMs: 3_600_000 } };
-    const a = await Database.open(store, options);
-    const b = await Database.open(store, options);
+    const [a, b] = await twoDatabases(store, { delayTransientStatuses: false, clock, logger: capturingLogger(), jobTiming: { leaseMs: LEASE_MS, pollMs: 3_600_000 } });
     const deletedBy = { a: 0, b: 0 };
     registerUpkeepJobs(a, { ttlIntervalMs: EVERY_MS, shardRolloverMs: 3_600_000, onTtlDeleted: (_, n) => (deletedBy.a += n) });
     registerUpkeepJobs(b, { ttlIntervalMs: EVERY_MS, shardRolloverMs: 3_600_000, onTtlDeleted: (_, n) => (deletedBy.b += n) });

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/storage/open.js';
+import { killWriterMidStream } from './support/killLoop.js';
 
 const storeModule = new URL('../src/storage/open.js', import.meta.url).href;
 const tempDirs: string[] = [];
@@ -47,35 +48,15 @@ for (let i = 0; i < Number(process.env.READERS); i++) reader();
 describe('LMDB durability', () => {
   for (const readers of [0, 4]) it(`keeps every acknowledged write when the process is killed with SIGKILL (${readers} readers)`, async () => {
     const dataDir = newDataDir();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript], {
-      env: { ...process.env, STORE_MODULE: storeModule, DATA_DIR: dataDir, READERS: String(readers) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const { acknowledged: lines } = await killWriterMidStream(writerScript, {
+      env: { STORE_MODULE: storeModule, DATA_DIR: dataDir, READERS: String(readers) },
+      enoughBytes: 40_000,
+      // While it runs, the data directory is locked against other processes.
+      whileRunning: (child) => assert.rejects(
+        openStore({ dataDir }),
+        new RegExp(`^Error: data directory .* is in use by another OpenDDB process \\(pid ${child.pid}\\)$`),
+      ),
     });
-    let output = '';
-    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-    const enoughAcknowledged = new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
-        output += chunk;
-        if (output.length > 40_000) resolve();
-      });
-    });
-    await Promise.race([enoughAcknowledged, closed]);
-    assert.equal(child.exitCode, null, 'the writer is still running');
-
-    // While it runs, the data directory is locked against other processes.
-    await assert.rejects(
-      openStore({ dataDir }),
-      new RegExp(`^Error: data directory .* is in use by another OpenDDB process \\(pid ${child.pid}\\)$`),
-    );
-
-    child.kill('SIGKILL');
-    await closed;
-    assert.equal(child.signalCode, 'SIGKILL');
-
-    const lines = output.split('\n');
-    lines.pop(); // a line cut short by the kill is not an acknowledgement
-    assert.equal(lines.shift(), 'ready');
     assert.ok(lines.length > 1000, `acknowledged ${lines.length} writes`);
 
     // The dead writer's lock is stale and taken over.

@@ -3,13 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
-  TransactWriteItemsCommand, UpdateItemCommand, UpdateTableCommand, type StreamViewType,
+  TransactWriteItemsCommand, UpdateItemCommand, UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand, type DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
 import { expectError, rawRequest, startTestServer, type TestContext } from './helpers.js';
-import { allShards, readShard, readStream, streamsClient } from './streams.helpers.js';
+import { allShards, createStreamTable, readShard, readStream, streamsClient } from './streams.helpers.js';
 
 let t: TestContext;
 let streams: DynamoDBStreamsClient;
@@ -23,20 +23,9 @@ after(async () => {
   await t.close();
 });
 
-async function createStreamTable(name: string, viewType: StreamViewType | undefined, range = false): Promise<string | undefined> {
-  const out = await t.client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(range ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : [])],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(range ? [{ AttributeName: 'sk', AttributeType: 'N' as const }] : [])],
-    ...(viewType !== undefined ? { StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } } : {}),
-  }));
-  return out.TableDescription!.LatestStreamArn;
-}
-
 describe('stream configuration', () => {
   it('CreateTable and DescribeTable report the stream', async () => {
-    const arn = await createStreamTable('cfg1', 'NEW_IMAGE');
+    const arn = await createStreamTable(t.client, 'cfg1', 'NEW_IMAGE');
     assert.match(arn!, /^arn:aws:dynamodb:us-east-1:000000000000:table\/cfg1\/stream\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
     const d = (await t.client.send(new DescribeTableCommand({ TableName: 'cfg1' }))).Table!;
     assert.deepEqual(d.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
@@ -50,7 +39,7 @@ describe('stream configuration', () => {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' },
     })), 'ValidationException', 'One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified');
-    await createStreamTable('cfg2', undefined);
+    await createStreamTable(t.client, 'cfg2', undefined);
     await expectError(t.client.send(new UpdateTableCommand({ TableName: 'cfg2', StreamSpecification: { StreamEnabled: true } })), 'ValidationException');
   });
 
@@ -88,7 +77,7 @@ describe('stream configuration', () => {
 describe('stream records', () => {
   let arn: string;
   before(async () => {
-    arn = (await createStreamTable('rec', 'NEW_AND_OLD_IMAGES'))!;
+    arn = (await createStreamTable(t.client, 'rec', 'NEW_AND_OLD_IMAGES'))!;
   });
 
   it('records real changes only, with DynamoDB\'s record shape', async () => {
@@ -143,7 +132,7 @@ describe('stream records', () => {
   for (const viewType of ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'] as const) {
     it(`filters images for ${viewType}`, async () => {
       const table = `view-${viewType.toLowerCase().replace(/_/g, '-')}`;
-      const streamArn = (await createStreamTable(table, viewType))!;
+      const streamArn = (await createStreamTable(t.client, table, viewType))!;
       const key = { pk: { S: 'k' } };
       await t.client.send(new PutItemCommand({ TableName: table, Item: { ...key, a: { S: 'one' } } }));
       await t.client.send(new PutItemCommand({ TableName: table, Item: { ...key, a: { S: 'two' } } }));
@@ -161,7 +150,7 @@ describe('stream records', () => {
 describe('shards and iterators', () => {
   let arn: string;
   before(async () => {
-    arn = (await createStreamTable('shards', 'KEYS_ONLY', true))!;
+    arn = (await createStreamTable(t.client, 'shards', 'KEYS_ONLY', true))!;
   });
 
   it('spreads partition keys over several shards, one key always in one shard', async () => {

@@ -1,4 +1,5 @@
 /** Test helpers for DynamoDB Streams: a Streams SDK client, and reading a whole stream by shard lineage. */
+import { CreateTableCommand, type DynamoDBClient, type StreamViewType } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record, type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -10,6 +11,21 @@ export function streamsClient(url: string): DynamoDBStreamsClient {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
+}
+
+/**
+ * Creates an on-demand table keyed by the string `pk` (and the number `sk` if `range`),
+ * with a stream of `viewType` unless undefined; resolves with its LatestStreamArn.
+ */
+export async function createStreamTable(client: DynamoDBClient, name: string, viewType: StreamViewType | undefined, range = false): Promise<string | undefined> {
+  const out = await client.send(new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(range ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : [])],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(range ? [{ AttributeName: 'sk', AttributeType: 'N' as const }] : [])],
+    ...(viewType !== undefined ? { StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } } : {}),
+  }));
+  return out.TableDescription!.LatestStreamArn;
 }
 
 /** Every shard of a stream, following DescribeStream's paging. */

@@ -8,24 +8,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, PutItemCommand, ScanCommand,
+  BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, ScanCommand,
   TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { startTestServer } from './helpers.js';
 import { writeUntilKilled } from './cliProcess.js';
 import { seededRandom } from './seededRandom.js';
-import { readStream, streamsClient } from './streams.helpers.js';
+import { createStreamTable, readStream, streamsClient } from './streams.helpers.js';
 
-async function createStreamTable(client: DynamoDBClient, name: string): Promise<string> {
-  const out = await client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  }));
-  return out.TableDescription!.LatestStreamArn!;
+/** The replayed table: keys pk (S) and sk (N), a stream of both images. */
+async function createReplayedTable(client: DynamoDBClient, name: string): Promise<string> {
+  return (await createStreamTable(client, name, 'NEW_AND_OLD_IMAGES', true))!;
 }
 
 type Image = Record<string, AttributeValue>;
@@ -59,7 +53,7 @@ describe('stream replay', () => {
     const t = await startTestServer();
     const streams = streamsClient(t.server.url);
     try {
-      const arn = await createStreamTable(t.client, 'replay');
+      const arn = await createReplayedTable(t.client, 'replay');
       const random = seededRandom(15);
       const key = () => ({ pk: { S: `p${Math.floor(random() * 25)}` }, sk: { N: String(Math.floor(random() * 3)) } });
       const ops: (() => Promise<unknown>)[] = [
@@ -118,7 +112,7 @@ describe('stream replay', () => {
       const acknowledged = await writeUntilKilled(dir, {
         target: 500,
         setup: async ({ client }) => {
-          arn = await createStreamTable(client, 'events');
+          arn = await createReplayedTable(client, 'events');
         },
         write: ({ client }, id) => id % 3 === 2
           ? client.send(new UpdateItemCommand({ TableName: 'events', Key: { pk: { S: `e${id - 1}` }, sk: { N: '0' } }, UpdateExpression: 'SET touched = :t', ExpressionAttributeValues: { ':t': { BOOL: true } } }))

@@ -7,16 +7,10 @@ import { expectError, startTestServer } from './helpers.js';
 import { allShards, readShard, streamsClient } from './streams.helpers.js';
 import { parseCliArgs } from '../src/cli/args.js';
 import { parseDuration } from '../src/cli/duration.js';
+import { until } from './support/polling.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('stream retention', () => {
   it('rolls shards over on schedule and trims closed shards a day later', async () => {
@@ -30,7 +24,7 @@ describe('stream retention', () => {
       }));
       const arn = TableDescription!.LatestStreamArn!;
       await t.client.send(new PutItemCommand({ TableName: 'rolling', Item: { pk: { S: 'a' } } }));
-      await until(async () => (await allShards(streams, arn)).length >= 8, 'a scheduled rollover');
+      await until(async () => (await allShards(streams, arn)).length >= 8, 'a scheduled rollover', 5_000);
       let first;
       for (const shard of (await allShards(streams, arn)).slice(0, 4)) if ((await readShard(streams, arn, shard.ShardId!)).length === 1) first = shard;
       assert.ok(first, 'the record is in one of the first shards');
@@ -41,7 +35,7 @@ describe('stream retention', () => {
       assert.equal((await streams.send(new GetRecordsCommand({ ShardIterator: late }))).Records!.length, 1);
       await expectError(streams.send(new GetRecordsCommand({ ShardIterator: early })), 'ExpiredIteratorException', /^Iterator expired\./);
       t.server.clock.advance(11 * 60_000);
-      await until(async () => !(await allShards(streams, arn)).some((s) => s.ShardId === first!.ShardId), 'trimming of closed shards');
+      await until(async () => !(await allShards(streams, arn)).some((s) => s.ShardId === first!.ShardId), 'trimming of closed shards', 5_000);
       await expectError(streams.send(new GetRecordsCommand({ ShardIterator: late })), 'TrimmedDataAccessException');
 
       // A disabled stream stays listed for 24 hours.

@@ -10,7 +10,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConditionalCheckFailedException, CreateTableCommand, GetItemCommand, ScanCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { createTable, sdkClient, startTestServer, type TestContext } from './helpers.js';
 import { writeUntilKilled } from './cliProcess.js';
+import { childrenOf } from './support/killLoop.js';
 import { seededRandom } from './seededRandom.js';
 
 const LONG = process.env.OPENDDB_STRESS === 'long';
@@ -35,20 +36,6 @@ after(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Pids of a process's children, from /proc (Linux). */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return children;
-}
 
 /** `count` document clients, each with its own connections. */
 function docClients(url: string, count: number): DynamoDBDocumentClient[] {

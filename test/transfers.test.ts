@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Clock } from '../src/index.js';
 import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
+import { waitFor } from './support/polling.js';
 
 let t: TestContext;
 let s3Root: string;
@@ -24,14 +25,6 @@ after(async () => {
   rmSync(s3Root, { recursive: true, force: true });
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function scanAll(client: DynamoDBClient, name: string): Promise<Record<string, AttributeValue>[]> {
   const { Items } = await client.send(new ScanCommand({ TableName: name }));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startTestServer } from './helpers.js';
 import { runCli } from './cliProcess.js';
+import { until } from './support/polling.js';
 
 interface Handler {
   server: Server;
@@ -37,13 +38,6 @@ async function startHandler(answer: Handler['answer']): Promise<Handler> {
   return handler;
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 async function createOrders(client: DynamoDBClient): Promise<void> {
   await client.send(new CreateTableCommand({

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,23 +15,10 @@ import {
 import { parseCliArgs } from '../src/cli/args.js';
 import { sdkClient } from './helpers.js';
 import { runCli, spawnCli, writeUntilKilled, type CliProcess } from './cliProcess.js';
+import { childrenOf, killWithWorkers } from './support/killLoop.js';
 
 const CLIENTS = 12;
 
-/** Pids of a process's children, from /proc. */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return children.sort((a, b) => a - b);
-}
 
 /** CPU clock ticks a process has used. */
 function cpuTicks(pid: number): number {
@@ -233,12 +220,7 @@ describe('--workers 2 durability', { skip: process.platform !== 'linux' && 'read
         },
         write: ({ client }, id) =>
           client.send(new PutItemCommand({ TableName: 'events', Item: { pk: { S: `event-${id}` }, sk: { N: String(id) }, payload: { S: 'x'.repeat(200) } } })),
-        kill: (primary) => {
-          const workers = childrenOf(primary.pid!);
-          assert.equal(workers.length, 2);
-          for (const pid of workers) process.kill(pid, 'SIGKILL');
-          primary.kill('SIGKILL');
-        },
+        kill: (primary) => killWithWorkers(primary, 2),
       });
       const again = await spawnCli(['--port', '0', '--data-dir', dir, '--log-level', 'warn']);
       const client = sdkClient(again.url);

@@ -9,6 +9,8 @@ import { JOBS_RANGE, jobKey } from '../keyspace.js';
 export interface JobLease {
   /** The runner holding it (JobRunner.owner). */
   owner: string;
+  /** The holder's process (leaseHolder.ts); absent in records written before it was kept. */
+  pid?: number;
   /** Clock time (ms) after which another runner may take the job over. */
   expiresAt: number;
 }

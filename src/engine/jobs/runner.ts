@@ -18,15 +18,18 @@
  * - Held jobs (`hold`): work that runs continuously in one process (trigger delivery)
  *   takes the lease alone and renews it while it works; another runner takes over when
  *   the lease lapses or is handed back.
+ * - Over an embedded store a lease whose holder is provably gone (leaseHolder.ts: its
+ *   process was killed) is taken over at once, so a restarted server does not wait it out.
  * - `stop()` clears the timer and waits for running jobs to reach a batch boundary, then
  *   hands their leases back, so nothing runs against a store that is being closed.
  */
 import { randomUUID } from 'node:crypto';
-import type { KVStore, WriteOps } from '../../storage/kv.js';
+import { isLocalStore, type KVStore, type WriteOps } from '../../storage/kv.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
 import { transact } from '../transact.js';
-import { deleteJob, jobView, readAllJobs, readJob, writeJob, type JobRecord, type JobView } from './jobRecord.js';
+import { leaseHolderGone, runnerStarted, runnerStopped } from './leaseHolder.js';
+import { deleteJob, jobView, readAllJobs, readJob, writeJob, type JobLease, type JobRecord, type JobView } from './jobRecord.js';
 
 export interface JobBatch<S> {
   /** The cursor the next batch starts from. */
@@ -123,6 +126,8 @@ export class JobRunner {
   private nextDue = Infinity;
   /** Held jobs (`hold`) by id: when this runner's lease on each expires (clock ms). */
   private readonly held = new Map<string, number>();
+  /** Whether a lease's holder may be found gone before the lease expires (an embedded store). */
+  private readonly holdersCanBeChecked: boolean;
 
   constructor(options: JobRunnerOptions) {
     this.store = options.store;
@@ -131,6 +136,8 @@ export class JobRunner {
     this.leaseMs = options.leaseMs ?? LEASE_MS;
     this.pollMs = options.pollMs ?? POLL_MS;
     this.concurrency = options.concurrency ?? CONCURRENCY;
+    this.holdersCanBeChecked = isLocalStore(this.store);
+    runnerStarted(this.owner);
   }
 
   /** Adds a kind of job. */
@@ -211,6 +218,7 @@ export class JobRunner {
   /** Stops polling, lets running jobs reach a batch boundary and hands their leases back. */
   async stop(): Promise<void> {
     this.stopped = true;
+    runnerStopped(this.owner);
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.polling;
@@ -263,7 +271,9 @@ export class JobRunner {
 
   private claimable(record: JobRecord | undefined, now: number): record is JobRecord {
     if (record === undefined || !this.due(record, now)) return false;
-    return record.lease === undefined || record.lease.expiresAt <= now || record.lease.owner === this.owner;
+    const lease = record.lease;
+    if (lease === undefined || lease.expiresAt <= now || lease.owner === this.owner) return true;
+    return this.holdersCanBeChecked && leaseHolderGone(lease);
   }
 
   /**
@@ -281,7 +291,7 @@ export class JobRunner {
     const record = readJob(txn, id);
     const now = this.clock.now();
     if (!this.claimable(record, now)) return undefined;
-    const claimed = { ...record, lease: { owner: this.owner, expiresAt: now + this.leaseMs } };
+    const claimed = { ...record, lease: this.lease(now) };
     writeJob(txn, claimed);
     return claimed;
   }
@@ -339,9 +349,13 @@ export class JobRunner {
       state: step.state,
       processed,
       ...(step.done ? { batchesDone: true } : {}),
-      lease: { owner: this.owner, expiresAt: now + this.leaseMs },
+      lease: this.lease(now),
     });
     return step;
+  }
+
+  private lease(now: number): JobLease {
+    return { owner: this.owner, pid: process.pid, expiresAt: now + this.leaseMs };
   }
 
   /** The job's record if this runner still holds its lease. */
