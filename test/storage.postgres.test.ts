@@ -170,6 +170,43 @@ describe('PostgreSQL adapter', { skip: postgres.skip }, () => {
     await assert.rejects(Promise.resolve(store.snapshot((snap) => (snap as unknown as { put(k: Buffer, v: Buffer): void }).put(b(6), b(1)))), /read-only/);
   });
 
+  it('keeps keys longer than a B-tree entry, ordered bytewise also where they share their first 2048 bytes', async () => {
+    const long = (tail: number[], length = 4026): Buffer => {
+      const key = Buffer.alloc(length, 0x5a);
+      key[0] = 9;
+      Buffer.from(tail).copy(key, length - tail.length);
+      return key;
+    };
+    const keys = [long([1]), long([2]), long([1, 0], 4000), long([3], 2049), long([0xff], 2048), long([0x10], 3000)];
+    await store.transact((txn) => keys.forEach((key, i) => txn.put(key, b(i))));
+    const sorted = [...keys].sort(Buffer.compare);
+    const forward = await store.snapshot((snap) => [...snap.range({ gte: b(9), lt: b(10) })].map((e) => e.key));
+    assert.deepEqual(forward, sorted);
+    const backward = await store.snapshot((snap) => [...snap.range({ gte: b(9), lt: b(10), reverse: true })].map((e) => e.key));
+    assert.deepEqual(backward, [...sorted].reverse());
+    // Bounds that fall between keys sharing a head.
+    const middle = await store.snapshot((snap) => [...snap.range({ gte: sorted[1], lt: sorted[4] })].map((e) => e.key));
+    assert.deepEqual(middle, sorted.slice(1, 4));
+    assert.deepEqual(await store.snapshot((snap) => keys.map((key) => snap.get(key)?.[0])), [0, 1, 2, 3, 4, 5]);
+    await store.transact((txn) => txn.delete(keys[0]!));
+    assert.equal(await store.snapshot((snap) => snap.get(keys[0]!)), undefined);
+    assert.deepEqual(await store.snapshot((snap) => snap.get(keys[1]!)), b(1));
+  });
+
+  it('converts a table of the first layout (key as primary key) on open, keeping its data', async () => {
+    await admin.query('CREATE TABLE first_layout (key bytea PRIMARY KEY, value bytea NOT NULL)');
+    await admin.query(`INSERT INTO first_layout VALUES ('\\x0102'::bytea, '\\x07'::bytea)`);
+    const converted = await PostgresStore.open({ url: postgres.cluster!.url, table: 'first_layout' });
+    try {
+      assert.deepEqual(await converted.snapshot((snap) => snap.get(b(1, 2))), b(7));
+      const longKey = Buffer.alloc(converted.maxKeyBytes, 1);
+      await converted.transact((txn) => txn.put(longKey, b(8)));
+      assert.deepEqual(await converted.snapshot((snap) => snap.get(longKey)), b(8));
+    } finally {
+      await converted.close();
+    }
+  });
+
   it('keeps serving after a connection is killed', async () => {
     await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database() AND backend_type = 'client backend'");
     // The pool drops the dead connections; a retry lands on a fresh one.

@@ -1,7 +1,7 @@
 /**
- * KVStore over PostgreSQL (13 or later): one table of (key bytea primary key, value bytea).
- * bytea compares bytewise, so the primary key's B-tree holds keys in the order the
- * interface asks for.
+ * KVStore over PostgreSQL (13 or later): one table of (key bytea, value bytea), keyed and
+ * ordered as postgresSchema.ts explains. bytea compares bytewise, the order the interface
+ * asks for.
  *
  * `transact` runs a SERIALIZABLE transaction and `snapshot` a REPEATABLE READ READ ONLY
  * one, each driving `fn` by read-through replay (readThrough.ts). Serialization failures
@@ -10,13 +10,11 @@
 import pg from 'pg';
 import { keyString, type TreeEntry } from './btreeRange.js';
 import { StorageConflict, type KVStore, type ReadOps, type WriteOps } from './kv.js';
+import { ensureTable, statementsFor, type Statements } from './postgresSchema.js';
 import { ReadThroughCache, ReplayTransaction, type MissingRead } from './readThrough.js';
 
-/**
- * PostgreSQL's B-tree refuses index entries over 2704 bytes (8 KiB pages) after
- * compression; this leaves room for the tuple and varlena headers.
- */
-export const POSTGRES_MAX_KEY_BYTES = 2688;
+/** As long as the longest key the engine builds (LAYOUT_MAX_KEY_BYTES); see postgresSchema.ts for how. */
+export const POSTGRES_MAX_KEY_BYTES = 4026;
 
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
@@ -31,31 +29,6 @@ export interface PostgresStoreOptions {
 }
 
 type Client = pg.PoolClient;
-
-interface Statements {
-  getMany: string;
-  forward: string;
-  forwardOpen: string;
-  backward: string;
-  backwardOpen: string;
-  upsert: string;
-  remove: string;
-}
-
-function statementsFor(table: string): Statements {
-  const t = `"${table.replace(/"/g, '""')}"`;
-  return {
-    getMany: `SELECT key, value FROM ${t} WHERE key = ANY($1::bytea[])`,
-    forward: `SELECT key, value FROM ${t} WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3`,
-    forwardOpen: `SELECT key, value FROM ${t} WHERE key >= $1 ORDER BY key LIMIT $2`,
-    backward: `SELECT key, value FROM ${t} WHERE key >= $1 AND key < $2 ORDER BY key DESC LIMIT $3`,
-    backwardOpen: `SELECT key, value FROM ${t} WHERE key >= $1 ORDER BY key DESC LIMIT $2`,
-    upsert:
-      `INSERT INTO ${t} (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ` +
-      'ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
-    remove: `DELETE FROM ${t} WHERE key = ANY($1::bytea[])`,
-  };
-}
 
 export class PostgresStore implements KVStore {
   readonly maxKeyBytes = POSTGRES_MAX_KEY_BYTES;
@@ -76,7 +49,7 @@ export class PostgresStore implements KVStore {
     // An idle connection that fails (server restart) must not crash the process.
     pool.on('error', ignoreError);
     try {
-      await pool.query(`CREATE TABLE IF NOT EXISTS "${table.replace(/"/g, '""')}" (key bytea PRIMARY KEY, value bytea NOT NULL)`);
+      await ensureTable(pool, table);
     } catch (error) {
       await pool.end();
       throw error;
