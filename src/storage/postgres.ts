@@ -45,7 +45,13 @@ export class PostgresStore implements KVStore {
     const table = options.table ?? 'openddb_kv';
     // Statements get their parameters written in (see inline), so the name stays plain.
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`Not a plain SQL table name: ${table}`);
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // A server that stopped answering fails requests (500) instead of holding them forever.
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
     // An idle connection that fails (server restart) must not crash the process.
     pool.on('error', ignoreError);
     try {
