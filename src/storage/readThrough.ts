@@ -35,7 +35,7 @@ export class FetchNeeded extends Error {
 const FETCH_NEEDED = new FetchNeeded();
 
 /** Speculative point misses one run may collect before it is stopped (bounds a run gone astray). */
-const MAX_SPECULATIVE_KEYS = 64;
+const MAX_SPECULATIVE_KEYS = 256;
 
 /** The first range fetch of a transaction asks for this many entries; later ones double it. */
 const FIRST_CHUNK = 16;
