@@ -154,8 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const tls = tlsFiles(options);
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const worker = options.worker;
-  if (worker !== undefined && inMemory) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
-  if (worker !== undefined && options.postgresUrl !== undefined) throw new Error('worker processes over PostgreSQL are not supported yet');
+  if (worker !== undefined && inMemory && options.postgresUrl === undefined) throw new Error('worker processes need a data directory: in memory, each process would have its own data');
   const store =
     options.store ??
     (await openStore(

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 export interface PostgresCluster {
   url: string;
@@ -17,7 +17,7 @@ export interface PostgresCluster {
 
 export type ClusterOrSkip = { cluster: PostgresCluster; skip?: undefined } | { cluster?: undefined; skip: string };
 
-/** The newest server's bin directory: $OPENDDB_PG_BIN, else /usr/lib/postgresql/<version>/bin. */
+/** The newest server's bin directory: $OPENDDB_PG_BIN, /usr/lib/postgresql/<version>/bin, else on PATH. */
 function findBinaries(): string | undefined {
   const candidates: string[] = [];
   if (process.env.OPENDDB_PG_BIN) candidates.push(process.env.OPENDDB_PG_BIN);
@@ -26,6 +26,7 @@ function findBinaries(): string | undefined {
     const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => join(root, v, 'bin')));
   }
+  candidates.push(...(process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== ''));
   return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
 }
 

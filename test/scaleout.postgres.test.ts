@@ -10,8 +10,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { startServer, type RunningServer } from '../src/index.js';
 import { sdkClient } from './helpers.js';
 import { startPostgresCluster } from './postgresCluster.js';
+import { spawnCli } from './cliProcess.js';
 
 const postgres = await startPostgresCluster();
+after(async () => postgres.cluster?.stop());
 
 describe('two nodes over one PostgreSQL database', { skip: postgres.skip }, () => {
   const nodes: { server: RunningServer; client: DynamoDBClient; doc: DynamoDBDocumentClient }[] = [];
@@ -27,7 +29,6 @@ describe('two nodes over one PostgreSQL database', { skip: postgres.skip }, () =
       node.client.destroy();
       await node.server.close();
     }
-    await postgres.cluster!.stop();
   });
 
   it('serves a table created on one node from the other, and reads there what was written here', async () => {
@@ -75,5 +76,34 @@ describe('two nodes over one PostgreSQL database', { skip: postgres.skip }, () =
     assert.equal(won, 40);
     assert.equal(final.version, 40);
     assert.equal(new Set(final.log).size, 40);
+  });
+});
+
+describe('--workers over PostgreSQL', { skip: postgres.skip }, () => {
+  it('runs each worker as a node of its own over the database, every one serving what the others wrote', async () => {
+    const server = await spawnCli(['--workers', '2', '--port', '0', '--storage', postgres.cluster!.url, '--log-level', 'warn']);
+    const clients = Array.from({ length: 6 }, () => DynamoDBDocumentClient.from(sdkClient(server.url)));
+    try {
+      await clients[0]!.send(new CreateTableCommand({
+        TableName: 'workers',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      }));
+      // Each client keeps its own connection, so the writes land on both workers.
+      await Promise.all(clients.map(async (doc, c) => {
+        for (let i = 0; i < 10; i++) await doc.send(new PutCommand({ TableName: 'workers', Item: { pk: `${c}-${i}`, c } }));
+      }));
+      for (const doc of clients) {
+        for (let c = 0; c < clients.length; c++) {
+          const { Item } = await doc.send(new GetCommand({ TableName: 'workers', Key: { pk: `${c}-9` }, ConsistentRead: true }));
+          assert.deepEqual(Item, { pk: `${c}-9`, c });
+        }
+      }
+    } finally {
+      for (const doc of clients) doc.destroy();
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
+    }
   });
 });

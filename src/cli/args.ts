@@ -153,7 +153,6 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
   const inMemory = (values['in-memory'] ?? isTrue(env.OPENDDB_IN_MEMORY)) || storage === 'memory';
   if (postgresUrl !== undefined && inMemory) throw new UsageError('--in-memory and a PostgreSQL --storage exclude each other');
   const workers = parseWorkers(values.workers ?? env.OPENDDB_WORKERS ?? '1');
-  if (workers > 1 && postgresUrl !== undefined) throw new UsageError('--workers over PostgreSQL is not supported yet: run one process per host');
   if (workers > 1 && inMemory) {
     throw new UsageError('--workers needs a data directory: with --in-memory every worker process would have its own separate data');
   }

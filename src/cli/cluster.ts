@@ -1,7 +1,8 @@
 /**
  * `--workers N`: a primary process holds the data directory's lock and runs N
  * worker processes (node:cluster) that share the listening port and open the same
- * LMDB store, which is safe for several processes. The primary serves nothing: it
+ * LMDB store, which is safe for several processes. Over PostgreSQL there is no lock:
+ * every worker is a node of its own over the shared database. The primary serves nothing: it
  * starts workers, restarts one that dies, and stops them all on SIGINT / SIGTERM.
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -25,12 +26,15 @@ const RESTART_BACKOFF_MS = 1_000;
 
 export async function runPrimary(config: CliConfig): Promise<void> {
   const logger = createLogger(config.logLevel ?? 'info');
-  const dataDir = config.dataDir!;
+  const dataDir = config.dataDir;
   const lockToken = randomBytes(16).toString('hex');
-  let lock: DataDirLock;
+  // Over PostgreSQL there is no directory to lock: each worker is a node with its own pool.
+  let lock: { release(): void } = { release() {} };
   try {
-    mkdirSync(dataDir, { recursive: true });
-    lock = DataDirLock.acquire(dataDir, lockToken);
+    if (dataDir !== undefined) {
+      mkdirSync(dataDir, { recursive: true });
+      lock = DataDirLock.acquire(dataDir, lockToken);
+    }
   } catch (err) {
     process.stderr.write(`openddb: ${(err as Error).message}\n`);
     process.exit(1);
@@ -98,7 +102,8 @@ export async function runPrimary(config: CliConfig): Promise<void> {
     // The first worker creates the store and finishes jobs a restart cut short before the others open it.
     const { url } = await fork(true);
     await Promise.all(Array.from({ length: config.workers - 1 }, () => fork(false)));
-    process.stdout.write(`OpenDDB listening on ${url} (data on disk in ${dataDir}, ${config.workers} worker processes)\n`);
+    const where = dataDir !== undefined ? `data on disk in ${dataDir}` : 'data in PostgreSQL';
+    process.stdout.write(`OpenDDB listening on ${url} (${where}, ${config.workers} worker processes)\n`);
   } catch (err) {
     if (stopping) return; // a signal came during the start: `stop` finishes the job
     process.stderr.write(`openddb: ${(err as Error).message}\n`);

@@ -96,11 +96,11 @@ export type WriteObserver = (txn: WriteOps, change: ItemChange) => void;
  * one write of its statistics instead of one per item.
  */
 export class StatsDeltas {
-  private readonly deltas = new Map<number, { count: number; size: number }>();
+  private readonly deltas = new Map<number, { count: number; size: number; spread: Buffer }>();
 
-  add(tableId: number, count: number, size: number): void {
+  add(tableId: number, count: number, size: number, spread: Buffer): void {
     const delta = this.deltas.get(tableId);
-    if (delta === undefined) this.deltas.set(tableId, { count, size });
+    if (delta === undefined) this.deltas.set(tableId, { count, size, spread });
     else {
       delta.count += count;
       delta.size += size;
@@ -109,7 +109,7 @@ export class StatsDeltas {
 
   /** Writes the gathered changes; call inside the same transaction, after its last item write. */
   flush(txn: WriteOps): void {
-    for (const [tableId, { count, size }] of this.deltas) adjustStats(txn, tableId, count, size);
+    for (const [tableId, { count, size, spread }] of this.deltas) adjustStats(txn, tableId, count, size, spread);
     this.deltas.clear();
   }
 }
@@ -152,8 +152,8 @@ export function applyItemWrite(txn: WriteOps, { table, key, mutate, storageKey: 
     for (const observe of table.observers) observe(txn, change);
   }
   const countDelta = (next ? 1 : 0) - (stored ? 1 : 0);
-  if (stats === undefined) adjustStats(txn, table.meta.id, countDelta, newSize - oldSize);
-  else stats.add(table.meta.id, countDelta, newSize - oldSize);
+  if (stats === undefined) adjustStats(txn, table.meta.id, countDelta, newSize - oldSize, storageKey);
+  else stats.add(table.meta.id, countDelta, newSize - oldSize, storageKey);
   return result;
 }
 

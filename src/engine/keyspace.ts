@@ -56,6 +56,18 @@ export function indexStatsKey(tableId: number, indexNo: number): Buffer {
   return key;
 }
 
+/**
+ * The shards of a statistics key (the table's or an index's): writes add to one picked at
+ * random, so concurrent writers on a shared store rarely touch the same key. Kept in the
+ * table's bookkeeping range: `tag | table id | 0xFF | index no (0xFF: the table) | shard`.
+ */
+export function statsShardPrefix(key: Buffer): Buffer {
+  const prefix = tableKey(STATS, key.readUInt32BE(1), 2);
+  prefix[5] = 0xff;
+  prefix[6] = key.length > 5 ? key[5]! : 0xff;
+  return prefix;
+}
+
 /** The item-collection size of one partition key value. */
 export function collectionKey(tableId: number, pk: AttributeValue): Buffer {
   const encoded = encodeKeyValue(pk as never);

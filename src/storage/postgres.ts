@@ -1,7 +1,7 @@
 /**
- * KVStore over PostgreSQL (13 or later): one table of (key bytea primary key, value bytea).
- * bytea compares bytewise, so the primary key's B-tree holds keys in the order the
- * interface asks for.
+ * KVStore over PostgreSQL (13 or later): one table of (key bytea, value bytea), keyed and
+ * ordered as postgresSchema.ts explains. bytea compares bytewise, the order the interface
+ * asks for.
  *
  * `transact` runs a SERIALIZABLE transaction and `snapshot` a REPEATABLE READ READ ONLY
  * one, each driving `fn` by read-through replay (readThrough.ts). Serialization failures
@@ -10,13 +10,11 @@
 import pg from 'pg';
 import { keyString, type TreeEntry } from './btreeRange.js';
 import { StorageConflict, type KVStore, type ReadOps, type WriteOps } from './kv.js';
+import { ensureTable, statementsFor, type Statements } from './postgresSchema.js';
 import { ReadThroughCache, ReplayTransaction, type MissingRead } from './readThrough.js';
 
-/**
- * PostgreSQL's B-tree refuses index entries over 2704 bytes (8 KiB pages) after
- * compression; this leaves room for the tuple and varlena headers.
- */
-export const POSTGRES_MAX_KEY_BYTES = 2688;
+/** As long as the longest key the engine builds (LAYOUT_MAX_KEY_BYTES); see postgresSchema.ts for how. */
+export const POSTGRES_MAX_KEY_BYTES = 4026;
 
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
@@ -32,31 +30,6 @@ export interface PostgresStoreOptions {
 
 type Client = pg.PoolClient;
 
-interface Statements {
-  get: string;
-  forward: string;
-  forwardOpen: string;
-  backward: string;
-  backwardOpen: string;
-  upsert: string;
-  remove: string;
-}
-
-function statementsFor(table: string): Statements {
-  const t = `"${table.replace(/"/g, '""')}"`;
-  return {
-    get: `SELECT value FROM ${t} WHERE key = $1`,
-    forward: `SELECT key, value FROM ${t} WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3`,
-    forwardOpen: `SELECT key, value FROM ${t} WHERE key >= $1 ORDER BY key LIMIT $2`,
-    backward: `SELECT key, value FROM ${t} WHERE key >= $1 AND key < $2 ORDER BY key DESC LIMIT $3`,
-    backwardOpen: `SELECT key, value FROM ${t} WHERE key >= $1 ORDER BY key DESC LIMIT $2`,
-    upsert:
-      `INSERT INTO ${t} (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ` +
-      'ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
-    remove: `DELETE FROM ${t} WHERE key = ANY($1::bytea[])`,
-  };
-}
-
 export class PostgresStore implements KVStore {
   readonly maxKeyBytes = POSTGRES_MAX_KEY_BYTES;
   private closed = false;
@@ -70,11 +43,19 @@ export class PostgresStore implements KVStore {
   /** Connects and creates the table if it is missing. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const table = options.table ?? 'openddb_kv';
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // Statements get their parameters written in (see inline), so the name stays plain.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`Not a plain SQL table name: ${table}`);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // A server that stopped answering fails requests (500) instead of holding them forever.
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
     // An idle connection that fails (server restart) must not crash the process.
     pool.on('error', ignoreError);
     try {
-      await pool.query(`CREATE TABLE IF NOT EXISTS "${table.replace(/"/g, '""')}" (key bytea PRIMARY KEY, value bytea NOT NULL)`);
+      await ensureTable(pool, table);
     } catch (error) {
       await pool.end();
       throw error;
@@ -117,26 +98,26 @@ export class PostgresStore implements KVStore {
         }
         const missing = cache.takeMissing();
         if (missing !== undefined) {
-          // A snapshot's first read runs alone, outside a transaction: one round trip, all
-          // most reads need. A second read starts the snapshot over, inside a transaction.
+          // A snapshot's first fetch runs alone, outside a transaction: one statement, one
+          // consistent view, all most reads need. A second fetch starts over inside a transaction.
           if (!writable && !begun && cache.isEmpty()) {
-            await this.fetch(client, cache, missing);
+            await this.fetch(client, cache, missing, undefined);
             continue;
           }
-          // Begun only when there is something to read: a blind write is BEGIN, write, COMMIT.
-          if (!begun) {
-            await client.query(begin);
-            begun = true;
-            if (!cache.isEmpty()) cache = new ReadThroughCache();
-          }
-          await this.fetch(client, cache, missing);
+          // Begun only when there is something to read, in the same round trip as that read.
+          if (!begun && !cache.isEmpty()) cache = new ReadThroughCache();
+          const opens = !begun;
+          // Set first: a failed round trip may have opened the transaction, so roll back.
+          begun = true;
+          await this.fetch(client, cache, missing, opens ? begin : undefined);
           continue;
         }
         if ('error' in outcome) throw outcome.error;
-        if (txn.pending.size > 0 || begun) {
-          if (!begun) await client.query(begin);
+        if (txn.pending.size > 0) {
+          const opens = !begun;
           begun = true;
-          await this.write(client, txn.pending);
+          await this.writeAndCommit(client, txn.pending, opens ? begin : undefined);
+        } else if (begun) {
           await client.query('COMMIT');
         }
         begun = false;
@@ -151,41 +132,82 @@ export class PostgresStore implements KVStore {
     }
   }
 
-  private async fetch(client: Client, cache: ReadThroughCache, missing: MissingRead): Promise<void> {
-    if (missing.kind === 'key') {
-      const result = await this.query(client, 'get', [Buffer.from(missing.key, 'latin1')]);
-      cache.addKey(missing.key, result.rows[0]?.value);
-      return;
-    }
-    const low = Buffer.from(missing.low, 'latin1');
-    const result =
-      missing.high === undefined
-        ? await this.query(client, missing.reverse ? 'backwardOpen' : 'forwardOpen', [low, missing.limit])
-        : await this.query(client, missing.reverse ? 'backward' : 'forward', [low, Buffer.from(missing.high, 'latin1'), missing.limit]);
+  /** Fetches a missed read; with `begin`, opens the transaction in the same round trip. */
+  private async fetch(client: Client, cache: ReadThroughCache, missing: MissingRead, begin: string | undefined): Promise<void> {
+    const [name, values] = fetchStatement(missing);
+    const result = begin === undefined ? await this.query(client, name, values) : await this.inline(client, [begin, this.sql[name]], [[], values]);
     const rows: TreeEntry<Buffer>[] = result.rows.map((row: { key: Buffer; value: Buffer }) => ({ key: keyString(row.key), value: row.value }));
-    cache.addRange(missing, rows);
+    if (missing.kind === 'keys') {
+      const found = new Map(rows.map((row) => [row.key, row.value]));
+      for (const key of missing.keys) cache.addKey(key, found.get(key));
+    } else {
+      cache.addRange(missing, rows);
+    }
   }
 
-  /** All of a transaction's writes in at most two statements. */
-  private async write(client: Client, pending: Map<string, Buffer | null>): Promise<void> {
+  /**
+   * All of a transaction's writes and its COMMIT (and BEGIN, for a blind write) in one
+   * round trip; large writes go as bound parameters, a statement each.
+   */
+  private async writeAndCommit(client: Client, pending: Map<string, Buffer | null>, begin: string | undefined): Promise<void> {
     const putKeys: Buffer[] = [];
     const putValues: Buffer[] = [];
     const deleted: Buffer[] = [];
+    let bytes = 0;
     for (const [key, value] of pending) {
+      bytes += key.length + (value?.length ?? 0);
       if (value === null) deleted.push(Buffer.from(key, 'latin1'));
       else {
         putKeys.push(Buffer.from(key, 'latin1'));
         putValues.push(value);
       }
     }
-    if (putKeys.length > 0) await this.query(client, 'upsert', [putKeys, putValues]);
-    if (deleted.length > 0) await this.query(client, 'remove', [deleted]);
+    const statements: [keyof Statements, unknown[]][] = [];
+    if (putKeys.length > 0) statements.push(['upsert', [putKeys, putValues]]);
+    if (deleted.length > 0) statements.push(['remove', [deleted]]);
+    if (bytes <= MAX_INLINE_BYTES) {
+      const texts = [...(begin === undefined ? [] : [begin]), ...statements.map(([name]) => this.sql[name]), 'COMMIT'];
+      const values = [...(begin === undefined ? [] : [[]]), ...statements.map(([, v]) => v), []];
+      await this.inline(client, texts, values);
+      return;
+    }
+    if (begin !== undefined) await client.query(begin);
+    for (const [name, values] of statements) await this.query(client, name, values);
+    await client.query('COMMIT');
   }
 
   /** A named (prepared once per connection) statement. */
   private query(client: Client, name: keyof Statements, values: unknown[]): Promise<pg.QueryResult> {
     return client.query({ name: this.prefix + name, text: this.sql[name], values });
   }
+
+  /**
+   * Several statements in one simple-protocol message (one round trip), their parameters
+   * written in as literals; answers the last statement's result.
+   */
+  private async inline(client: Client, texts: string[], values: unknown[][]): Promise<pg.QueryResult> {
+    const sql = texts.map((text, i) => text.replace(/\$(\d+)/g, (_, n: string) => literal(values[i]![Number(n) - 1]))).join('; ');
+    const result = (await client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? result[result.length - 1]! : result;
+  }
+}
+
+/** Writes up to this size go inline (hex literals double them); larger ones as parameters. */
+const MAX_INLINE_BYTES = 256 * 1024;
+
+function fetchStatement(missing: MissingRead): [keyof Statements, unknown[]] {
+  if (missing.kind === 'keys') return ['getMany', [missing.keys.map((key) => Buffer.from(key, 'latin1'))]];
+  const low = Buffer.from(missing.low, 'latin1');
+  if (missing.high === undefined) return [missing.reverse ? 'backwardOpen' : 'forwardOpen', [low, missing.limit]];
+  return [missing.reverse ? 'backward' : 'forward', [low, Buffer.from(missing.high, 'latin1'), missing.limit]];
+}
+
+/** A parameter as SQL text: bytea as a hex literal, arrays of them, integers. */
+function literal(value: unknown): string {
+  if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'::bytea`;
+  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(',')}]::bytea[]`;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw new Error(`Cannot inline ${typeof value} into SQL`);
 }
 
 function ignoreError(): void {}

@@ -7,6 +7,10 @@
  *
  * The missing read is also kept on the cache, so a callback that catches every error
  * cannot swallow the signal: whatever `fn` did, a recorded miss means "fetch and rerun".
+ *
+ * A missed point read does not stop the run: it answers "absent" and the run goes on, so
+ * the keys the run reads next are missed too and all come back in one round trip. That
+ * run's result is thrown away (a miss is recorded); the next run sees the fetched values.
  */
 import { asKVEntries, keyString, mergeRanges, newKeyTree, sortedPending, type TreeEntry } from './btreeRange.js';
 import { checkKey, type KVEntry, type RangeOptions, type WriteOps } from './kv.js';
@@ -16,7 +20,7 @@ import { checkKey, type KVEntry, type RangeOptions, type WriteOps } from './kv.j
  * `low` is inclusive ('' = the start of the key space), `high` exclusive (undefined = the end).
  */
 export type MissingRead =
-  | { kind: 'key'; key: string }
+  | { kind: 'keys'; keys: string[] }
   | { kind: 'range'; low: string; high: string | undefined; reverse: boolean; limit: number };
 
 /** Thrown by a read the cache cannot answer; the adapter catches it, never `fn`'s caller. */
@@ -26,6 +30,12 @@ export class FetchNeeded extends Error {
     this.name = 'FetchNeeded';
   }
 }
+
+/** One instance: thrown on every miss, so a miss costs no stack trace. */
+const FETCH_NEEDED = new FetchNeeded();
+
+/** Speculative point misses one run may collect before it is stopped (bounds a run gone astray). */
+const MAX_SPECULATIVE_KEYS = 256;
 
 /** The first range fetch of a transaction asks for this many entries; later ones double it. */
 const FIRST_CHUNK = 16;
@@ -86,8 +96,11 @@ export class ReadThroughCache {
     const text = keyString(key);
     const point = this.points.get(text);
     if (point !== undefined) return point ?? undefined;
-    if (this.coveringForward(text) === undefined) throw this.miss({ kind: 'key', key: text });
-    return this.entries.get(text);
+    if (this.coveringForward(text) !== undefined) return this.entries.get(text);
+    if (this.missing === undefined) this.missing = { kind: 'keys', keys: [text] };
+    else if (this.missing.kind === 'keys' && !this.missing.keys.includes(text)) this.missing.keys.push(text);
+    if (this.missing.kind !== 'keys' || this.missing.keys.length >= MAX_SPECULATIVE_KEYS) throw FETCH_NEEDED;
+    return undefined;
   }
 
   /** Committed entries in [low, high), walking the requested way; unlimited. */
@@ -126,9 +139,10 @@ export class ReadThroughCache {
     }
   }
 
+  /** A range miss stops the run; it is fetched after the point misses before it, if any. */
   private miss(read: MissingRead): FetchNeeded {
     this.missing ??= read;
-    return new FetchNeeded();
+    return FETCH_NEEDED;
   }
 
   /** The covered stretch holding `key`. */

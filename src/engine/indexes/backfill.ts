@@ -38,7 +38,7 @@ export function backfillBatch(txn: WriteOps, tableId: number, index: IndexInfo, 
     const prev = txn.get(at);
     if (prev !== undefined && prev.equals(entry)) continue;
     txn.put(at, entry);
-    adjustIndexStats(txn, tableId, index.no, prev === undefined ? 1 : 0, storedItemSize(entry) - (prev === undefined ? 0 : storedItemSize(prev)));
+    adjustIndexStats(txn, tableId, index.no, prev === undefined ? 1 : 0, storedItemSize(entry) - (prev === undefined ? 0 : storedItemSize(prev)), at);
   }
   return { seen, next: seen < limit ? undefined : Buffer.concat([last!, ZERO]) };
 }

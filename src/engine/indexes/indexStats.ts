@@ -12,9 +12,10 @@ export function readIndexStats(ops: ReadOps, tableId: number, indexNo: number): 
   return readStatsAt(ops, indexStatsKey(tableId, indexNo));
 }
 
-export function adjustIndexStats(txn: WriteOps, tableId: number, indexNo: number, countDelta: number, sizeDelta: number): void {
+/** `spread`: the entry's key, picking the statistics shard (see stats.ts). */
+export function adjustIndexStats(txn: WriteOps, tableId: number, indexNo: number, countDelta: number, sizeDelta: number, spread?: Buffer): void {
   if (countDelta === 0 && sizeDelta === 0) return;
-  adjustStatsAt(txn, indexStatsKey(tableId, indexNo), countDelta, sizeDelta);
+  adjustStatsAt(txn, indexStatsKey(tableId, indexNo), countDelta, sizeDelta, spread);
 }
 
 /** Adds `delta` bytes to a partition key value's item collection; returns its new size. */

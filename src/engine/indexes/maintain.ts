@@ -136,7 +136,7 @@ function moveEntry(
     }
   }
   units[at] = charged;
-  adjustIndexStats(txn, tableId, index.no, count, size);
+  adjustIndexStats(txn, tableId, index.no, count, size, newKey ?? oldKey);
   return size;
 }
 
