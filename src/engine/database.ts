@@ -10,7 +10,7 @@ import { resourceInUse, resourceNotFound, validationError } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
 import { adjustStats, readStats, type TableStats } from './stats.js';
-import { enabledStream, keySchemaInfo, type TableMeta } from './tableMeta.js';
+import { keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
 import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
@@ -28,7 +28,7 @@ import { tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
 import { mapMaybe, type MaybePromise } from './maybePromise.js';
-import { applyStreamChange } from './changelog/lifecycle.js';
+import { applyLogChange, logLabel } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
 import { PointInTimeRecovery } from './backups/pitr.js';
 import { S3Directory } from './transfers/s3Directory.js';
@@ -262,11 +262,9 @@ export class Database {
       hasLsi: indexes.some((i) => i.meta.kind === 'LSI'),
       collectionLimitBytes: this.options.itemCollectionLimitBytes ?? ITEM_COLLECTION_LIMIT_BYTES,
     };
-    const observers: WriteObserver[] = enabledStream(meta) !== undefined ? [this.logChange] : [];
+    const observers: WriteObserver[] = logLabel(meta) !== undefined ? [this.logChange] : [];
     const saveForBackups = Backups.observerFor(meta);
     if (saveForBackups !== undefined) observers.push(saveForBackups);
-    const recordHistory = this.pitr.observerFor(meta);
-    if (recordHistory !== undefined) observers.push(recordHistory);
     return { meta, schema, indexing, observers };
   }
 
@@ -333,7 +331,7 @@ export class Database {
       };
       txn.put(key, encodeMeta(created));
       for (const job of options.jobs?.(created) ?? []) this.jobs.enqueue(txn, job);
-      applyStreamChange(txn, undefined, created);
+      applyLogChange(txn, undefined, created, now);
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, created);
       return created;
@@ -352,7 +350,7 @@ export class Database {
     // already maintain a new index, and concurrent catalog changes build on each other.
     const committed = transact(this.store, (txn) => {
       txn.put(catalogKey(name), encodeMeta(next));
-      applyStreamChange(txn, current, next);
+      applyLogChange(txn, current, next, this.clock.now());
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, next);
     });
@@ -382,7 +380,7 @@ export class Database {
       this.settle(current.meta);
       const next = this.nextMeta(current.meta, mutate, transient);
       txn.put(catalogKey(name), encodeMeta(next));
-      applyStreamChange(txn, current.meta, next);
+      applyLogChange(txn, current.meta, next, this.clock.now());
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, next);
       return next;

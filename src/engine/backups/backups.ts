@@ -70,7 +70,13 @@ export class Backups {
    * overwrite from the moment the first catalog change commits; the copy walk starts
    * (and the moment is fixed) with the second transaction.
    */
-  async create(tableName: string, backupName: string, type: BackupType = 'USER', alsoChange = (meta: TableMeta) => meta): Promise<BackupRecord> {
+  async create(
+    tableName: string,
+    backupName: string,
+    type: BackupType = 'USER',
+    alsoChange = (meta: TableMeta) => meta,
+    atMoment: (txn: WriteOps, tableId: number) => Partial<BackupRecord> = () => ({}),
+  ): Promise<BackupRecord> {
     const no = await transact(this.db.store, (txn) => nextNumber(txn));
     const table = await this.db.updateTable(tableName, (meta) => alsoChange({ ...meta, snapshotCopies: [...(meta.snapshotCopies ?? []), no] }));
     const source: TableMeta = { ...table, snapshotCopies: undefined, pitr: undefined };
@@ -86,6 +92,7 @@ export class Backups {
         type,
         createdAt: now,
         table: source,
+        ...atMoment(txn, table.id),
       };
       writeBackup(txn, record);
       startCopy(txn, no);
