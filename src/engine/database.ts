@@ -461,15 +461,6 @@ export class Database {
    * Runs `fn` over committed data: at once over an embedded store, from one consistent
    * snapshot (and possibly more than once, see storage/kv.ts) over a networked one.
    */
-  /**
-   * Same-turn reads for what is built for embedded stores only so far (backups, PITR
-   * windows, exports): over a networked store they are refused.
-   */
-  embeddedReads(): ReadOps {
-    if (this.local === undefined) throw validationError('Backups, point-in-time recovery and exports are not supported over PostgreSQL storage yet');
-    return this.local;
-  }
-
   read<T>(fn: (ops: ReadOps) => T): MaybePromise<T> {
     return this.local !== undefined ? fn(this.local) : this.store.snapshot(fn);
   }

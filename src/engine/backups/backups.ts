@@ -105,19 +105,19 @@ export class Backups {
   }
 
   /** The backup an ARN names (not one being deleted), or BackupNotFoundException. */
-  find(arn: string): BackupRecord {
-    const record = this.list().find((r) => r.arn === arn && r.type !== 'CONTINUOUS');
+  async find(arn: string): Promise<BackupRecord> {
+    const record = (await this.list()).find((r) => r.arn === arn && r.type !== 'CONTINUOUS');
     if (record === undefined) throw backupNotFound(arn);
     return record;
   }
 
-  list(): BackupRecord[] {
-    return this.db.store.snapshot((snap) => listBackupRecords(snap)) as BackupRecord[];
+  async list(): Promise<BackupRecord[]> {
+    return this.db.read(listBackupRecords);
   }
 
   /** Deletes a backup (not one still being taken); its items are purged in the background. */
   async delete(arn: string): Promise<BackupRecord> {
-    const record = this.find(arn);
+    const record = await this.find(arn);
     if (record.status === 'CREATING') throw dynamoError('BackupInUseException', `Backup is being created: ${arn}`);
     await transact(this.db.store, (txn) => {
       if (readBackup(txn, record.no) === undefined) throw backupNotFound(arn);

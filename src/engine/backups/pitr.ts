@@ -100,12 +100,13 @@ export class PointInTimeRecovery {
   }
 
   /** The times a restore may choose between, or undefined while recovery is off. */
-  window(meta: TableMeta): RecoveryWindow | undefined {
-    if (meta.pitr === undefined) return undefined;
-    const base = readBackup(this.db.embeddedReads(), meta.pitr.baseNo);
+  async window(meta: TableMeta): Promise<RecoveryWindow | undefined> {
+    const pitr = meta.pitr;
+    if (pitr === undefined) return undefined;
+    const base = await this.db.read((ops) => readBackup(ops, pitr.baseNo));
     if (base === undefined) return undefined;
     const now = this.db.clock.now();
-    const earliest = Math.max(base.foldedTo ?? base.createdAt, now - meta.pitr.recoveryPeriodDays * DAY_MS);
+    const earliest = Math.max(base.foldedTo ?? base.createdAt, now - pitr.recoveryPeriodDays * DAY_MS);
     return { earliest, latest: Math.max(earliest, now - LATEST_LAG_MS) };
   }
 

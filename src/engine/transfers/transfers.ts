@@ -53,18 +53,18 @@ export class Transfers {
     return record;
   }
 
-  findExport(arn: string): ExportRecord {
-    const record = readExport(this.db.embeddedReads(), arn);
+  async findExport(arn: string): Promise<ExportRecord> {
+    const record = await this.db.read((ops) => readExport(ops, arn));
     if (record === undefined) throw dynamoError('ExportNotFoundException', `Export not found: ${arn}`);
     return record;
   }
 
-  listExports(): ExportRecord[] {
-    return listExportRecords(this.db.embeddedReads());
+  async listExports(): Promise<ExportRecord[]> {
+    return this.db.read(listExportRecords);
   }
 
   private async runExport(arn: string): Promise<void> {
-    const record = readExport(this.db.embeddedReads(), arn);
+    const record = await this.db.read((ops) => readExport(ops, arn));
     if (record === undefined || record.status !== 'IN_PROGRESS') return;
     const { lines, billed } = await this.db.store.snapshot((snap) => {
       const base = readBackup(snap, record.baseNo);
@@ -106,18 +106,18 @@ export class Transfers {
     return record;
   }
 
-  findImport(arn: string): ImportRecord {
-    const record = readImport(this.db.embeddedReads(), arn);
+  async findImport(arn: string): Promise<ImportRecord> {
+    const record = await this.db.read((ops) => readImport(ops, arn));
     if (record === undefined) throw dynamoError('ImportNotFoundException', `Import not found: ${arn}`);
     return record;
   }
 
-  listImports(): ImportRecord[] {
-    return listImportRecords(this.db.embeddedReads());
+  async listImports(): Promise<ImportRecord[]> {
+    return this.db.read(listImportRecords);
   }
 
   private async runImport(arn: string): Promise<void> {
-    const record = readImport(this.db.embeddedReads(), arn);
+    const record = await this.db.read((ops) => readImport(ops, arn));
     if (record === undefined) throw new Error('The import record is not written yet'); // retried
     if (record.status !== 'IN_PROGRESS') return;
     const table = this.db.findTable(record.tableName);
