@@ -66,7 +66,7 @@ export class PointInTimeRecovery {
       if (current.pitr === undefined) return current;
       const { baseNo } = current.pitr;
       const meta = await this.db.updateTable(tableName, (meta) => ({ ...meta, pitr: undefined }));
-      await this.dropHistory(meta.id, baseNo);
+      await this.dropBase(meta.id, baseNo);
       return meta;
     }
     if (current.pitr !== undefined) {
@@ -91,7 +91,7 @@ export class PointInTimeRecovery {
     this.db.jobs.enqueue(txn, purgeJob(meta.id, meta.pitr.baseNo));
   }
 
-  private async dropHistory(tableId: number, baseNo: number): Promise<void> {
+  private async dropBase(tableId: number, baseNo: number): Promise<void> {
     await transact(this.db.store, (txn) => {
       txn.delete(backupRecordKey(baseNo));
       this.db.jobs.enqueue(txn, purgeJob(tableId, baseNo));
