@@ -10,7 +10,7 @@ import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
 import { adjustStats, readStats } from './stats.js';
-import { enabledStream, keySchemaInfo, type TableMeta } from './tableMeta.js';
+import { keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
 import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
@@ -25,7 +25,7 @@ import { isArn, tableNameOf } from './tableArn.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
 import { mapMaybe, type MaybePromise } from './maybePromise.js';
-import { applyStreamChange } from './changelog/lifecycle.js';
+import { applyLogChange, logLabel } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
 import { PointInTimeRecovery } from './backups/pitr.js';
 import { S3Directory } from './transfers/s3Directory.js';
@@ -246,11 +246,9 @@ export class Database extends ReadFacade {
       hasLsi: indexes.some((i) => i.meta.kind === 'LSI'),
       collectionLimitBytes: this.options.itemCollectionLimitBytes ?? ITEM_COLLECTION_LIMIT_BYTES,
     };
-    const observers: WriteObserver[] = enabledStream(meta) !== undefined ? [this.logChange] : [];
+    const observers: WriteObserver[] = logLabel(meta) !== undefined ? [this.logChange] : [];
     const saveForBackups = Backups.observerFor(meta);
     if (saveForBackups !== undefined) observers.push(saveForBackups);
-    const recordHistory = this.pitr.observerFor(meta);
-    if (recordHistory !== undefined) observers.push(recordHistory);
     return { meta, schema, indexing, observers };
   }
 
@@ -317,7 +315,7 @@ export class Database extends ReadFacade {
       };
       txn.put(key, encodeMeta(created));
       for (const job of options.jobs?.(created) ?? []) this.jobs.enqueue(txn, job);
-      applyStreamChange(txn, undefined, created);
+      applyLogChange(txn, undefined, created, now);
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, created);
       return created;
@@ -336,7 +334,7 @@ export class Database extends ReadFacade {
     // already maintain a new index, and concurrent catalog changes build on each other.
     const committed = transact(this.store, (txn) => {
       txn.put(catalogKey(name), encodeMeta(next));
-      applyStreamChange(txn, current, next);
+      applyLogChange(txn, current, next, this.clock.now());
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, next);
     });
@@ -366,7 +364,7 @@ export class Database extends ReadFacade {
       this.settle(current.meta);
       const next = this.nextMeta(current.meta, mutate, transient);
       txn.put(catalogKey(name), encodeMeta(next));
-      applyStreamChange(txn, current.meta, next);
+      applyLogChange(txn, current.meta, next, this.clock.now());
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, next);
       return next;

@@ -62,15 +62,6 @@ export class ReadFacade {
   }
 
   /**
-   * Same-turn reads for what is built for embedded stores only so far (backups, PITR
-   * windows, exports): over a networked store they are refused.
-   */
-  embeddedReads(): ReadOps {
-    if (this.local === undefined) throw validationError('Backups, point-in-time recovery and exports are not supported over PostgreSQL storage yet');
-    return this.local;
-  }
-
-  /**
    * Runs `fn` over committed data: at once over an embedded store, from one consistent
    * snapshot (and possibly more than once, see storage/kv.ts) over a networked one.
    */

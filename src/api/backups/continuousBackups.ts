@@ -24,16 +24,16 @@ export const updateContinuousBackups: Operation = async (ctx, input) => {
     }
   }
   const meta = await ctx.db.pitr.update(table.meta.name, spec.PointInTimeRecoveryEnabled, days);
-  return { ContinuousBackupsDescription: continuousBackupsDescription(ctx, meta) };
+  return { ContinuousBackupsDescription: await continuousBackupsDescription(ctx, meta) };
 };
 
-export const describeContinuousBackups: Operation = (ctx, input) => {
+export const describeContinuousBackups: Operation = async (ctx, input) => {
   const table = requireSourceTable(ctx, input.TableName);
-  return { ContinuousBackupsDescription: continuousBackupsDescription(ctx, table.meta) };
+  return { ContinuousBackupsDescription: await continuousBackupsDescription(ctx, table.meta) };
 };
 
-function continuousBackupsDescription(ctx: ApiContext, meta: TableMeta): Record<string, unknown> {
-  const window = ctx.db.pitr.window(meta);
+async function continuousBackupsDescription(ctx: ApiContext, meta: TableMeta): Promise<Record<string, unknown>> {
+  const window = await ctx.db.pitr.window(meta);
   const recovery: Record<string, unknown> = window === undefined
     ? { PointInTimeRecoveryStatus: 'DISABLED' }
     : {

@@ -9,7 +9,7 @@ import { backupSummary } from './backupDescription.js';
 
 const DEFAULT_LIMIT = 100;
 
-export const listBackups: Operation = (ctx, input) => {
+export const listBackups: Operation = async (ctx, input) => {
   const tableName = input.TableName === undefined ? undefined : ctx.db.findTable(input.TableName)?.meta.name ?? input.TableName;
   const lower = toMs(input.TimeRangeLowerBound);
   const upper = toMs(input.TimeRangeUpperBound);
@@ -17,7 +17,7 @@ export const listBackups: Operation = (ctx, input) => {
     throw validationError('TimeRangeUpperBound must be greater than or equal to TimeRangeLowerBound');
   }
   const type = input.BackupType ?? 'USER';
-  const matching = ctx.db.backups.list().filter((r: BackupRecord) =>
+  const matching = (await ctx.db.backups.list()).filter((r: BackupRecord) =>
     (tableName === undefined || r.table.name === tableName) &&
     (lower === undefined || r.createdAt >= lower) &&
     (upper === undefined || r.createdAt <= upper) &&

@@ -8,7 +8,7 @@ import { tableDescription } from '../tables/tableDescription.js';
 import { restoredTableSpec } from './restoredTable.js';
 
 export const restoreTableFromBackup: Operation = async (ctx, input) => {
-  const record = ctx.db.backups.find(input.BackupArn);
+  const record = await ctx.db.backups.find(input.BackupArn);
   const spec = restoredTableSpec(ctx, record.table, input, { sourceBackupArn: record.arn, restoreDateTime: record.createdAt });
   const meta = await ctx.db.backups.restore(record, spec);
   return { TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) };

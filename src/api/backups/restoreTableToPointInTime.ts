@@ -20,7 +20,7 @@ export const restoreTableToPointInTime: Operation = async (ctx, input) => {
     throw validationError('Only one of RestoreDateTime or UseLatestRestorableTime may be specified');
   }
   const source = requireSourceTable(ctx, reference).meta;
-  const window = ctx.db.pitr.window(source);
+  const window = await ctx.db.pitr.window(source);
   if (window === undefined) throw pointInTimeUnavailable(source.name);
   if (!useLatest && input.RestoreDateTime === undefined) throw validationError('Either RestoreDateTime or UseLatestRestorableTime must be specified');
   const time = useLatest ? window.latest : Math.round(Number(input.RestoreDateTime) * 1000);

@@ -10,7 +10,7 @@ const DEFAULT_PAGE = 25;
 
 export const exportTableToPointInTime: Operation = async (ctx, input) => {
   const table = requireSourceTable(ctx, input.TableArn).meta;
-  const window = ctx.db.pitr.window(table);
+  const window = await ctx.db.pitr.window(table);
   if (window === undefined) throw pointInTimeUnavailable(table.name);
   const type = input.ExportType ?? 'FULL_EXPORT';
   const now = ctx.db.clock.now();
@@ -54,10 +54,10 @@ function checkTime(time: number, window: { earliest: number; latest: number }): 
   }
 }
 
-export const describeExport: Operation = (ctx, input) => ({ ExportDescription: exportDescription(ctx.db.transfers.findExport(input.ExportArn)) });
+export const describeExport: Operation = async (ctx, input) => ({ ExportDescription: exportDescription(await ctx.db.transfers.findExport(input.ExportArn)) });
 
-export const listExports: Operation = (ctx, input) => {
-  const all = ctx.db.transfers.listExports()
+export const listExports: Operation = async (ctx, input) => {
+  const all = (await ctx.db.transfers.listExports())
     .filter((r) => input.TableArn === undefined || r.tableArn === input.TableArn)
     .sort((a, b) => a.startTime - b.startTime || a.arn.localeCompare(b.arn));
   const start = input.NextToken === undefined ? 0 : Math.max(0, all.findIndex((r) => r.arn === input.NextToken));

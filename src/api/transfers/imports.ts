@@ -49,10 +49,10 @@ export const importTable: Operation = async (ctx, input) => {
   return { ImportTableDescription: importDescription(record) };
 };
 
-export const describeImport: Operation = (ctx, input) => ({ ImportTableDescription: importDescription(ctx.db.transfers.findImport(input.ImportArn)) });
+export const describeImport: Operation = async (ctx, input) => ({ ImportTableDescription: importDescription(await ctx.db.transfers.findImport(input.ImportArn)) });
 
-export const listImports: Operation = (ctx, input) => {
-  const all = ctx.db.transfers.listImports()
+export const listImports: Operation = async (ctx, input) => {
+  const all = (await ctx.db.transfers.listImports())
     .filter((r) => input.TableArn === undefined || r.tableArn === input.TableArn)
     .sort((a, b) => a.startTime - b.startTime || a.arn.localeCompare(b.arn));
   const start = input.NextToken === undefined ? 0 : Math.max(0, all.findIndex((r) => r.arn === input.NextToken));

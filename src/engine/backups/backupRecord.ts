@@ -20,6 +20,11 @@ export interface BackupRecord {
   sizeBytes?: number;
   /** CONTINUOUS: the time the base now stands for, once older history was folded into it. */
   foldedTo?: number;
+  /**
+   * CONTINUOUS: per change-log shard, the last record the base already holds (taken at
+   * the base's moment, then advanced by folding); replay starts after it.
+   */
+  logFolded?: Record<string, number>;
   /** The source table's catalog entry at the backup's moment (key schema, indexes, billing, ...). */
   table: TableMeta;
 }

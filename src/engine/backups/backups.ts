@@ -70,7 +70,13 @@ export class Backups {
    * overwrite from the moment the first catalog change commits; the copy walk starts
    * (and the moment is fixed) with the second transaction.
    */
-  async create(tableName: string, backupName: string, type: BackupType = 'USER', alsoChange = (meta: TableMeta) => meta): Promise<BackupRecord> {
+  async create(
+    tableName: string,
+    backupName: string,
+    type: BackupType = 'USER',
+    alsoChange = (meta: TableMeta) => meta,
+    atMoment: (txn: WriteOps, tableId: number) => Partial<BackupRecord> = () => ({}),
+  ): Promise<BackupRecord> {
     const no = await transact(this.db.store, (txn) => nextNumber(txn));
     const table = await this.db.updateTable(tableName, (meta) => alsoChange({ ...meta, snapshotCopies: [...(meta.snapshotCopies ?? []), no] }));
     const source: TableMeta = { ...table, snapshotCopies: undefined, pitr: undefined };
@@ -86,6 +92,7 @@ export class Backups {
         type,
         createdAt: now,
         table: source,
+        ...atMoment(txn, table.id),
       };
       writeBackup(txn, record);
       startCopy(txn, no);
@@ -98,19 +105,19 @@ export class Backups {
   }
 
   /** The backup an ARN names (not one being deleted), or BackupNotFoundException. */
-  find(arn: string): BackupRecord {
-    const record = this.list().find((r) => r.arn === arn && r.type !== 'CONTINUOUS');
+  async find(arn: string): Promise<BackupRecord> {
+    const record = (await this.list()).find((r) => r.arn === arn && r.type !== 'CONTINUOUS');
     if (record === undefined) throw backupNotFound(arn);
     return record;
   }
 
-  list(): BackupRecord[] {
-    return this.db.store.snapshot((snap) => listBackupRecords(snap)) as BackupRecord[];
+  async list(): Promise<BackupRecord[]> {
+    return this.db.read(listBackupRecords);
   }
 
   /** Deletes a backup (not one still being taken); its items are purged in the background. */
   async delete(arn: string): Promise<BackupRecord> {
-    const record = this.find(arn);
+    const record = await this.find(arn);
     if (record.status === 'CREATING') throw dynamoError('BackupInUseException', `Backup is being created: ${arn}`);
     await transact(this.db.store, (txn) => {
       if (readBackup(txn, record.no) === undefined) throw backupNotFound(arn);

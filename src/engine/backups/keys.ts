@@ -4,9 +4,6 @@
  *   0x0B | backup no (u32) | item key -> the stored item as it was at the backup's moment;
  *                                        an empty value marks an item that did not exist then
  *   0x0C | backup no (u32)            -> the copy cursor while the backup is being taken
- *   0x0D | table id (u32) | time ms (u64) | item key -> point-in-time recovery history: the
- *                                        item's state after its last change in that
- *                                        millisecond (0x01 + stored item, or 0x00 + key JSON: deleted)
  * The item key is the base-table storage key without its `tag | table id | index no`
  * head, so a backup keeps the table's order and outlives the table's id.
  */
@@ -15,7 +12,6 @@ import { prefixEnd } from '../../values/keycodec.js';
 const RECORD = 0x0a;
 const DATA = 0x0b;
 const CURSOR = 0x0c;
-const HISTORY = 0x0d;
 /** `tag | table id (u32) | index no` of a base-table storage key. */
 const ITEM_HEAD = 6;
 
@@ -51,27 +47,4 @@ export function backupItemsRange(backupNo: number): { gte: Buffer; lt: Buffer } 
 /** The first key after `key` in byte order (for resuming a walk after a cursor). */
 export function keyAfter(key: Buffer): Buffer {
   return Buffer.concat([key, Buffer.from([0])]);
-}
-
-export function historyKey(tableId: number, time: number, suffix: Buffer): Buffer {
-  const key = Buffer.allocUnsafe(13 + suffix.length);
-  key[0] = HISTORY;
-  key.writeUInt32BE(tableId, 1);
-  key.writeBigUInt64BE(BigInt(time), 5);
-  suffix.copy(key, 13);
-  return key;
-}
-
-export function historyTime(key: Buffer): number {
-  return Number(key.readBigUInt64BE(5));
-}
-
-export function historySuffix(key: Buffer): Buffer {
-  return key.subarray(13);
-}
-
-/** A table's history up to and including `time` (or all of it): [start, end). */
-export function historyRange(tableId: number, time?: number): { gte: Buffer; lt: Buffer } {
-  const start = numbered(HISTORY, tableId);
-  return { gte: start, lt: time === undefined ? prefixEnd(start)! : historyKey(tableId, time + 1, Buffer.alloc(0)) };
 }

@@ -5,30 +5,25 @@
  */
 import type { WriteOps } from '../../storage/kv.js';
 import type { Database } from '../database.js';
-import { enabledStream } from '../tableMeta.js';
 import { recordsRange, shardKey } from './keys.js';
 import { closeOpenShards, listShards, type ShardMeta } from './shards.js';
+import { logLabel, RECOVERY_LOG_LABEL } from './lifecycle.js';
 import { STREAM_RETENTION_MS } from './streams.js';
 
 /** Records deleted per trimming transaction. */
 const TRIM_BATCH = 1000;
 
-/** Closes a table's open shards and opens their children now (test control); false if it has no open stream. */
+/** Closes a table's open shards and opens their children now (test control); false if its log is not recording. */
 export async function rollShards(db: Database, tableName: string): Promise<boolean> {
   const table = db.findTable(tableName);
-  if (table === undefined || enabledStream(table.meta) === undefined) return false;
+  if (table === undefined || logLabel(table.meta) === undefined) return false;
   const now = db.clock.now();
   await db.store.transact((txn) => closeOpenShards(txn, table.meta.id, now, true));
   return true;
 }
 
-/**
- * How long a table's log is kept: the longest any consumer needs. Streams: 24 hours
- * after a shard closes (point-in-time recovery will extend this when it reads the log).
- */
-function retentionMs(): number {
-  return STREAM_RETENTION_MS;
-}
+/** Whether a closed shard is still needed by a consumer other than the stream (point-in-time recovery). */
+export type ShardNeeded = (shard: ShardMeta) => boolean;
 
 export interface TrimBatch {
   /** Records and shard descriptions deleted. */
@@ -38,12 +33,14 @@ export interface TrimBatch {
 }
 
 /**
- * Inside `txn`: deletes up to one batch of records of shards closed longer ago than the
- * retention, then their descriptions.
+ * Inside `txn`: deletes up to one batch of records of closed shards no consumer needs any
+ * more, then their descriptions. Retention is the longest need: a stream's shard is kept
+ * 24 hours after it closes, and any shard as long as `neededElsewhere` says so.
  */
-export function trimLogBatch(txn: WriteOps, tableId: number, now: number): TrimBatch {
-  const cutoff = now - retentionMs();
-  const expired = (shard: ShardMeta) => shard.closedAt !== undefined && shard.closedAt <= cutoff;
+export function trimLogBatch(txn: WriteOps, tableId: number, now: number, neededElsewhere: ShardNeeded = () => false): TrimBatch {
+  const cutoff = now - STREAM_RETENTION_MS;
+  const streamDone = (shard: ShardMeta) => shard.label === RECOVERY_LOG_LABEL || shard.closedAt! <= cutoff;
+  const expired = (shard: ShardMeta) => shard.closedAt !== undefined && streamDone(shard) && !neededElsewhere(shard);
   let budget = TRIM_BATCH;
   let deleted = 0;
   for (const shard of listShards(txn, tableId).filter(expired)) {

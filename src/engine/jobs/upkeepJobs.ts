@@ -1,7 +1,8 @@
 /**
  * The recurring upkeep of a table, one job per table and kind, each recorded (by
  * `upkeepJobs`) in the catalog change that calls for it: sweeping expired items while
- * TTL is enabled, rolling stream shards over while a stream is enabled, and trimming
+ * TTL is enabled, rolling log shards over while a stream or point-in-time recovery
+ * records the log, folding old log records into the recovery base, and trimming
  * the change log until its last shard is gone. Each run works in bounded batches and
  * makes the job due again one interval later; a run that finds the job no longer
  * needed (the table dropped, TTL or the stream disabled) removes it.
@@ -9,11 +10,12 @@
 import type { WriteOps } from '../../storage/kv.js';
 import type { Database } from '../database.js';
 import { catalogKey } from '../keyspace.js';
-import { enabledStream, type TableMeta } from '../tableMeta.js';
+import { type TableMeta } from '../tableMeta.js';
+import { logLabel } from '../changelog/lifecycle.js';
 import { rollShardsIfDue, listShards } from '../changelog/shards.js';
 import { trimLogBatch } from '../changelog/maintenance.js';
 import { sweepTtlBatch } from '../ttl/sweep.js';
-import { foldPitrBatch } from '../backups/pitr.js';
+import { foldPitrBatch, recoveryNeeds } from '../backups/pitr.js';
 import type { JobBatch, NewJob } from './runner.js';
 
 export const UPKEEP_KINDS = {
@@ -47,7 +49,7 @@ const ended: JobBatch<never> = { state: undefined, processed: 0, done: true, fin
 export function upkeepJobs(meta: TableMeta): NewJob[] {
   const kinds: string[] = [];
   if (meta.ttl?.enabled === true) kinds.push(UPKEEP_KINDS.ttlSweep);
-  if (enabledStream(meta) !== undefined) kinds.push(UPKEEP_KINDS.shardRollover, UPKEEP_KINDS.logTrim);
+  if (logLabel(meta) !== undefined) kinds.push(UPKEEP_KINDS.shardRollover, UPKEEP_KINDS.logTrim);
   if (meta.pitr !== undefined) kinds.push(UPKEEP_KINDS.pitrFold);
   const params: TableJob = { name: meta.name, tableId: meta.id };
   return kinds.map((kind) => ({ id: `${kind}:${meta.id}`, kind, tableId: meta.id, params }));
@@ -75,7 +77,7 @@ export function registerUpkeepJobs(db: Database, options: UpkeepOptions): void {
     everyMs: logUpkeepMs,
     batch(txn, { name, tableId }: TableJob): JobBatch<never> {
       const meta = liveMeta(txn, name, tableId);
-      if (meta === undefined || enabledStream(meta) === undefined) return ended;
+      if (meta === undefined || logLabel(meta) === undefined) return ended;
       return done(rollShardsIfDue(txn, tableId, db.clock.now(), options.shardRolloverMs) ? 1 : 0);
     },
   });
@@ -85,8 +87,9 @@ export function registerUpkeepJobs(db: Database, options: UpkeepOptions): void {
     // `processed` counts deleted records and shard descriptions.
     batch(txn, { name, tableId }: TableJob): JobBatch<never> {
       // A dropped table's purge removes its log.
-      if (liveMeta(txn, name, tableId) === undefined) return ended;
-      const { deleted, finished } = trimLogBatch(txn, tableId, db.clock.now());
+      const meta = liveMeta(txn, name, tableId);
+      if (meta === undefined) return ended;
+      const { deleted, finished } = trimLogBatch(txn, tableId, db.clock.now(), recoveryNeeds(txn, meta));
       if (!finished) return { state: undefined, processed: deleted, done: false };
       // A disabled stream's log is kept until its last shard is trimmed.
       return listShards(txn, tableId).length === 0 ? { ...ended, processed: deleted } : done(deleted);
@@ -94,7 +97,7 @@ export function registerUpkeepJobs(db: Database, options: UpkeepOptions): void {
   });
   db.jobs.register(UPKEEP_KINDS.pitrFold, {
     everyMs: logUpkeepMs,
-    // Point-in-time-recovery history older than the window folds into the base snapshot.
+    // Log records older than the recovery window fold into the base snapshot.
     batch(txn, { name, tableId }: TableJob): JobBatch<never> {
       const meta = liveMeta(txn, name, tableId);
       if (meta?.pitr === undefined) return ended;

@@ -53,18 +53,18 @@ export class Transfers {
     return record;
   }
 
-  findExport(arn: string): ExportRecord {
-    const record = readExport(this.db.embeddedReads(), arn);
+  async findExport(arn: string): Promise<ExportRecord> {
+    const record = await this.db.read((ops) => readExport(ops, arn));
     if (record === undefined) throw dynamoError('ExportNotFoundException', `Export not found: ${arn}`);
     return record;
   }
 
-  listExports(): ExportRecord[] {
-    return listExportRecords(this.db.embeddedReads());
+  async listExports(): Promise<ExportRecord[]> {
+    return this.db.read(listExportRecords);
   }
 
   private async runExport(arn: string): Promise<void> {
-    const record = readExport(this.db.embeddedReads(), arn);
+    const record = await this.db.read((ops) => readExport(ops, arn));
     if (record === undefined || record.status !== 'IN_PROGRESS') return;
     const { lines, billed } = await this.db.store.snapshot((snap) => {
       const base = readBackup(snap, record.baseNo);
@@ -106,18 +106,18 @@ export class Transfers {
     return record;
   }
 
-  findImport(arn: string): ImportRecord {
-    const record = readImport(this.db.embeddedReads(), arn);
+  async findImport(arn: string): Promise<ImportRecord> {
+    const record = await this.db.read((ops) => readImport(ops, arn));
     if (record === undefined) throw dynamoError('ImportNotFoundException', `Import not found: ${arn}`);
     return record;
   }
 
-  listImports(): ImportRecord[] {
-    return listImportRecords(this.db.embeddedReads());
+  async listImports(): Promise<ImportRecord[]> {
+    return this.db.read(listImportRecords);
   }
 
   private async runImport(arn: string): Promise<void> {
-    const record = readImport(this.db.embeddedReads(), arn);
+    const record = await this.db.read((ops) => readImport(ops, arn));
     if (record === undefined) throw new Error('The import record is not written yet'); // retried
     if (record.status !== 'IN_PROGRESS') return;
     const table = this.db.findTable(record.tableName);
@@ -177,16 +177,13 @@ function itemLine(record: ExportRecord, stored: Buffer): string {
 /** INCREMENTAL: one line per item changed in (from, to], with its keys and new (and old) image. */
 function incrementalLines(snap: Parameters<typeof itemsAt>[0], record: ExportRecord): { lines: string[]; billed: number } {
   const { from, to, viewType } = record.incremental!;
-  const changes = changesBetween(snap, record.tableNo, from, to);
+  const changes = changesBetween(snap, record.tableNo, record.baseNo, from, to);
   const before = viewType === 'NEW_AND_OLD_IMAGES' ? itemsAt(snap, record.tableNo, record.baseNo, from) : undefined;
   const lines: string[] = [];
   let billed = 0;
-  for (const [suffix, { time, value }] of changes) {
-    const put = value[0] === 0x01;
-    const next = put ? value.subarray(1) : undefined;
+  for (const [suffix, { time, stored: next, keys: changedKeys }] of changes) {
     const old = before?.get(suffix);
-    const image = put ? JSON.parse(next!.toString('utf8', 4)) as Item : JSON.parse(value.toString('utf8', 1)) as Item;
-    const keys = Object.fromEntries(record.keyNames.filter((k) => image[k] !== undefined).map((k) => [k, image[k]]));
+    const keys = Object.fromEntries(record.keyNames.filter((k) => changedKeys[k] !== undefined).map((k) => [k, changedKeys[k]]));
     billed += (next?.readUInt32BE(0) ?? 0) + (old?.readUInt32BE(0) ?? 0);
     const entry: Record<string, unknown> = { Metadata: { WriteTimeMicros: String(time * 1000) }, Keys: keys };
     if (next !== undefined) entry.NewImage = JSON.parse(next.toString('utf8', 4));
