@@ -9,7 +9,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTable, expectError, rawRequest, startTestServer, type TestContext } from './helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 
 const CANCELLED = 'Transaction cancelled, please refer cancellation reasons for specific reasons';
 
@@ -227,7 +227,7 @@ describe('TransactWriteItems', () => {
       const durable = await startTestServer({ dataDir: dir });
       try {
         await createTable(durable.client, 'accounts', ['id', 'S']);
-        const raw = () => rawRequest(durable.server.url, 'TransactWriteItems', JSON.stringify({
+        const raw = () => durable.raw('TransactWriteItems', JSON.stringify({
           ClientRequestToken: 'token-inflight',
           TransactItems: [{ Update: { TableName: 'accounts', Key: { id: { S: 'inflight' } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } } }],
         }));
