@@ -83,8 +83,7 @@ export function answerRequest(options: PipelineOptions, req: IncomingMessage, bo
   try {
     input = parseRequestJson(body) as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof DynamoError) return failure(err);
-    throw err;
+    return failure(asDynamoError(options.logger, operation, err));
   }
 
   const started = performance.now();
