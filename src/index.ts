@@ -33,8 +33,11 @@ import type { StartingPosition } from './engine/changelog/consumer.js';
 import { consoleRoute } from './console/serve.js';
 import { UserDirectory } from './server/auth/users.js';
 import { AuditLog } from './server/audit/auditLog.js';
+import { InProcessHandler, IN_PROCESS_HOST } from './server/sdkHandler.js';
 
 export type { TriggerConfig } from './triggers/config.js';
+export { startInProcess, type InProcessDatabase } from './inProcess.js';
+export type { InProcessHandler } from './server/sdkHandler.js';
 
 export { Clock } from './engine/clock.js';
 export type { Durability } from './storage/lmdb.js';
@@ -96,6 +99,8 @@ export interface ServerOptions {
   auditLog?: string;
   /** Audit data-plane requests (item reads and writes) too. */
   auditDataPlane?: boolean;
+  /** Open no socket: serve only through `requestHandler`, in this process (see startInProcess). */
+  inProcess?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
   worker?: WorkerRole;
   /** How often the TTL sweeper runs, in ms (default 30 s). */
@@ -131,6 +136,11 @@ export interface RunningServer {
   /** Reads the `auth` users file again (the command does this on SIGHUP); throws, keeping the old users, if it is invalid. */
   reloadAuth(): void;
   close(): Promise<void>;
+  /**
+   * An AWS SDK v3 request handler answering through the same pipeline as the HTTP
+   * front, without a socket: `new DynamoDBClient({ requestHandler, region, credentials })`.
+   */
+  requestHandler: InProcessHandler;
   /** The server's clock (transient statuses, idempotency windows, throttling, TTL, stream retention, iterator expiry): tests set or advance it. */
   clock: Clock;
   /** Closes the table's open stream shards and opens their children now (as the rollover schedule does). */
@@ -222,10 +232,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const tlsFront = tls && options.tlsPort !== undefined ? createHttpServer(http, tls) : undefined;
   const fronts = tlsFront ? [front, tlsFront] : [front];
   for (const { server } of fronts) if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
-  const port = await listen(front.server, options.port ?? 0, host);
-  const tlsPort = tlsFront && (await listen(tlsFront.server, options.tlsPort!, host));
+  const port = options.inProcess ? 0 : await listen(front.server, options.port ?? 0, host);
+  const tlsPort = tlsFront && !options.inProcess ? await listen(tlsFront.server, options.tlsPort!, host) : undefined;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  ctx.endpointAddress = `${urlHost}:${port}`;
+  ctx.endpointAddress = options.inProcess ? IN_PROCESS_HOST : `${urlHost}:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -243,10 +253,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
   const scheme = tls && !tlsFront ? 'https' : 'http';
   return {
-    url: `${scheme}://${urlHost}:${port}`,
+    url: options.inProcess ? `http://${IN_PROCESS_HOST}` : `${scheme}://${urlHost}:${port}`,
     port,
     tlsUrl: tlsPort === undefined ? undefined : `https://${urlHost}:${tlsPort}`,
     close,
+    requestHandler: new InProcessHandler(http),
     ...controls,
     backgroundJobs: (tableName) => db.listJobs(tableName),
     reloadAuth: () => users?.reload(),

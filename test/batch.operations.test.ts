@@ -5,7 +5,7 @@ import {
   BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, type KeysAndAttributes, type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createTable, expectError, rawRequest, startTestServer, type TestContext } from './helpers.js';
+import { createTable, expectError, startTestServer, type TestContext } from './helpers.js';
 import { retryWithBackoff } from './batch.helpers.js';
 
 describe('batch operations', () => {
@@ -57,9 +57,9 @@ describe('batch operations', () => {
   });
 
   it('always answers UnprocessedItems and UnprocessedKeys, empty when everything was done', async () => {
-    const write = await rawRequest(t.server.url, 'BatchWriteItem', JSON.stringify({ RequestItems: { threads: [{ PutRequest: { Item: { id: { N: '5' } } } }] } }));
+    const write = await t.raw('BatchWriteItem', JSON.stringify({ RequestItems: { threads: [{ PutRequest: { Item: { id: { N: '5' } } } }] } }));
     assert.equal(write.text, '{"UnprocessedItems":{}}');
-    const read = await rawRequest(t.server.url, 'BatchGetItem', JSON.stringify({ RequestItems: { threads: { Keys: [{ id: { N: '404' } }] } } }));
+    const read = await t.raw('BatchGetItem', JSON.stringify({ RequestItems: { threads: { Keys: [{ id: { N: '404' } }] } } }));
     assert.deepEqual(read.json, { Responses: { threads: [] }, UnprocessedKeys: {} });
   });
 

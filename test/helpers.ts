@@ -4,32 +4,44 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
 import { storeUnderTest } from './storageUnderTest.js';
 
+/**
+ * Which front the API tests go through: `http` (default) or `inprocess`, the SDK
+ * request handler with no socket. `npm test` runs a set of API test files both ways
+ * (see runInProcessSuite.test.ts).
+ */
+export const TEST_FRONT = process.env.OPENDDB_TEST_FRONT === 'inprocess' ? 'inprocess' : 'http';
+
 export interface TestContext {
   server: RunningServer;
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
+  /** Sends a raw DynamoDB JSON request (fake signature) through the front under test. */
+  raw(operation: string, body: string): Promise<{ status: number; text: string; json: any }>;
   close(): Promise<void>;
 }
 
-export function sdkClient(url: string): DynamoDBClient {
+export function sdkClient(url: string, requestHandler?: RunningServer['requestHandler']): DynamoDBClient {
   return new DynamoDBClient({
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
+    requestHandler,
   });
 }
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestContext> {
   // OPENDDB_TEST_STORAGE=postgres: servers that would keep their data in memory use PostgreSQL.
   const store = options.store ?? (options.dataDir === undefined ? await storeUnderTest() : undefined);
-  const server = await startServer({ logLevel: 'silent', ...options, store });
-  const client = sdkClient(server.url);
+  const inProcess = TEST_FRONT === 'inprocess';
+  const server = await startServer({ logLevel: 'silent', ...options, store, inProcess });
+  const client = sdkClient(server.url, inProcess ? server.requestHandler : undefined);
   const doc = DynamoDBDocumentClient.from(client);
   return {
     server,
     client,
     doc,
+    raw: (operation, body) => (inProcess ? rawInProcess(server, operation, body) : rawRequest(server.url, operation, body)),
     async close() {
       client.destroy();
       await server.close();
@@ -49,6 +61,12 @@ export async function createTable(client: DynamoDBClient, name: string, hash: [s
   }));
 }
 
+const FAKE_SIGNATURE: Record<string, string> = {
+  'Content-Type': 'application/x-amz-json-1.0',
+  Authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc',
+  'X-Amz-Date': '20260101T000000Z',
+};
+
 /** Sends a raw DynamoDB JSON request, for protocol-level tests. */
 export async function rawRequest(
   url: string,
@@ -56,12 +74,7 @@ export async function rawRequest(
   body: string | Uint8Array,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; text: string; json: any }> {
-  const allHeaders: Record<string, string> = {
-    'Content-Type': 'application/x-amz-json-1.0',
-    Authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc',
-    'X-Amz-Date': '20260101T000000Z',
-    ...headers,
-  };
+  const allHeaders: Record<string, string> = { ...FAKE_SIGNATURE, ...headers };
   if (target !== undefined) allHeaders['X-Amz-Target'] = `DynamoDB_20120810.${target}`;
   const res = await fetch(url, { method: "POST", headers: allHeaders, body: body as BodyInit });
   const text = await res.text();
@@ -72,6 +85,19 @@ export async function rawRequest(
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+async function rawInProcess(server: RunningServer, operation: string, body: string): Promise<{ status: number; text: string; json: any }> {
+  const headers = { ...FAKE_SIGNATURE, 'x-amz-target': `DynamoDB_20120810.${operation}` };
+  const { response } = await server.requestHandler.handle({ method: 'POST', path: '/', headers, body });
+  const text = Buffer.from(response.body).toString('utf8');
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.statusCode, text, json };
 }
 
 /** Asserts that `promise` rejects with the given error name and (optionally) exact message. */

@@ -3,7 +3,7 @@ import {
   QueryCommand, ScanCommand,
   type AttributeValue, type QueryCommandInput, type QueryCommandOutput, type ScanCommandInput, type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { rawRequest, type TestContext } from './helpers.js';
+import { type TestContext } from './helpers.js';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -14,7 +14,7 @@ export type Item = Record<string, AttributeValue>;
 export async function putAll(t: TestContext, table: string, items: Item[], parallel = 128): Promise<void> {
   for (let i = 0; i < items.length; i += parallel) {
     await Promise.all(items.slice(i, i + parallel).map(async (item) => {
-      const res = await rawRequest(t.server.url, 'PutItem', JSON.stringify({ TableName: table, Item: wire(item) }));
+      const res = await t.raw('PutItem', JSON.stringify({ TableName: table, Item: wire(item) }));
       if (res.status !== 200) throw new Error(`PutItem failed: ${res.text}`);
     }));
   }

@@ -61,7 +61,7 @@ export function readBody(req: IncomingMessage, onRaw?: (raw: Buffer) => void): P
  * it). Other encodings are not decoded: the body is read as sent, so anything but
  * plain JSON then fails to parse.
  */
-function decode(body: Buffer, encoding: string | undefined): Buffer {
+export function decode(body: Buffer, encoding: string | undefined): Buffer {
   if (encoding === undefined || body.length === 0) return body;
   const name = encoding.trim().toLowerCase();
   const limit = { maxOutputLength: MAX_BODY_BYTES + 1 };

@@ -1,69 +1,37 @@
 /**
- * The HTTP front: routes `POST /` by X-Amz-Target, frames JSON 1.0 / 1.1 requests and
- * responses, and turns every failure into DynamoDB's error envelope. Knows nothing
- * about tables or items: it hands (operation, body) to an `OperationHandler`. Also
- * the health check, /metrics, CORS, and the bounded drain that stops it.
+ * The HTTP front: reads requests off node:http, negotiates JSON 1.0 / 1.1 framing
+ * and compression, and writes answers back. What a DynamoDB request means is decided
+ * by the transport-free pipeline (pipeline.ts), which the in-process SDK handler
+ * shares. Also the health check, /metrics, CORS, and the bounded drain that stops it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { DynamoError, internalError, serializationError, serviceError } from '../errors.js';
-import { checkAuthorization } from './auth.js';
-import { BodyEncodingError, BodyTooLargeError, readBody } from './body.js';
+import { internalError } from '../errors.js';
+import { readBody } from './body.js';
 import { applyCors, applyPreflight, corsPolicy, type CorsPolicy } from './cors.js';
 import { ConnectionDrain } from './drain.js';
 import { responseStyle } from './negotiate.js';
-import { parseRequestJson } from './requestJson.js';
-import { countRequest } from './requestMetrics.js';
 import { handleControl, isControlRequest, type Controls } from './controls.js';
-import { DEFAULT_STYLE, errorBody, newRequestId, sendJson, sendJsonAtTurnEnd, type ResponseStyle } from './respond.js';
-import { authenticate, type Authenticator } from './auth/authenticate.js';
-import { presignedTarget } from './auth/sigv4.js';
-import { accessKeyOf, type AuditLog, type AuditedRequest } from './audit/auditLog.js';
-import type { Caller } from '../api/authorization/authorize.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../engine/metrics.js';
+import { answerRequest, unreadableBody, type DynamoAnswer, type PipelineOptions } from './pipeline.js';
+import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd, type ResponseStyle } from './respond.js';
 import type { StaticRoute } from '../console/serve.js';
 
-/**
- * Runs one operation on the parsed request body (`text`: the body as sent, after any
- * decompression); returns the response body as JSON text, or as its UTF-8 bytes.
- */
-export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => Promise<string | Buffer> | string | Buffer;
+export type { OperationHandler } from './pipeline.js';
 
-export interface HttpOptions {
-  handler: OperationHandler;
-  knownOperations: ReadonlySet<string>;
-  logger: Logger;
+export interface HttpOptions extends PipelineOptions {
   /** `--cors`: undefined or `*` for every origin, a comma-separated allow-list, or `none`. */
   cors: string | undefined;
-  metrics?: Metrics;
   /** Test controls under /openddb/ (see controls.ts). */
   controls?: Controls;
   /** The web console's files (GET /console...); absent when the console is off. */
   console?: StaticRoute;
-  /** `--auth`: verify signatures against these users and authorize each operation. */
-  auth?: Authenticator;
-  /** `--audit-log`: one record per request. */
-  audit?: AuditLog;
-  /** The region reported for requests that name none (audit records). */
-  region?: string;
 }
 
 export interface HttpFront {
   server: Server;
   /** Stops in bounded time: see ConnectionDrain. */
   drain: ConnectionDrain;
-}
-
-const TARGET_PREFIX = 'DynamoDB_20120810.';
-const STREAMS_TARGET_PREFIX = 'DynamoDBStreams_20120810.';
-
-/** DynamoDB's operations by name; the Streams API's by their full target (`DynamoDBStreams_20120810.GetRecords`). */
-function operationOf(target: string | string[] | undefined): string | undefined {
-  if (typeof target !== 'string') return undefined;
-  if (target.startsWith(STREAMS_TARGET_PREFIX)) return target;
-  return target.startsWith(TARGET_PREFIX) && !target.includes('.', TARGET_PREFIX.length) ? target.slice(TARGET_PREFIX.length) : undefined;
 }
 
 /** PEM certificate chain and private key: serve HTTPS. */
@@ -110,87 +78,18 @@ async function handleRequest(options: HttpOptions, cors: CorsPolicy | undefined,
   try {
     body = await readBody(req, options.auth && ((raw) => (rawBody = raw)));
   } catch (err) {
-    if (err instanceof BodyTooLargeError) {
-      return fail(res, requestId, new DynamoError('com.amazon.coral.service#RequestEntityTooLargeException',
-        'Request must be smaller than 16777216 bytes for the DynamoDB API', 413), style);
-    }
-    if (err instanceof BodyEncodingError) return fail(res, requestId, serializationError(err.message), style);
-    return fail(res, requestId, serializationError('Request body could not be read'), style);
+    return send(res, requestId, unreadableBody(err), style);
   }
-
-  // A presigned request may carry its X-Amz-Target in the query string, as the SDKs hoist it.
-  const operation = operationOf(req.headers['x-amz-target'] ?? (options.auth && presignedTarget(req.url)));
-  if (operation === undefined || !options.knownOperations.has(operation)) {
-    return fail(res, requestId, serviceError('UnknownOperationException', 'Unknown operation'), style);
-  }
-  let caller: Caller | undefined;
-  const audit = options.audit?.wants(operation) ? auditRecorder(options, req, operation, requestId) : undefined;
-  if (options.auth) {
-    const outcome = authenticate(options.auth, req, rawBody ?? body);
-    if (outcome instanceof DynamoError) {
-      audit?.({ input: undefined, caller: undefined, response: undefined, errorCode: outcome.code, errorMessage: outcome.message });
-      return fail(res, requestId, outcome, style);
-    }
-    caller = outcome;
-  } else {
-    const authProblem = checkAuthorization(req.headers);
-    if (authProblem) return fail(res, requestId, authProblem, style);
-  }
-
-  let input: Record<string, unknown>;
-  try {
-    input = parseRequestJson(body);
-  } catch (err) {
-    if (err instanceof DynamoError) return fail(res, requestId, err, style);
-    throw err;
-  }
-
-  const started = performance.now();
-  const table = typeof input.TableName === 'string' ? input.TableName : undefined;
-  let status = 200;
-  let errorCode: string | undefined;
-  let errorMessage: string | undefined;
-  let answer: string | Buffer | undefined;
-  try {
-    const pending = options.handler(operation, input as Record<string, unknown>, body, caller);
-    // Reads answer synchronously (awaiting a plain value would still cost a microtask
-    // turn), and their answers leave together at the end of the turn.
-    if (pending instanceof Promise) sendJson(res, 200, (answer = await pending), requestId, style);
-    else sendJsonAtTurnEnd(res, 200, (answer = pending), requestId, style);
-  } catch (err) {
-    let failure: DynamoError;
-    if (err instanceof DynamoError) {
-      if (err.status >= 500) options.logger.error(`${operation} failed`, err);
-      failure = err;
-    } else {
-      options.logger.error(`${operation} failed with an internal error`, err);
-      failure = internalError();
-    }
-    status = failure.status;
-    errorCode = failure.code;
-    errorMessage = failure.message;
-    answer = undefined;
-    fail(res, requestId, failure, style);
-  }
-  audit?.({ input: input as Record<string, unknown>, caller, response: answer, errorCode, errorMessage });
-  if (options.metrics) countRequest(options.metrics, operation, table, status, errorCode, performance.now() - started);
+  const answer = answerRequest(options, req, body, rawBody, requestId);
+  // Reads answer synchronously (awaiting a plain value would still cost a microtask
+  // turn), and their answers leave together at the end of the turn.
+  if (answer instanceof Promise) send(res, requestId, await answer, style);
+  else if (answer.status === 200) sendJsonAtTurnEnd(res, 200, answer.body, requestId, style);
+  else send(res, requestId, answer, style);
 }
 
-/** Records one request in the audit log, given how it ended. */
-function auditRecorder(options: HttpOptions, req: IncomingMessage, operation: string, requestId: string) {
-  return (outcome: Pick<AuditedRequest, 'input' | 'caller' | 'response' | 'errorCode' | 'errorMessage'>) => options.audit!.record({
-    ...outcome,
-    operation,
-    requestId,
-    accessKeyId: accessKeyOf(req),
-    sourceIp: req.socket.remoteAddress ?? '',
-    userAgent: req.headers['user-agent'],
-    region: options.region ?? 'us-east-1',
-  });
-}
-
-function fail(res: ServerResponse, requestId: string, err: DynamoError, style: ResponseStyle = DEFAULT_STYLE): void {
-  sendJson(res, err.status, errorBody(err), requestId, style);
+function send(res: ServerResponse, requestId: string, answer: DynamoAnswer, style: ResponseStyle): void {
+  sendJson(res, answer.status, answer.body, requestId, style);
 }
 
 /** GET / (the health check), GET /metrics, CORS preflight; any other method or path is unknown. */

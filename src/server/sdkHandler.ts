@@ -1,0 +1,125 @@
+/**
+ * The in-process front: an AWS SDK v3 request handler (smithy's HttpHandler shape,
+ * `handle(request) -> { response }`) that answers through the same pipeline as the
+ * HTTP front — target routing, signatures when `--auth` is on, shape validation,
+ * errors, audit and metrics — without a socket:
+ *   new DynamoDBClient({ requestHandler: handler, region, credentials })
+ * The shapes are declared here structurally, so the SDK stays an optional peer.
+ */
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import { crc32 } from 'node:zlib';
+import { serviceError } from '../errors.js';
+import { BodyTooLargeError, decode, MAX_BODY_BYTES } from './body.js';
+import { responseStyle } from './negotiate.js';
+import { answerRequest, failure, unreadableBody, type DynamoAnswer, type PipelineOptions } from './pipeline.js';
+import { DEFAULT_STYLE, newRequestId } from './respond.js';
+
+/** The members of smithy's HttpRequest this handler reads. */
+export interface SdkHttpRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** Smithy's HttpResponse: lower-case header names, the body as bytes. */
+export interface SdkHttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** The host the in-process front's clients name (and DescribeEndpoints reports); nothing listens there. */
+export const IN_PROCESS_HOST = 'openddb.in-process';
+
+/** Stands for the peer of every in-process request (the loopback: no network is involved). */
+const NO_PEER = new Socket();
+
+export class InProcessHandler {
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+
+  constructor(private readonly pipeline: PipelineOptions) {}
+
+  async handle(request: SdkHttpRequest, options?: { abortSignal?: { aborted: boolean } }): Promise<{ response: SdkHttpResponse }> {
+    if (options?.abortSignal?.aborted) throw abortError();
+    const requestId = newRequestId();
+    const req = new IncomingMessage(NO_PEER);
+    req.method = request.method;
+    req.url = request.path + queryString(request.query);
+    for (const name in request.headers) {
+      const value = request.headers[name]!;
+      req.headers[name.toLowerCase()] = value;
+      req.rawHeaders.push(name, value);
+    }
+    const style = responseStyle(req.headers);
+    let answer: DynamoAnswer;
+    if (request.method !== 'POST' || style === undefined) {
+      answer = failure(serviceError('UnknownOperationException', 'Unknown operation'));
+    } else {
+      const raw = await bodyBytes(request.body);
+      let body: Buffer | undefined;
+      try {
+        if (raw.length > MAX_BODY_BYTES) throw new BodyTooLargeError();
+        body = decode(raw, req.headers['content-encoding']);
+      } catch (err) {
+        answer = unreadableBody(err);
+      }
+      answer ??= await answerRequest(this.pipeline, req, body!, raw, requestId);
+    }
+    return { response: asResponse(answer, requestId, (style ?? DEFAULT_STYLE).contentType) };
+  }
+
+  updateHttpClientConfig(): void {}
+
+  httpHandlerConfigs(): Record<string, never> {
+    return {};
+  }
+
+  destroy(): void {}
+}
+
+function asResponse(answer: DynamoAnswer, requestId: string, contentType: string): SdkHttpResponse {
+  const body = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
+  return {
+    statusCode: answer.status,
+    headers: {
+      'content-type': contentType,
+      'content-length': String(body.length),
+      'x-amzn-requestid': requestId,
+      'x-amz-crc32': String(crc32(body)),
+    },
+    body,
+  };
+}
+
+function queryString(query: SdkHttpRequest['query']): string {
+  if (query === undefined) return '';
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      pairs.push(one === null ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(one)}`);
+    }
+  }
+  return pairs.length === 0 ? '' : `?${pairs.join('&')}`;
+}
+
+/** The SDK sends JSON text; other callers may send bytes or a stream. */
+async function bodyBytes(body: unknown): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  }
+  throw new TypeError('unsupported request body');
+}
+
+function abortError(): Error {
+  const err = new Error('Request aborted');
+  err.name = 'AbortError';
+  return err;
+}
