@@ -5,7 +5,6 @@
  * networked one (PostgreSQL) with a promise. `Database` builds on it.
  */
 import { isLocalStore, type KVStore, type LocalKVStore, type ReadOps } from '../storage/kv.js';
-import { validationError } from '../errors.js';
 import type { Item } from '../values/types.js';
 import { itemKey } from './keyspace.js';
 import { readStats, type TableStats } from './stats.js';
