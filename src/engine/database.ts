@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Clock } from './clock.js';
-import { isLocalStore, type KVStore, type ReadOps, type WriteOps } from '../storage/kv.js';
+import { type KVStore, type ReadOps, type WriteOps } from '../storage/kv.js';
 import { createLogger, type Logger } from '../logger.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
@@ -108,11 +108,7 @@ export class Database extends ReadFacade {
 
   static async open(store: KVStore, options: DatabaseOptions): Promise<Database> {
     if (store.maxKeyBytes < LAYOUT_MAX_KEY_BYTES) {
-      if (isLocalStore(store)) {
-        throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
-      }
-      // PostgreSQL's B-tree caps keys below what the layout may build: only the longest keys fail.
-      (options.logger ?? createLogger('warn')).warn(`storage keys are limited to ${store.maxKeyBytes} bytes: writes of items with the longest keys will fail`);
+      throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
     }
     const db = new Database(store, options);
     const { version, catalog } = await store.snapshot((snap) => ({
