@@ -131,6 +131,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         durability: { type: 'string' },
         'flush-interval': { type: 'string' },
         's3-root': { type: 'string' },
+        'admin-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -193,6 +194,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     auditLog: values['audit-log'] ?? (env.OPENDDB_AUDIT_LOG || undefined),
     auditDataPlane: values['audit-data-plane'] ?? isTrue(env.OPENDDB_AUDIT_DATA_PLANE),
     s3Root: values['s3-root'] ?? env.OPENDDB_S3_ROOT,
+    adminPort: optionalPort(values['admin-port'] ?? (env.OPENDDB_ADMIN_PORT || undefined)),
   };
 }
 
