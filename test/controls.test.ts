@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { startInProcess, startServer, type InProcessDatabase, type RunningServer } from '../src/index.js';
 import { createTable, expectError, sdkClient } from './helpers.js';
+import { FaultInjectingStore } from './faultInjectingStore.js';
 
 async function control(base: string, path: string, body?: unknown, method = 'POST'): Promise<{ status: number; json: any }> {
   const res = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
@@ -83,6 +84,25 @@ for (const storage of ['memory', 'lmdb'] as const) {
     });
   });
 }
+
+describe('A storage engine without whole-store copies', () => {
+  it('answers reset, snapshot and restore with 501, changing nothing', async () => {
+    const server = await startServer({ logLevel: 'silent', store: new FaultInjectingStore() });
+    const client = sdkClient(server.url);
+    try {
+      await createTable(client, 'stays', ['id', 'S']);
+      for (const [path, body] of [['/openddb/reset', undefined], ['/openddb/snapshot', undefined], ['/openddb/restore', { id: 'x' }]] as const) {
+        const answer = await control(server.url, path, body);
+        assert.equal(answer.status, 501, path);
+        assert.equal(answer.json.error, 'this storage engine cannot reset, snapshot or restore the whole database');
+      }
+      assert.deepEqual(await tables(client), ['stays']);
+    } finally {
+      client.destroy();
+      await server.close();
+    }
+  });
+});
 
 describe('Snapshots are fast', () => {
   it('takes and restores a snapshot of 2,000 items in memory in a few milliseconds', async () => {

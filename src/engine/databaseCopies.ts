@@ -43,8 +43,8 @@ export class DatabaseCopies {
 
   private copyable(): CopyableStore {
     const store = this.db.store;
-    if (this.db.options.shared === true) throw new CopiesUnavailableError('reset, snapshot and restore are not available while several processes share the store');
     if (!isCopyable(store)) throw new CopiesUnavailableError('this storage engine cannot reset, snapshot or restore the whole database');
+    if (this.db.options.shared === true) throw new CopiesUnavailableError('reset, snapshot and restore are not available while several processes share the store');
     return store;
   }
 }
