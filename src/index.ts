@@ -25,7 +25,9 @@ import { ThrottleGate } from './engine/capacity/throttleGate.js';
 import { rollShards } from './engine/changelog/maintenance.js';
 import { DEFAULT_SHARD_ROLLOVER_MS, DEFAULT_TTL_INTERVAL_MS, registerUpkeepJobs } from './engine/jobs/upkeepJobs.js';
 import { sweepTtl } from './engine/ttl/sweep.js';
-import type { Controls } from './server/controls.js';
+import { createControlsServer, type ControlOptions, type Controls } from './server/controls.js';
+import { FaultInjector } from './server/faults.js';
+import { DatabaseCopies } from './engine/databaseCopies.js';
 import { loadTriggersFile, toTrigger, type TriggerConfig } from './triggers/config.js';
 import { TriggerRunner } from './triggers/runner.js';
 import { changes } from './triggers/changes.js';
@@ -38,6 +40,7 @@ import { InProcessHandler, IN_PROCESS_HOST } from './server/sdkHandler.js';
 export type { TriggerConfig } from './triggers/config.js';
 export { startInProcess, type InProcessDatabase } from './inProcess.js';
 export type { InProcessHandler } from './server/sdkHandler.js';
+export type { FaultRule, FaultInjector } from './server/faults.js';
 
 export { Clock } from './engine/clock.js';
 export type { Durability } from './storage/lmdb.js';
@@ -99,6 +102,8 @@ export interface ServerOptions {
   auditLog?: string;
   /** Audit data-plane requests (item reads and writes) too. */
   auditDataPlane?: boolean;
+  /** Serve the test controls (/openddb/...) on this port only, not on the DynamoDB port. */
+  adminPort?: number;
   /** Open no socket: serve only through `requestHandler`, in this process (see startInProcess). */
   inProcess?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
@@ -128,6 +133,8 @@ export interface RunningServer {
   port: number;
   /** With `tlsPort`: the HTTPS address. */
   tlsUrl?: string;
+  /** With `adminPort`: the address of the test controls. */
+  adminUrl?: string;
   /**
    * Background jobs with their status, progress and last error: index builds and drops,
    * table purges, delayed deletions, TTL sweeps, shard rollover, log trimming, trigger delivery.
@@ -143,6 +150,14 @@ export interface RunningServer {
   requestHandler: InProcessHandler;
   /** The server's clock (transient statuses, idempotency windows, throttling, TTL, stream retention, iterator expiry): tests set or advance it. */
   clock: Clock;
+  /** Drops every table, item, stream and backup, and clears the faults (not the clock). */
+  reset(): Promise<void>;
+  /** Saves the whole database; resolves with the id `restore` takes. */
+  snapshot(): Promise<string>;
+  /** Puts the whole database back as snapshot `id` saved it (the snapshot stays usable). */
+  restore(id: string): Promise<void>;
+  /** Injected faults on both fronts: `faults.add({ operation: 'GetItem', error: 'ThrottlingException', count: 1 })`, `faults.clear()`. */
+  faults: FaultInjector;
   /** Closes the table's open stream shards and opens their children now (as the rollover schedule does). */
   rollStreamShards(table: string): Promise<boolean>;
   /** Runs the TTL sweep of a table now; resolves with how many expired items it deleted. */
@@ -207,8 +222,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const runners = triggers.map((trigger) => new TriggerRunner(db, trigger, logger));
   for (const runner of runners) runner.start();
+  const faults = new FaultInjector();
+  const copies = new DatabaseCopies(db);
   const controls: Controls = {
     clock: db.clock,
+    faults,
+    reset: async () => {
+      await copies.reset();
+      faults.clear();
+    },
+    snapshot: () => copies.snapshot(),
+    restore: (id) => copies.restore(id),
     sweepTtl: async (table) => {
       const deleted = await sweepTtl(db, table);
       metrics.ttlDeleted(table, deleted);
@@ -216,15 +240,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     rollStreamShards: (table) => rollShards(db, table),
   };
+  const auth = users && { users, now: () => db.clock.now() };
+  const controlOptions: ControlOptions = { controls, logger, auth };
   const http = {
     handler: (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => runOperation(ctx, operation, body, text, caller),
     knownOperations,
     logger,
     cors: options.cors,
     metrics,
-    controls,
+    controls: options.adminPort === undefined ? controlOptions : undefined,
+    faults,
     console: options.console === false ? undefined : consoleRoute(),
-    auth: users && { users, now: () => db.clock.now() },
+    auth,
     audit,
     region: options.region,
   };
@@ -234,6 +261,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   for (const { server } of fronts) if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
   const port = options.inProcess ? 0 : await listen(front.server, options.port ?? 0, host);
   const tlsPort = tlsFront && !options.inProcess ? await listen(tlsFront.server, options.tlsPort!, host) : undefined;
+  const admin = options.adminPort !== undefined && !options.inProcess ? createControlsServer(controlOptions) : undefined;
+  const adminPort = admin && (await listen(admin, options.adminPort!, host));
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   ctx.endpointAddress = options.inProcess ? IN_PROCESS_HOST : `${urlHost}:${port}`;
 
@@ -243,7 +272,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // Stop accepting, answer the requests already read (closing each connection
       // after its answer), stop trigger delivery and the job runner, then close the store cleanly.
       const timeout = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-      await Promise.all(fronts.map(({ drain }) => drain.close(timeout)));
+      await Promise.all([...fronts.map(({ drain }) => drain.close(timeout)), admin && closeServer(admin)]);
       await Promise.all(runners.map((runner) => runner.stop()));
       await db.close();
       await store.close();
@@ -256,6 +285,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: options.inProcess ? `http://${IN_PROCESS_HOST}` : `${scheme}://${urlHost}:${port}`,
     port,
     tlsUrl: tlsPort === undefined ? undefined : `https://${urlHost}:${tlsPort}`,
+    adminUrl: adminPort === undefined ? undefined : `http://${urlHost}:${adminPort}`,
     close,
     requestHandler: new InProcessHandler(http),
     ...controls,
@@ -278,6 +308,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }
 

@@ -14,9 +14,9 @@ export interface CliProcess {
 }
 
 /** Starts `openddb args...` and resolves with its URL once it prints that it is listening. */
-export function spawnCli(args: string[]): Promise<CliProcess> {
+export function spawnCli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();

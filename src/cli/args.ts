@@ -12,6 +12,8 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../server/drain.js';
 
 export interface CliConfig extends ServerOptions {
   help: boolean;
+  /** Print only the "listening on" line at startup. */
+  quiet: boolean;
   /** Server processes sharing the data directory; 1 = this process serves alone. */
   workers: number;
 }
@@ -35,57 +37,117 @@ const DYNAMODB_LOCAL_ALIASES: Record<string, string | undefined> = {
   '-sharedDb': undefined, // one shared database is our only mode
   '-optimizeDbBeforeStartup': undefined,
   '-disableTelemetry': undefined,
+  // The amazon/dynamodb-local image runs `java <command>`: its compose files pass these.
+  '-jar': undefined,
+  'DynamoDBLocal.jar': undefined,
 };
 
-export const USAGE = `Usage: openddb [options]
+/** JVM options on the same command lines (`-Djava.library.path=./DynamoDBLocal_lib`, `-Xmx1g`). */
+const isJvmOption = (arg: string): boolean => arg.startsWith('-D') || arg.startsWith('-X');
 
-  --port <n>                  port to listen on (default 8000; env OPENDDB_PORT)
+/** Every flag of the server command (node:util parseArgs), each documented in USAGE. */
+export const CLI_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  cors: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-port': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'admin-port': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'in-memory': { type: 'boolean' },
+  storage: { type: 'string' },
+  durability: { type: 'string' },
+  'flush-interval': { type: 'string' },
+  's3-root': { type: 'string' },
+  region: { type: 'string' },
+  'delay-transient-statuses': { type: 'boolean' },
+  throttle: { type: 'boolean' },
+  'ttl-interval': { type: 'string' },
+  'stream-shard-rollover': { type: 'string' },
+  triggers: { type: 'string' },
+  auth: { type: 'string' },
+  'audit-log': { type: 'string' },
+  'audit-data-plane': { type: 'boolean' },
+  workers: { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+  'log-level': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-console': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const USAGE = `Usage: openddb [options]     serve DynamoDB's API (default: port 8000, data in ./data)
+       openddb <command> ...   see Commands below
+
+Where it listens
+  --port <n>                  port to listen on; 0 picks a free one (default 8000; env OPENDDB_PORT)
   --host <addr>               address to bind (default 127.0.0.1; 0.0.0.0 in containers; env OPENDDB_HOST)
+  --cors <origins>            CORS origins: * (default, every origin), a comma-separated list, or none
+                              to turn CORS off (env OPENDDB_CORS)
+  --tls-cert <file>           PEM certificate (chain): serve HTTPS (with --tls-key; env OPENDDB_TLS_CERT)
+  --tls-key <file>            PEM private key of the certificate (env OPENDDB_TLS_KEY)
+  --tls-port <n>              serve HTTPS on this port and plain HTTP on --port (default: HTTPS on --port)
+  --max-connections <n>       the most client connections served at once per process (env OPENDDB_MAX_CONNECTIONS)
+
+Where data lives
   --data-dir <dir>            where data is persisted (default ./data; env OPENDDB_DATA_DIR)
-  --in-memory                 keep data in memory only (env OPENDDB_IN_MEMORY=1)
+  --in-memory                 keep data in memory only: gone when the server stops (env OPENDDB_IN_MEMORY=1)
+  --storage <engine>          lmdb (default, under --data-dir), memory, or a PostgreSQL 13+ URL
+                              postgresql://user:password@host:5432/db (env OPENDDB_STORAGE)
   --durability <mode>         full: acknowledge a write once it is synced to disk (default);
                               relaxed: once the operating system has it — survives a crash of the
                               server, a machine crash may lose the last flush interval (env OPENDDB_DURABILITY)
   --flush-interval <ms>       relaxed durability: the most time a write may stay unsynced
                               (default 100; env OPENDDB_FLUSH_INTERVAL)
-  --storage <engine>          lmdb (default, under --data-dir), memory, or a PostgreSQL 13+ URL
-                              postgresql://user:password@host:5432/db (env OPENDDB_STORAGE)
+  --s3-root <dir>             the directory standing for S3 in exports and imports: bucket B, prefix P
+                              is <dir>/B/P (default <data-dir>/s3, a temporary directory in memory;
+                              env OPENDDB_S3_ROOT)
   --region <name>             region used in ARNs (default us-east-1; env OPENDDB_REGION)
-  --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
-  --cors <origins>            CORS origins: * (default, every origin), a comma-separated list, or none
-                              to turn CORS off (env OPENDDB_CORS)
+
+Behaving like DynamoDB
   --delay-transient-statuses  hold CREATING/UPDATING/DELETING briefly, as DynamoDB does
+                              (env OPENDDB_DELAY_TRANSIENT_STATUSES=1)
   --throttle                  throttle requests above provisioned capacity / on-demand maximums
                               (env OPENDDB_THROTTLE=1; per table: tag openddb:throttle = on | off)
-  --shutdown-timeout <t>      on SIGINT/SIGTERM, how long requests in flight get to finish: ms, or
-                              with a unit (500ms, 5s; default 5s; env OPENDDB_SHUTDOWN_TIMEOUT)
-  --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
-                              default 1; env OPENDDB_WORKERS)
   --ttl-interval <duration>   how often expired TTL items are swept, e.g. 30s (default 30s; env OPENDDB_TTL_INTERVAL)
   --stream-shard-rollover <duration>
                               how old open stream shards get before they roll over to children, e.g. 10s
                               (default 4h; env OPENDDB_STREAM_SHARD_ROLLOVER)
   --triggers <file>           deliver table streams to HTTP endpoints, as configured in this JSON file
                               (see docs/streams.md; env OPENDDB_TRIGGERS)
-  --no-console                do not serve the web console at /console (env OPENDDB_CONSOLE=0)
+
+Security
   --auth <file>               require SigV4 signatures from the users in this JSON file and apply their
-                              IAM policies (env OPENDDB_AUTH; reloaded on SIGHUP; see docs/security.md)
-  --tls-cert <file>           PEM certificate (chain): serve HTTPS (with --tls-key; env OPENDDB_TLS_CERT)
-  --tls-key <file>            PEM private key of the certificate (env OPENDDB_TLS_KEY)
-  --tls-port <n>              serve HTTPS on this port and plain HTTP on --port (default: HTTPS on --port)
-  --max-connections <n>       the most client connections served at once per process (env OPENDDB_MAX_CONNECTIONS)
+                              IAM policies, to the test controls too (env OPENDDB_AUTH; reloaded on
+                              SIGHUP; see docs/security.md)
   --audit-log <file|->        one JSON line per control-plane request, in CloudTrail's shape (env OPENDDB_AUDIT_LOG)
-  --audit-data-plane          audit item reads and writes too
-  --s3-root <dir>             the directory standing for S3 in exports and imports: bucket B, prefix P
-                              is <dir>/B/P (default <data-dir>/s3, a temporary directory in memory;
-                              env OPENDDB_S3_ROOT)
-  --help                      show this help
+  --audit-data-plane          audit item reads and writes too (env OPENDDB_AUDIT_DATA_PLANE=1)
 
-Commands: openddb backup / openddb restore copy a whole database (openddb backup --help),
-openddb sql runs a PartiQL shell.
+Testing
+  --admin-port <n>            serve the test controls (/openddb/reset, snapshot, restore, faults, clock)
+                              on this port only, not on --port (env OPENDDB_ADMIN_PORT; see docs/testing.md)
 
-DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
--delayTransientStatuses, -optimizeDbBeforeStartup.
+Running
+  --workers <n|auto>          serve with n processes over the same data directory (auto: one per CPU;
+                              default 1; env OPENDDB_WORKERS); reset and snapshots are off with n > 1
+  --shutdown-timeout <t>      on SIGINT/SIGTERM, how long requests in flight get to finish: ms, or
+                              with a unit (500ms, 5s; default 5s; env OPENDDB_SHUTDOWN_TIMEOUT)
+  --log-level <level>         debug | info | warn | error | silent (default info; env OPENDDB_LOG_LEVEL)
+  -q, --quiet                 print only the "listening on" line at startup, not the banner (env OPENDDB_QUIET=1)
+  --no-console                do not serve the web console at /console (env OPENDDB_CONSOLE=0)
+  -h, --help                  show this help
+
+Commands
+  openddb backup / openddb restore   copy a whole database (openddb backup --help)
+  openddb sql                        a PartiQL shell (openddb sql --help)
+
+DynamoDB Local's flags are accepted too, so OpenDDB drops into its scripts and its
+image's docker-compose files: -port, -inMemory, -dbPath, -cors, -delayTransientStatuses,
+-help; -sharedDb (one shared database is the only mode), -optimizeDbBeforeStartup and
+-disableTelemetry are ignored, as are the image's \`-jar DynamoDBLocal.jar\` and JVM
+options (-Djava.library.path=..., -Xmx...).
 `;
 
 export class UsageError extends Error {}
@@ -93,7 +155,8 @@ export class UsageError extends Error {}
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const args: string[] = [];
   for (const arg of argv) {
-    if (arg in DYNAMODB_LOCAL_ALIASES) {
+    if (isJvmOption(arg)) continue;
+    if (Object.hasOwn(DYNAMODB_LOCAL_ALIASES, arg)) {
       const mapped = DYNAMODB_LOCAL_ALIASES[arg];
       if (mapped !== undefined) args.push(mapped);
     } else {
@@ -104,35 +167,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'in-memory': { type: 'boolean' },
-        storage: { type: 'string' },
-        region: { type: 'string' },
-        'log-level': { type: 'string' },
-        cors: { type: 'string' },
-        'delay-transient-statuses': { type: 'boolean' },
-        throttle: { type: 'boolean' },
-        workers: { type: 'string' },
-        'ttl-interval': { type: 'string' },
-        'stream-shard-rollover': { type: 'string' },
-        triggers: { type: 'string' },
-        'shutdown-timeout': { type: 'string' },
-        'no-console': { type: 'boolean' },
-        auth: { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'tls-port': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'audit-log': { type: 'string' },
-        'audit-data-plane': { type: 'boolean' },
-        durability: { type: 'string' },
-        'flush-interval': { type: 'string' },
-        's3-root': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: CLI_OPTIONS,
       strict: true,
       allowPositionals: false,
     }));
@@ -166,6 +201,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
   if (durability === 'relaxed' && inMemory) throw new UsageError('--durability relaxed needs a data directory: in memory, nothing is synced');
   return {
     help: values.help === true,
+    quiet: values.quiet ?? isTrue(env.OPENDDB_QUIET),
     durability,
     flushIntervalMs,
     workers,
@@ -192,6 +228,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     auditLog: values['audit-log'] ?? (env.OPENDDB_AUDIT_LOG || undefined),
     auditDataPlane: values['audit-data-plane'] ?? isTrue(env.OPENDDB_AUDIT_DATA_PLANE),
     s3Root: values['s3-root'] ?? env.OPENDDB_S3_ROOT,
+    adminPort: optionalPort(values['admin-port'] ?? (env.OPENDDB_ADMIN_PORT || undefined)),
   };
 }
 

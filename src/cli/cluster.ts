@@ -14,6 +14,7 @@ import { createLogger } from '../logger.js';
 import type { CliConfig } from './args.js';
 import { WORKER_ENV, type WorkerMessage } from './worker.js';
 import { forwardHangupToWorkers } from './hangup.js';
+import { startupBanner } from './banner.js';
 
 /**
  * Beyond their own drain deadline (--shutdown-timeout), how long workers get to close
@@ -102,8 +103,7 @@ export async function runPrimary(config: CliConfig): Promise<void> {
     // The first worker creates the store and finishes jobs a restart cut short before the others open it.
     const { url } = await fork(true);
     await Promise.all(Array.from({ length: config.workers - 1 }, () => fork(false)));
-    const where = dataDir !== undefined ? `data on disk in ${dataDir}` : 'data in PostgreSQL';
-    process.stdout.write(`OpenDDB listening on ${url} (${where}, ${config.workers} worker processes)\n`);
+    process.stdout.write(startupBanner(config, { url }));
   } catch (err) {
     if (stopping) return; // a signal came during the start: `stop` finishes the job
     process.stderr.write(`openddb: ${(err as Error).message}\n`);

@@ -5,6 +5,7 @@ import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { runPrimary } from './cluster.js';
 import { runWorker } from './worker.js';
 import { reloadAuthOnHangup } from './hangup.js';
+import { startupBanner } from './banner.js';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'backup' || process.argv[2] === 'restore') {
@@ -40,8 +41,7 @@ async function main(): Promise<void> {
     process.stderr.write(`openddb: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  const storage = config.postgresUrl !== undefined ? 'in PostgreSQL' : config.inMemory ? 'in memory' : `on disk in ${config.dataDir}`;
-  process.stdout.write(`OpenDDB listening on ${server.url} (data ${storage})\n`);
+  process.stdout.write(startupBanner(config, server));
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -134,6 +134,21 @@ export class Database extends ReadFacade {
     return db;
   }
 
+  /**
+   * After the store's whole contents were swapped (a test reset or snapshot restore):
+   * the catalog is read again from what the store now holds, and due jobs are looked for.
+   */
+  async reloadCatalog(): Promise<void> {
+    const { version, metas } = await this.store.snapshot((snap) => ({
+      version: readCatalogVersion(snap),
+      metas: [...snap.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })].map(({ value }) => JSON.parse(value.toString('utf8')) as TableMeta),
+    }));
+    this.catalogVersion = version;
+    this.tables.clear();
+    for (const meta of metas) if (meta.status !== 'DELETING') this.tables.set(meta.name, this.tableOf(meta));
+    this.jobs.wake();
+  }
+
   /** The background jobs in the store (every process's), or those of one table: status, progress, last error. */
   listJobs(tableName?: string): Promise<JobView[]> {
     if (tableName === undefined) return this.jobs.list();

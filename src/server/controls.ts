@@ -1,84 +1,79 @@
 /**
- * Test controls outside DynamoDB's API, as JSON endpoints under /openddb/:
- *   POST /openddb/ttl/sweep        {"table": "T"}                 -> {"deleted": n}
- *   POST /openddb/streams/rollover {"table": "T"}                 -> {"rolled": true|false}
- *   GET  /openddb/clock                                           -> {"now": ms}
- *   POST /openddb/clock            {"set": ms, "freeze"?: bool} | {"advance": ms} | {"reset": true} -> {"now": ms}
- * Errors answer 400 (bad request) or 404 (unknown control) with {"error": "..."}.
+ * The test controls over HTTP (routes in controlRoutes.ts), on the DynamoDB port or
+ * alone on `--admin-port`. Under `--auth` a control answers only a SigV4-signed request
+ * (service `dynamodb`) from a user whose policies allow `openddb:<Action>`, e.g.
+ * `openddb:Reset` or `openddb:*`; a user without policies may do everything, as for
+ * DynamoDB's own operations.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../engine/clock.js';
-import { readBody } from './body.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DynamoError } from '../errors.js';
+import { authorizeAction } from '../api/authorization/authorize.js';
+import type { Logger } from '../logger.js';
+import { BodyTooLargeError, readBody } from './body.js';
+import { authenticate, type Authenticator } from './auth/authenticate.js';
+import { ControlError, CONTROLS_PREFIX, problem, routeOf, runRoute, type ControlAnswer, type Controls } from './controlRoutes.js';
+import { newRequestId } from './respond.js';
 
-export interface Controls {
-  clock: Clock;
-  sweepTtl(table: string): Promise<number>;
-  rollStreamShards(table: string): Promise<boolean>;
-}
+export type { Controls } from './controlRoutes.js';
 
-class ControlError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
+export interface ControlOptions {
+  controls: Controls;
+  logger: Logger;
+  /** `--auth`: callers must be authenticated and allowed the control's action. */
+  auth?: Authenticator;
 }
 
 export function isControlRequest(req: IncomingMessage): boolean {
-  return req.url?.startsWith('/openddb/') === true;
+  return req.url?.startsWith(CONTROLS_PREFIX) === true;
 }
 
-export async function handleControl(controls: Controls, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-  let status = 200;
-  let body: unknown;
+export async function handleControl(options: ControlOptions, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  let answer: ControlAnswer;
   try {
-    body = await runControl(controls, req);
+    answer = await answerControl(options, req);
   } catch (err) {
-    if (!(err instanceof ControlError)) throw err;
-    status = err.status;
-    body = { error: err.message };
+    options.logger.error('test control failed', err);
+    answer = problem(500, 'internal error');
   }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': requestId });
+  const text = JSON.stringify(answer.json);
+  res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': requestId });
   res.end(text);
 }
 
-async function runControl(controls: Controls, req: IncomingMessage): Promise<unknown> {
-  const path = req.url!.split('?')[0];
-  if (req.method === 'GET' && path === '/openddb/clock') return { now: controls.clock.now() };
-  if (req.method !== 'POST') throw new ControlError(404, `no control ${req.method} ${path}`);
-  const input = await jsonBody(req);
-  switch (path) {
-    case '/openddb/ttl/sweep':
-      return { deleted: await controls.sweepTtl(tableOf(input)) };
-    case '/openddb/streams/rollover':
-      return { rolled: await controls.rollStreamShards(tableOf(input)) };
-    case '/openddb/clock':
-      setClock(controls.clock, input);
-      return { now: controls.clock.now() };
-    default:
-      throw new ControlError(404, `no control POST ${path}`);
-  }
-}
-
-function setClock(clock: Clock, input: Record<string, unknown>): void {
-  if (typeof input.set === 'number' && Number.isFinite(input.set)) clock.set(input.set, input.freeze === true);
-  else if (typeof input.advance === 'number' && Number.isFinite(input.advance)) clock.advance(input.advance);
-  else if (input.reset === true) clock.reset();
-  else throw new ControlError(400, 'expected {"set": ms}, {"advance": ms} or {"reset": true}');
-}
-
-function tableOf(input: Record<string, unknown>): string {
-  if (typeof input.table !== 'string' || input.table === '') throw new ControlError(400, 'expected {"table": "<table name>"}');
-  return input.table;
-}
-
-async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const text = (await readBody(req)).toString('utf8');
-  let value: unknown;
+async function answerControl(options: ControlOptions, req: IncomingMessage): Promise<ControlAnswer> {
+  let raw: Buffer | undefined;
+  let body: Buffer;
   try {
-    value = text === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new ControlError(400, 'the body is not JSON');
+    body = await readBody(req, options.auth && ((bytes) => (raw = bytes)));
+  } catch (err) {
+    return err instanceof BodyTooLargeError ? problem(413, 'the body is too large') : problem(400, 'the body could not be read');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ControlError(400, 'the body must be a JSON object');
-  return value as Record<string, unknown>;
+  const route = routeOf(req.method ?? 'GET', (req.url ?? '/').split('?', 1)[0]!);
+  if (options.auth !== undefined) {
+    const caller = authenticate(options.auth, req, raw ?? body);
+    if (caller instanceof DynamoError) return problem(403, caller.message, caller.code);
+    if (route instanceof ControlError) return problem(route.status, route.message);
+    try {
+      authorizeAction(caller, `openddb:${route.action}`, options.auth.now());
+    } catch (err) {
+      if (err instanceof DynamoError) return problem(403, err.message, err.code);
+      throw err;
+    }
+  }
+  if (route instanceof ControlError) return problem(route.status, route.message);
+  return runRoute(options.controls, route, body.toString('utf8'));
+}
+
+/** `--admin-port`: a server for the test controls alone, so they stay off the DynamoDB port. */
+export function createControlsServer(options: ControlOptions): Server {
+  return createServer((req, res) => {
+    if (isControlRequest(req)) {
+      void handleControl(options, req, res, newRequestId());
+      return;
+    }
+    req.resume();
+    const text = JSON.stringify({ error: 'this port serves the test controls under /openddb/ only' });
+    res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  });
 }

@@ -17,6 +17,7 @@ import { accessKeyOf, type AuditLog, type AuditedRequest } from './audit/auditLo
 import type { Caller } from '../api/authorization/authorize.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
+import type { Fault, FaultInjector } from './faults.js';
 
 /**
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
@@ -35,6 +36,8 @@ export interface PipelineOptions {
   audit?: AuditLog;
   /** The region reported for requests that name none (audit records). */
   region?: string;
+  /** Test faults (POST /openddb/faults), met by authorized, well-formed requests. */
+  faults?: FaultInjector;
 }
 
 export interface DynamoAnswer {
@@ -97,13 +100,23 @@ export function answerRequest(options: PipelineOptions, req: IncomingMessage, bo
     const error = asDynamoError(options.logger, operation, err);
     return finish(failure(error), error);
   };
-  try {
-    const pending = options.handler(operation, input, body, caller);
-    if (!(pending instanceof Promise)) return finish({ status: 200, body: pending });
-    return pending.then((result) => finish({ status: 200, body: result }), failed);
-  } catch (err) {
-    return failed(err);
-  }
+  const run = (): DynamoAnswer | Promise<DynamoAnswer> => {
+    try {
+      const pending = options.handler(operation, input, body, caller);
+      if (!(pending instanceof Promise)) return finish({ status: 200, body: pending });
+      return pending.then((result) => finish({ status: 200, body: result }), failed);
+    } catch (err) {
+      return failed(err);
+    }
+  };
+  const fault = options.faults?.faultFor(operation, input);
+  return fault === undefined ? run() : injected(fault).then(run, failed);
+}
+
+/** Waits out a fault's latency, then rejects with its error if it has one. */
+async function injected(fault: Fault): Promise<void> {
+  if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  if (fault.error !== undefined) throw fault.error;
 }
 
 /** The answer to a body that could not be read or decompressed. */

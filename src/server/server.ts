@@ -12,7 +12,7 @@ import { readBody } from './body.js';
 import { applyCors, applyPreflight, corsPolicy, type CorsPolicy } from './cors.js';
 import { ConnectionDrain } from './drain.js';
 import { responseStyle } from './negotiate.js';
-import { handleControl, isControlRequest, type Controls } from './controls.js';
+import { handleControl, isControlRequest, type ControlOptions } from './controls.js';
 import { answerRequest, unreadableBody, type DynamoAnswer, type PipelineOptions } from './pipeline.js';
 import { errorBody, newRequestId, sendJson, sendJsonAtTurnEnd, type ResponseStyle } from './respond.js';
 import type { StaticRoute } from '../console/serve.js';
@@ -22,8 +22,8 @@ export type { OperationHandler } from './pipeline.js';
 export interface HttpOptions extends PipelineOptions {
   /** `--cors`: undefined or `*` for every origin, a comma-separated allow-list, or `none`. */
   cors: string | undefined;
-  /** Test controls under /openddb/ (see controls.ts). */
-  controls?: Controls;
+  /** Test controls under /openddb/ (see controls.ts); absent when they are served on `--admin-port` instead. */
+  controls?: ControlOptions;
   /** The web console's files (GET /console...); absent when the console is off. */
   console?: StaticRoute;
 }
@@ -65,7 +65,7 @@ export function createHttpServer(options: HttpOptions, tls?: TlsOptions): HttpFr
 async function handleRequest(options: HttpOptions, cors: CorsPolicy | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
   const corsAllowed = cors !== undefined && applyCors(cors, req, res);
-  if (options.controls !== undefined && isControlRequest(req)) return handleControl(options.controls, req, res, requestId);
+  if (isControlRequest(req)) return options.controls ? handleControl(options.controls, req, res, requestId) : controlsElsewhere(req, res, requestId);
   if (req.method !== 'POST') return answerNonPost(options, corsAllowed, req, res, requestId);
 
   const style = responseStyle(req.headers);
@@ -117,6 +117,14 @@ async function answerNonPost(options: HttpOptions, corsAllowed: boolean, req: In
     return;
   }
   unknownOperation(res, requestId);
+}
+
+/** With `--admin-port`, the DynamoDB port refuses the test controls. */
+function controlsElsewhere(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  req.resume();
+  const text = JSON.stringify({ error: 'the test controls are served on the admin port' });
+  res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': requestId });
+  res.end(text);
 }
 
 /**

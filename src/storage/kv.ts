@@ -101,3 +101,21 @@ export function checkKey(key: Buffer, maxKeyBytes: number): void {
     throw new Error(`Key size is larger than the maximum key size (${maxKeyBytes})`);
   }
 }
+
+/**
+ * Whole-store copies, for tests that roll the database back between cases. Each adapter
+ * copies with its engine's own means (a copy-on-write tree clone, LMDB's backup).
+ */
+export interface CopyableStore {
+  /** Saves a copy of every key under `id` (replacing any copy of that id). */
+  saveCopy(id: string): Promise<void>;
+  /** Makes the store hold exactly what copy `id` holds, in one step; false when there is no such copy. */
+  restoreCopy(id: string): Promise<boolean>;
+  /** Deletes every key, in one step. */
+  clearAll(): Promise<void>;
+}
+
+export function isCopyable(store: KVStore): store is KVStore & CopyableStore {
+  const candidate = store as Partial<CopyableStore>;
+  return typeof candidate.saveCopy === 'function' && typeof candidate.restoreCopy === 'function' && typeof candidate.clearAll === 'function';
+}

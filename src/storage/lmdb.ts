@@ -31,7 +31,8 @@
  * `reservedMapSize`). 8 KiB pages raise the key limit from 1978 to 4026 bytes (`maxKeyBytes`).
  */
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
-import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import type { CopyableStore, KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
 import { reservedMapSize } from './mapSize.js';
 
 type BinaryDb = Database<Buffer, Buffer>;
@@ -86,7 +87,7 @@ function settle(batch: QueuedTransaction[], outcomes: Outcome[]): void {
   });
 }
 
-export class LmdbStore implements LocalKVStore {
+export class LmdbStore implements LocalKVStore, CopyableStore {
   /** LMDB's limit with 8 KiB pages (`pageSize` below). */
   readonly maxKeyBytes = 4026;
   private readonly db: RootDatabase<Buffer, Buffer>;
@@ -98,7 +99,7 @@ export class LmdbStore implements LocalKVStore {
   private readonly unsynced: { at: number }[] = [];
 
   /** Opens (creating if needed) the LMDB file at `path`. */
-  constructor(path: string, options: LmdbStoreOptions = {}) {
+  constructor(private readonly path: string, options: LmdbStoreOptions = {}) {
     this.onClose = options.onClose;
     this.shared = options.shared === true;
     this.relaxed = options.durability === 'relaxed';
@@ -251,7 +252,49 @@ export class LmdbStore implements LocalKVStore {
   async close(): Promise<void> {
     if (this.relaxed) await this.db.flushed;
     await this.db.close();
+    rmSync(this.copiesDir, { recursive: true, force: true });
     this.onClose?.();
+  }
+
+  /** Saved copies (test snapshots) live beside the database file while the store is open. */
+  private get copiesDir(): string {
+    return `${this.path}-copies`;
+  }
+
+  /** Where copy `id` lives; undefined for an id that is no plain file name (never saved). */
+  private copyFile(id: string): string | undefined {
+    return /^[A-Za-z0-9_-]{1,100}$/.test(id) ? `${this.copiesDir}/${id}.mdb` : undefined;
+  }
+
+  /** LMDB's own backup: a consistent copy of the file as of one read transaction. */
+  async saveCopy(id: string): Promise<void> {
+    const file = this.copyFile(id);
+    if (file === undefined) throw new Error(`invalid copy id: ${id}`);
+    mkdirSync(this.copiesDir, { recursive: true });
+    rmSync(file, { force: true });
+    await this.db.backup(file, false);
+  }
+
+  /** One write transaction replaces every key with the copy's. */
+  async restoreCopy(id: string): Promise<boolean> {
+    const file = this.copyFile(id);
+    if (file === undefined || !existsSync(file)) return false;
+    const copy = open<Buffer, Buffer>({ path: file, noSubdir: true, readOnly: true, keyEncoding: 'binary', encoding: 'binary', pageSize: 8192, encoder: VALUE_CODEC });
+    try {
+      await this.transact((txn) => {
+        for (const { key } of [...txn.range({})]) txn.delete(key);
+        for (const { key, value } of lmdbRange(copy, {}, undefined)) txn.put(key, value);
+      });
+    } finally {
+      await copy.close();
+    }
+    return true;
+  }
+
+  async clearAll(): Promise<void> {
+    await this.transact((txn) => {
+      for (const { key } of [...txn.range({})]) txn.delete(key);
+    });
   }
 }
 

@@ -6,13 +6,15 @@
  * is applied only if `fn` returns. Nothing is durable.
  */
 import { asKVEntries, keyString, mergeRanges, newKeyTree, sortedPending, treeRange, type BTree } from './btreeRange.js';
-import { checkKey, type KVEntry, type LocalKVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
+import { checkKey, type CopyableStore, type KVEntry, type LocalKVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
 
 /** LMDB's key limit (with the 8 KiB pages lmdb.ts uses): code tested in memory then also runs on disk. */
 const DEFAULT_MAX_KEY_BYTES = 4026;
 
-export class MemoryStore implements LocalKVStore {
-  private readonly tree = newKeyTree<Buffer>();
+export class MemoryStore implements LocalKVStore, CopyableStore {
+  private tree = newKeyTree<Buffer>();
+  /** Saved copies (test snapshots): O(1) copy-on-write clones sharing nodes until either side changes. */
+  private readonly copies = new Map<string, BTree<string, Buffer>>();
   /**
    * An O(1) copy-on-write clone that lazy range iterators walk, so a commit that
    * lands while one is being consumed neither breaks nor changes it (the same
@@ -53,7 +55,29 @@ export class MemoryStore implements LocalKVStore {
 
   close(): Promise<void> {
     this.closed = true;
+    this.copies.clear();
     return Promise.resolve();
+  }
+
+  saveCopy(id: string): Promise<void> {
+    this.copies.set(id, this.tree.clone());
+    return Promise.resolve();
+  }
+
+  restoreCopy(id: string): Promise<boolean> {
+    const copy = this.copies.get(id);
+    if (copy !== undefined) this.replaceTree(copy.clone());
+    return Promise.resolve(copy !== undefined);
+  }
+
+  clearAll(): Promise<void> {
+    this.replaceTree(newKeyTree<Buffer>());
+    return Promise.resolve();
+  }
+
+  private replaceTree(tree: BTree<string, Buffer>): void {
+    this.tree = tree;
+    this.frozen = undefined;
   }
 
   /** The committed tree as of now, safe to iterate across later commits. */

@@ -44,6 +44,12 @@ export function authorize(caller: Caller, operation: string, input: Record<strin
   }
 }
 
+/** Authorizes an action outside DynamoDB's API (the test controls' `openddb:*`) on resource `*`; throws AccessDeniedException. */
+export function authorizeAction(caller: Caller, action: string, nowMs: number): void {
+  const problem = denial(caller, { action, resource: '*', keys: new Map() }, nowMs);
+  if (problem !== undefined) throw problem;
+}
+
 function denial(caller: Caller, check: AccessCheck, nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): DynamoError | undefined {
   const values = new RequestValues(caller, check.keys, nowMs);
   const request = { action: check.action, resource: check.resource, principalArn: caller.arn, principalAccount: caller.account, values };

@@ -139,16 +139,15 @@ async function sign(url: URL, body: string, settings: ConsoleSettings, headers: 
   };
 }
 
-/** The server's own JSON endpoints outside DynamoDB's API (under /openddb/). */
+/** The server's own JSON endpoints outside DynamoDB's API (under /openddb/); signed, as `--auth` requires. */
 export async function control<T = unknown>(path: string, input: object): Promise<T> {
-  const response = await fetch(new URL(`/openddb/${path}`, location.href), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
+  const url = new URL(`/openddb/${path}`, location.href);
+  const text = JSON.stringify(input);
+  const headers = await sign(url, text, loadSettings(), { 'Content-Type': 'application/json' });
+  const response = await fetch(url, { method: 'POST', headers, body: text });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new ApiError(String(answer.__type ?? 'Error').split('#').pop()!, answer.message ?? `HTTP ${response.status}`, response.status);
+    throw new ApiError(String(answer.code ?? answer.__type ?? 'Error').split('#').pop()!, answer.error ?? answer.message ?? `HTTP ${response.status}`, response.status);
   }
   return answer as T;
 }
