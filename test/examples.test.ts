@@ -31,8 +31,9 @@ function run(example: string, command: string, args: string[], env: Record<strin
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
 }
 
-const python = spawnSync('python3', ['-c', 'import pytest, boto3'], { encoding: 'utf8' });
-const pythonMissing = python.status === 0 ? false : 'python3 with pytest and boto3 is not installed (Debian: apt-get install python3-pytest python3-boto3)';
+/** The first python3 that has pytest and boto3: the one on PATH, else Debian's (where its packages install them). */
+const python = ['python3', '/usr/bin/python3'].find((command) => spawnSync(command, ['-c', 'import pytest, boto3']).status === 0);
+const pythonMissing = python === undefined && 'python3 with pytest and boto3 is not installed (Debian: apt-get install python3-pytest python3-boto3)';
 
 describe('examples', { concurrency: true }, () => {
   before(() => {
@@ -65,7 +66,7 @@ describe('examples', { concurrency: true }, () => {
   });
 
   it('pytest with boto3, against the command line', { skip: pythonMissing }, async () => {
-    const { status, output } = await run('pytest', 'python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { OPENDDB_COMMAND: `"${process.execPath}" "${CLI}"`, PYTHONDONTWRITEBYTECODE: '1' });
+    const { status, output } = await run('pytest', python!, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { OPENDDB_COMMAND: `"${process.execPath}" "${CLI}"`, PYTHONDONTWRITEBYTECODE: '1' });
     assert.equal(status, 0, output);
     assert.match(output, /2 passed/);
   });
