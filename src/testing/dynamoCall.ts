@@ -27,7 +27,13 @@ function headersFor(operation: string): Record<string, string> {
 
 export function httpCall(endpoint: string): DynamoCall {
   return async (operation, input) => {
-    const res = await fetch(endpoint, { method: 'POST', headers: headersFor(operation), body: JSON.stringify(input) });
+    let res: Response;
+    try {
+      res = await fetch(endpoint, { method: 'POST', headers: headersFor(operation), body: JSON.stringify(input) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`could not reach ${endpoint}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, { cause: err });
+    }
     return answered(res.status, await res.text());
   };
 }
