@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startInProcess, type InProcessDatabase } from '../src/index.js';
+import { startInProcess, startServer, type InProcessDatabase } from '../src/index.js';
 import { DynamoCallError, handlerCall, httpCall } from '../src/testing/dynamoCall.js';
 import { createFixtures, loadFixtures } from '../src/testing/fixtures.js';
 import { fromItem, toItem } from '../src/testing/plainJson.js';
@@ -121,6 +121,12 @@ describe('the suite server', () => {
       }
       assert.equal(process.env.AWS_ENDPOINT_URL_DYNAMODB, before);
       await assert.rejects(startSuiteServer(root, { OPENDDB_PORT: 'eighty' }), /OPENDDB_PORT must be a port number/);
+      const holder = await startServer({ logLevel: 'silent' });
+      try {
+        await assert.rejects(startSuiteServer(root, { OPENDDB_PORT: String(holder.port) }), new RegExp(`could not listen on port ${holder.port}: it is in use \\(OPENDDB_PORT=0`));
+      } finally {
+        await holder.close();
+      }
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -18,7 +18,13 @@ export async function startSuiteServer(rootDir: string, env: NodeJS.ProcessEnv =
   const fixtures = await loadFixtures(rootDir, env);
   const port = env.OPENDDB_PORT !== undefined && env.OPENDDB_PORT !== '' ? Number(env.OPENDDB_PORT) : fixtures.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`OPENDDB_PORT must be a port number, not ${env.OPENDDB_PORT}`);
-  const server = await startServer({ port, host: fixtures.hostname, inMemory: true, logLevel: 'warn' });
+  let server: RunningServer;
+  try {
+    server = await startServer({ port, host: fixtures.hostname, inMemory: true, logLevel: 'warn' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new Error(`OpenDDB could not listen on port ${port}: it is in use (OPENDDB_PORT=0 picks any free port)`, { cause: err });
+  }
   try {
     await createFixtures(httpCall(server.url), fixtures.tables);
   } catch (err) {
