@@ -18,6 +18,7 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 function run(example: string, command: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
   // The example runs as a project of its own: not as a subtest of this run, without colours.
+  // (One at a time: each runner starts workers of its own, and the machine running this may be small.)
   const { NODE_TEST_CONTEXT: _, ...outer } = process.env;
   const child = spawn(command, args, {
     cwd: join(EXAMPLES, example),
@@ -35,7 +36,7 @@ function run(example: string, command: string, args: string[], env: Record<strin
 const python = ['python3', '/usr/bin/python3'].find((command) => spawnSync(command, ['-c', 'import pytest, boto3']).status === 0);
 const pythonMissing = python === undefined && 'python3 with pytest and boto3 is not installed (Debian: apt-get install python3-pytest python3-boto3)';
 
-describe('examples', { concurrency: true }, () => {
+describe('examples', () => {
   before(() => {
     const installed = join(EXAMPLES, 'node_modules', 'openddb');
     rmSync(installed, { recursive: true, force: true });

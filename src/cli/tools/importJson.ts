@@ -27,11 +27,13 @@ export async function importJson(argv: string[], env: NodeJS.ProcessEnv): Promis
   if (table === undefined || extra.length > 0) throw new ToolUsageError('name a table and at most one file', IMPORT_USAGE);
   const format = values.format ?? 'auto';
   if (!FORMATS.includes(format)) throw new ToolUsageError(`--format must be one of ${FORMATS.join(', ')}`, IMPORT_USAGE);
+  const fromStdin = file === undefined || file === '-';
+  if (fromStdin && process.stdin.isTTY) throw new ToolUsageError('name a file, or pipe JSON lines into standard input', IMPORT_USAGE);
   const target = await openTarget(values, env, IMPORT_USAGE);
   try {
     const described = await target.call('DescribeTable', { TableName: table });
     const keyNames = (described.Table.KeySchema as { AttributeName: string }[]).map((k) => k.AttributeName);
-    const input = file === undefined || file === '-' ? process.stdin : createReadStream(file);
+    const input = fromStdin ? process.stdin : createReadStream(file);
     let batch: unknown[] = [];
     let keys = new Set<string>();
     let firstLine = 0;
