@@ -26,6 +26,18 @@ function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
 
 const lines = (text: string): any[] => text.trim().split('\n').map((line) => JSON.parse(line));
 
+describe('the tools in the help', () => {
+  it('openddb --help names them, and each has its own --help', async () => {
+    const help = await cli(['--help']);
+    assert.match(help.stdout, /openddb import-json \/ export-json load and dump a table as JSON lines; openddb mcp serves/);
+    for (const tool of ['import-json', 'export-json', 'mcp']) {
+      const own = await cli([tool, '--help']);
+      assert.equal(own.code, 0, tool);
+      assert.match(own.stdout, new RegExp(`^Usage: openddb ${tool} `), tool);
+    }
+  });
+});
+
 describe('import-json and export-json', () => {
   let server: RunningServer;
   let dir: string;

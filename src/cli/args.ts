@@ -83,6 +83,8 @@ export const USAGE = `Usage: openddb [options]
 
 Commands: openddb backup / openddb restore copy a whole database (openddb backup --help),
 openddb sql runs a PartiQL shell.
+openddb import-json / export-json load and dump a table as JSON lines; openddb mcp serves
+the Model Context Protocol on standard input/output (each with --help).
 
 DynamoDB Local's flags are accepted too: -port, -inMemory, -dbPath, -sharedDb, -cors,
 -delayTransientStatuses, -optimizeDbBeforeStartup.
