@@ -142,6 +142,8 @@ Running
 Commands
   openddb backup / openddb restore   copy a whole database (openddb backup --help)
   openddb sql                        a PartiQL shell (openddb sql --help)
+  openddb import-json / export-json  load or dump a table as JSON lines (each with --help)
+  openddb mcp                        a Model Context Protocol server on standard input/output
 
 DynamoDB Local's flags are accepted too, so OpenDDB drops into its scripts and its
 image's docker-compose files: -port, -inMemory, -dbPath, -cors, -delayTransientStatuses,

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     process.exitCode = await runCopyCommand(process.argv[2], process.argv.slice(3), process.env);
     return;
   }
+  if (await (await import('./tools/index.js')).runTool(process.argv.slice(2), process.env)) return;
   if (process.argv[2] === 'sql') {
     const { runSql } = await import('./sql/command.js');
     process.exitCode = await runSql(process.argv.slice(3));
