@@ -103,8 +103,9 @@ describe('a backup and its restore', () => {
     const accounts = 1500;
     await createTable(t.client, 'Bank', ['id', 'N']);
     for (let i = 0; i < accounts; i += 25) {
-      await Promise.all(Array.from({ length: 25 }, (_, j) =>
-        t.client.send(new PutItemCommand({ TableName: 'Bank', Item: { id: { N: String(i + j) }, balance: { N: '100' } } }))));
+      await t.client.send(new BatchWriteItemCommand({
+        RequestItems: { Bank: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { id: { N: String(i + j) }, balance: { N: '100' } } } })) },
+      }));
     }
     let stop = false;
     let duringBackup = 0;
@@ -136,7 +137,7 @@ describe('a backup and its restore', () => {
     await new Promise((r) => setTimeout(r, 50));
     backupArn = (await t.client.send(new CreateBackupCommand({ TableName: 'Bank', BackupName: 'mid-flight' }))).BackupDetails!.BackupArn!;
     // The backup completes while the transfers keep going (they are stopped only after).
-    await backupAvailable(t.client, backupArn);
+    await backupAvailable(t.client, backupArn, 30_000);
     available = true;
     while (afterBackup < 20) await new Promise((r) => setTimeout(r, 10));
     stop = true;
