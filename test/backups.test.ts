@@ -114,8 +114,8 @@ describe('a backup and its restore', () => {
     let available = false;
     // Transfers one after another (a busier load is the next suite's): over PostgreSQL,
     // concurrent transactions on a few accounts conflict among themselves.
-    const transfer = async (worker: number) => {
-      let n = worker * 100_003;
+    const transfers = (async () => {
+      let n = 0;
       while (!stop) {
         const from = (n * 7919) % accounts;
         const to = (n * 104729 + 1) % accounts;
@@ -130,8 +130,7 @@ describe('a backup and its restore', () => {
         if (available) afterBackup++;
         else if (backupArn !== undefined) duringBackup++;
       }
-    };
-    const transfers = transfer(0);
+    })();
     await new Promise((r) => setTimeout(r, 50));
     backupArn = (await t.client.send(new CreateBackupCommand({ TableName: 'Bank', BackupName: 'mid-flight' }))).BackupDetails!.BackupArn!;
     // The backup completes while the transfers keep going (they are stopped only after).
