@@ -15,10 +15,12 @@ import { waitFor } from './support/polling.js';
 
 
 async function tableActive(client: DynamoDBClient, name: string) {
+  // Generous: over PostgreSQL on a loaded machine, a restore batch that loses to upkeep jobs
+  // (log folding, shard rollover) waits out the job runner's retry backoff.
   return waitFor(async () => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
     return Table!.TableStatus === 'ACTIVE' ? Table! : undefined;
-  }, `table ${name}`, 20_000);
+  }, `table ${name}`, 45_000);
 }
 
 async function scanAll(client: DynamoDBClient, name: string, indexName?: string): Promise<Record<string, AttributeValue>[]> {

@@ -22,7 +22,7 @@ function runner(store: MemoryStore, clock: Clock, logger: Logger = capturingLogg
 }
 
 /** Counts to `params.to` in steps of 10, writing each step's number under its own key. */
-function counter(onFinish: () => Promise<void> = async () => undefined): Required<JobHandler<{ to: number }, number>> & { finishes: number } {
+function counter(onFinish: () => Promise<void> = async () => undefined): Required<Pick<JobHandler<{ to: number }, number>, 'batch' | 'finish'>> & { finishes: number } {
   const handler = {
     finishes: 0,
     batch(txn: WriteOps, { to }: { to: number }, at: number | undefined) {
@@ -59,6 +59,29 @@ describe('the job runner', () => {
     assert.equal(handler.finishes, 1);
     assert.deepEqual(await jobs.list(), []);
     assert.throws(() => jobs.register('count', handler), /already registered/);
+  });
+
+  it('reads for each batch before its transaction, from the state the last batch saved', async () => {
+    const store = new MemoryStore();
+    const clock = frozenClock();
+    const jobs = runner(store, clock);
+    const seen: (number | undefined)[] = [];
+    const inner = counter();
+    jobs.register('count', {
+      // What the next batch will write, read outside its transaction.
+      prepare: async (_params: { to: number }, at: number | undefined) => {
+        seen.push(at);
+        return store.snapshot((ops) => [...ops.range({ gte: Buffer.from('n'), lt: Buffer.from('o') })].length);
+      },
+      batch: (txn, params: { to: number }, at: number | undefined, keysBefore?: number) => {
+        assert.equal(keysBefore, at ?? 0, 'the prepared read reflects every batch before it');
+        return inner.batch(txn, params, at);
+      },
+    });
+    await enqueue(store, jobs, 'prep', { to: 25 });
+    await jobs.runDue();
+    assert.deepEqual(seen, [undefined, 10, 20]);
+    assert.equal(countKeys(store), 25);
   });
 
   it('does not run a job before its time', async () => {

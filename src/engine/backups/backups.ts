@@ -14,7 +14,7 @@ import { decodeStoredItem, storedItemSize } from '../storedItem.js';
 import type { TableMeta } from '../tableMeta.js';
 import type { Item } from '../../values/types.js';
 import { listBackupRecords, readBackup, writeBackup, type BackupRecord, type BackupType } from './backupRecord.js';
-import { backupItems, copyBatch, snapshotCopyObserver, startCopy, type CopyState } from './snapshotCopy.js';
+import { backupItems, copyBatch, readCopyPage, snapshotCopyObserver, startCopy, type CopyPage, type CopyState } from './snapshotCopy.js';
 import { backupItemsRange, backupRecordKey } from './keys.js';
 
 const KINDS = { copy: 'backup-copy', restore: 'backup-restore', purge: 'backup-purge' } as const;
@@ -40,8 +40,10 @@ export function backupNotFound(arn: string): Error {
 export class Backups {
   constructor(private readonly db: Database) {
     db.jobs.register(KINDS.copy, {
-      batch: (txn, params: CopyJob, state: CopyState | undefined) => {
-        const step = copyBatch(txn, params.tableId, params.no, state);
+      // A page is read from a snapshot, so the copy's transactions do not conflict with writes.
+      prepare: async (params: CopyJob, state: CopyState | undefined) => this.db.store.snapshot((ops) => readCopyPage(ops, params.tableId, params.no, state)),
+      batch: (txn, params: CopyJob, state: CopyState | undefined, page: CopyPage | undefined) => {
+        const step = copyBatch(txn, params.no, state, page);
         if (step.done) this.markAvailable(txn, params.no, step.state!);
         return step;
       },

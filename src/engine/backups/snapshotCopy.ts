@@ -2,12 +2,20 @@
  * Taking a backup without blocking traffic: copy-on-write against a cursor.
  *
  * A backup's moment is the commit that starts it. A background job then walks the
- * table's items in key order, in bounded batches, copying each into the backup; the
+ * table's items in key order, in bounded pages, copying each into the backup; the
  * table's write observer, meanwhile, saves an item's *old* state into the backup
- * before a write changes it, if the walk has not reached that item yet. Whichever
- * comes first wins (the other sees the backup key taken), so every item lands in the
- * backup as it was at the moment — a consistent snapshot, while writes go on.
+ * before a write changes it, if the walk has not reached that item yet. So every item
+ * lands in the backup as it was at the moment — a consistent snapshot, while writes go on.
  * An item created after the moment leaves an empty marker that the last phase removes.
+ *
+ * The walk never reads, in a transaction, what writers write. Each page is read from a
+ * storage snapshot taken after the moment (`readCopyPage`): the items, and which of them
+ * the observer has saved already. An item not saved by then was not written between the
+ * moment and the snapshot, so its snapshot state is its state at the moment, and any
+ * write before the page's transaction commits saves those same bytes: the transaction
+ * (`copyBatch`) puts them blindly and moves the cursor on. Over a store with serializable
+ * transactions the copy thus meets writers only on the cursor, which they read and it
+ * writes (an order, not a conflict), and on the very item both save at the same time.
  */
 import type { ReadOps, WriteOps } from '../../storage/kv.js';
 import type { ItemChange, WriteObserver } from '../itemWrite.js';
@@ -47,33 +55,50 @@ export interface CopyState {
   sizeBytes: number;
 }
 
-/**
- * One batch: first copy items the observer has not saved, then (phase "tally") count
- * the backup and drop the markers of items that did not exist at the moment.
- */
-export function copyBatch(txn: WriteOps, tableId: number, backupNo: number, state: CopyState | undefined): JobBatch<CopyState> {
-  const current = state ?? { phase: 'copy', itemCount: 0, sizeBytes: 0 };
-  const after = current.after === undefined ? undefined : Buffer.from(current.after, 'hex');
-  return current.phase === 'copy' ? copyItems(txn, tableId, backupNo, after, current) : tally(txn, backupNo, after, current);
+/** One page of the walk, read from a snapshot: what to copy, and where the page ends. */
+export interface CopyPage {
+  /** Items the observer had not saved at the snapshot: item-key suffix and stored bytes. */
+  copies: { suffix: Buffer; stored: Buffer }[];
+  /** The last item of the page (undefined: the page is empty). */
+  last?: Buffer;
+  /** Items the page covered. */
+  processed: number;
+  /** The walk has reached the end of the table. */
+  end: boolean;
 }
 
-function copyItems(txn: WriteOps, tableId: number, backupNo: number, after: Buffer | undefined, state: CopyState): JobBatch<CopyState> {
+/** Reads the next page of the copy walk (in the copy phase) from a snapshot taken after the moment. */
+export function readCopyPage(ops: ReadOps, tableId: number, backupNo: number, state: CopyState | undefined): CopyPage | undefined {
+  if (state !== undefined && state.phase !== 'copy') return undefined;
   const prefix = indexPrefix(tableId, 0);
-  const gte = after === undefined ? prefix : keyAfter(Buffer.concat([prefix, after]));
-  let last: Buffer | undefined;
-  let processed = 0;
-  for (const { key, value } of txn.range({ gte, lt: prefixEnd(prefix)!, limit: BATCH })) {
-    last = Buffer.from(itemSuffix(key));
-    const target = backupItemKey(backupNo, last);
-    if (txn.get(target) === undefined) txn.put(target, value);
-    processed++;
+  const gte = state?.after === undefined ? prefix : keyAfter(Buffer.concat([prefix, Buffer.from(state.after, 'hex')]));
+  // Copied out: an embedded store's buffers are valid only inside the snapshot.
+  const items = [...ops.range({ gte, lt: prefixEnd(prefix)!, limit: BATCH })].map(({ key, value }) => ({ suffix: Buffer.from(itemSuffix(key)), stored: Buffer.from(value) }));
+  const copies = items.filter(({ suffix }) => ops.get(backupItemKey(backupNo, suffix)) === undefined);
+  return { copies, last: items.at(-1)?.suffix, processed: items.length, end: items.length < BATCH };
+}
+
+/**
+ * One batch: first copy a page the observer has not saved (read by `readCopyPage`), then
+ * (phase "tally") count the backup and drop the markers of items that did not exist at the moment.
+ */
+export function copyBatch(txn: WriteOps, backupNo: number, state: CopyState | undefined, page: CopyPage | undefined): JobBatch<CopyState> {
+  const current = state ?? { phase: 'copy', itemCount: 0, sizeBytes: 0 };
+  if (current.phase === 'copy') {
+    if (page === undefined) throw new Error('A backup copy batch needs the page read before it');
+    return copyPage(txn, backupNo, page, current);
   }
-  if (processed < BATCH) {
+  return tally(txn, backupNo, current.after === undefined ? undefined : Buffer.from(current.after, 'hex'), current);
+}
+
+function copyPage(txn: WriteOps, backupNo: number, page: CopyPage, state: CopyState): JobBatch<CopyState> {
+  for (const { suffix, stored } of page.copies) txn.put(backupItemKey(backupNo, suffix), stored);
+  if (page.end) {
     txn.delete(copyCursorKey(backupNo)); // from here on, writes leave the backup alone
-    return { state: { ...state, phase: 'tally', after: undefined }, processed, done: false };
+    return { state: { ...state, phase: 'tally', after: undefined }, processed: page.processed, done: false };
   }
-  txn.put(copyCursorKey(backupNo), last!);
-  return { state: { ...state, after: last!.toString('hex') }, processed, done: false };
+  txn.put(copyCursorKey(backupNo), page.last!);
+  return { state: { ...state, after: page.last!.toString('hex') }, processed: page.processed, done: false };
 }
 
 function tally(txn: WriteOps, backupNo: number, after: Buffer | undefined, state: CopyState): JobBatch<CopyState> {

@@ -42,13 +42,21 @@ export interface JobBatch<S> {
   final?: boolean;
 }
 
-export interface JobHandler<P = any, S = any> {
+export interface JobHandler<P = any, S = any, R = any> {
+  /**
+   * Reads for the next batch, done before its transaction (from a storage snapshot), so
+   * that the batch need not read in its transaction what concurrent writers write: over
+   * a store with serializable transactions, such reads would make the batch and those
+   * writers conflict. What it answers is `batch`'s `prepared`; a batch retried after a
+   * conflict reuses it, so the batch must be correct with reads taken any time before it.
+   */
+  prepare?(params: P, state: S | undefined): Promise<R>;
   /**
    * One bounded batch of work inside the transaction that renews the lease and saves
    * the returned cursor. Like every transaction callback it may run more than once
-   * (storage/kv.ts): a pure function of `txn`, `params` and `state`.
+   * (storage/kv.ts): a pure function of `txn`, `params`, `state` and `prepared`.
    */
-  batch?(txn: WriteOps, params: P, state: S | undefined): JobBatch<S>;
+  batch?(txn: WriteOps, params: P, state: S | undefined, prepared?: R): JobBatch<S>;
   /**
    * Once every batch is done (or at once, without `batch`): the rest, outside a
    * transaction (a catalog change, say). It must be safe to run twice: a runner that
@@ -62,7 +70,8 @@ export interface JobHandler<P = any, S = any> {
  * is due again `everyMs` later, in that batch's transaction. It works in batches alone.
  */
 export interface RecurringJobHandler<P = any, S = any> {
-  batch(txn: WriteOps, params: P, state: S | undefined): JobBatch<S>;
+  /** As `JobHandler.batch`; a recurring kind has no `prepare`, so `prepared` stays undefined. */
+  batch(txn: WriteOps, params: P, state: S | undefined, prepared?: any): JobBatch<S>;
   everyMs: number;
   /**
    * Called once a batch's transaction has committed, with what the batch returned: for
@@ -308,9 +317,13 @@ export class JobRunner {
     const handler = this.handlers.get(record.kind)!;
     try {
       if (handler.batch !== undefined && record.batchesDone !== true) {
+        // The lease fences the record: its state changes only through this loop's batches.
+        let state: unknown = record.state;
         for (;;) {
           if (this.stopped) return await this.release(record.id);
-          const step = await transact(this.store, (txn) => this.runBatch(txn, record.id, handler));
+          const prepared: unknown = await handler.prepare?.(record.params, state);
+          const step = await transact(this.store, (txn) => this.runBatch(txn, record.id, handler, prepared));
+          state = step.state;
           handler.committed?.(step, record.params);
           if (step.done && handler.finish === undefined) return; // completed in the batch's transaction
           if (step.done) break;
@@ -333,10 +346,10 @@ export class JobRunner {
    * last batch of a job without `finish` completes it: the record is removed, or, for a
    * recurring kind, due again one interval later.
    */
-  private runBatch(txn: WriteOps, id: string, handler: KindHandler): JobBatch<unknown> {
+  private runBatch(txn: WriteOps, id: string, handler: KindHandler, prepared: unknown): JobBatch<unknown> {
     const current = this.owned(txn, id);
     if (current === undefined) throw new LeaseLost();
-    const step = handler.batch!(txn, current.params, current.state);
+    const step = handler.batch!(txn, current.params, current.state, prepared);
     const processed = current.processed + step.processed;
     const now = this.clock.now();
     if (step.done && handler.finish === undefined) {
