@@ -78,8 +78,10 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
   if (owner !== undefined) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
   const port = await freePort();
-  const commit = options.synchronousStandby === true ? `-c synchronous_commit=on -c synchronous_standby_names='*'` : '-c synchronous_commit=off';
-  const start = (dataDir: string, at: number): void => {
+  const synchronous = options.synchronousStandby === true;
+  // A standby, once promoted, has no standby of its own to wait for: only the first primary waits.
+  const start = (dataDir: string, at: number, primary = true): void => {
+    const commit = !synchronous ? '-c synchronous_commit=off' : primary ? `-c synchronous_commit=on -c synchronous_standby_names='*'` : '-c synchronous_commit=on';
     const settings = `-p ${at} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${commit} -c max_connections=100`;
     run('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', `${dataDir}.log`, '-o', settings]);
   };
@@ -100,7 +102,7 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
       const standbyData = join(dir, `standby${++standbys}`);
       const standbyPort = await freePort();
       run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(at), '-U', 'postgres', '-D', standbyData, '-R', '-X', 'stream', '--no-sync']);
-      start(standbyData, standbyPort);
+      start(standbyData, standbyPort, false);
       dataDirs.push(standbyData);
       return clusterAt(standbyData, standbyPort);
     },
