@@ -30,7 +30,7 @@ export interface ClusterOptions {
 export type ClusterOrSkip = { cluster: PostgresCluster; skip?: undefined } | { cluster?: undefined; skip: string };
 
 /** The newest server's bin directory: $OPENDDB_PG_BIN, /usr/lib/postgresql/<version>/bin, else on PATH. */
-function findBinaries(): string | undefined {
+export function findBinaries(): string | undefined {
   const candidates: string[] = [];
   if (process.env.OPENDDB_PG_BIN) candidates.push(process.env.OPENDDB_PG_BIN);
   const root = '/usr/lib/postgresql';
