@@ -94,10 +94,19 @@ export class PostgresStore implements KVStore {
   async staleSnapshot<T>(fn: (txn: ReadOps) => T): Promise<T> {
     const replica = this.replicaSet?.pick();
     if (replica === undefined) return this.snapshot(fn);
+    let thrownByFn: unknown;
+    const tracked = (ops: ReadOps): T => {
+      try {
+        return fn(ops);
+      } catch (error) {
+        thrownByFn = error;
+        throw error;
+      }
+    };
     try {
-      return await this.run(replica, SNAPSHOT, false, fn);
+      return await this.run(replica, SNAPSHOT, false, tracked);
     } catch (error) {
-      if (!isHostLost(error)) throw error;
+      if (error === thrownByFn || !isHostLost(error)) throw error;
       // The replica went away mid-read: skip it and read from the primary (fn may rerun).
       this.replicaSet!.failed(replica);
       return this.snapshot(fn);
