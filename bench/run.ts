@@ -17,6 +17,7 @@ import { bigItem, ITEMS_TABLE, RANGES_TABLE, SCALE_TABLE, smallItem, STREAMED_TA
 import { evaluateGoals } from './goals.js';
 import { runLoad, type MeasuredLoad } from './loadRunner.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
+import { postgresPhase } from './postgres.js';
 import { createTable, preload } from './preload.js';
 import { diskBytes, rss } from './procStats.js';
 import { goalSummary, resultsMarkdown, writeResults } from './report.js';
@@ -288,6 +289,8 @@ async function main(): Promise<void> {
     writeResults(DOC, markdown, DOC_INTRO);
     log(`\nwrote ${DOC}`);
   }
+  // OpenDDB nodes over PostgreSQL beside pgbench (bench/postgres.ts); skipped, saying why, without PostgreSQL.
+  await postgresPhase({ connections: opts.connections, warmupMs: opts.warmupMs, durationMs: opts.durationMs });
   log(`benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 

@@ -55,6 +55,10 @@ export interface ServerOptions {
   inMemory?: boolean;
   /** Keep the data in this PostgreSQL database instead (postgresql://user:password@host:port/db). */
   postgresUrl?: string;
+  /** With postgresUrl: streaming standbys that serve eventually consistent reads (see docs/scale-out.md). */
+  readReplicas?: string[];
+  /** A read replica lagging further behind than this (ms, default 1000) is skipped. */
+  replicaMaxLagMs?: number;
   region?: string;
   logLevel?: LogLevel;
   /** Allowed CORS origins: `*` (the default, every origin), a comma-separated list, or `none` (off). */
@@ -183,7 +187,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store =
     options.store ??
     (await openStore(
-      options.postgresUrl !== undefined ? { postgresUrl: options.postgresUrl } : inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken, durability: options.durability, flushIntervalMs: options.flushIntervalMs },
+      options.postgresUrl !== undefined ? { postgresUrl: options.postgresUrl, readReplicas: options.readReplicas, replicaMaxLagMs: options.replicaMaxLagMs } : inMemory ? { inMemory: true } : { dataDir: options.dataDir!, workerOf: worker?.lockToken, durability: options.durability, flushIntervalMs: options.flushIntervalMs },
     ));
   let db: Database;
   try {
@@ -212,7 +216,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const audit = options.auditLog === undefined ? undefined : new AuditLog({ target: options.auditLog, dataPlane: options.auditDataPlane === true });
   const host = options.host ?? '127.0.0.1';
-  const metrics = new Metrics(() => provisionedViews(db));
+  const metrics = new Metrics(() => provisionedViews(db), () => store.replicas?.() ?? []);
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
   const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
   registerUpkeepJobs(db, {

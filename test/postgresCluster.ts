@@ -12,13 +12,25 @@ import { delimiter, join } from 'node:path';
 
 export interface PostgresCluster {
   url: string;
+  port: number;
   stop(): Promise<void>;
+  /** `pg_ctl stop -m immediate`, the data kept (a crash of the server). */
+  crash(): void;
+  /** `pg_ctl promote`: a standby becomes a primary. */
+  promote(): void;
+  /** A streaming standby of this cluster (pg_basebackup -R), started on its own port. */
+  startStandby(): Promise<PostgresCluster>;
+}
+
+export interface ClusterOptions {
+  /** Commits wait for a standby to have them (synchronous_standby_names = '*'). */
+  synchronousStandby?: boolean;
 }
 
 export type ClusterOrSkip = { cluster: PostgresCluster; skip?: undefined } | { cluster?: undefined; skip: string };
 
 /** The newest server's bin directory: $OPENDDB_PG_BIN, /usr/lib/postgresql/<version>/bin, else on PATH. */
-function findBinaries(): string | undefined {
+export function findBinaries(): string | undefined {
   const candidates: string[] = [];
   if (process.env.OPENDDB_PG_BIN) candidates.push(process.env.OPENDDB_PG_BIN);
   const root = '/usr/lib/postgresql';
@@ -51,7 +63,7 @@ function ownerIds(): { uid: number; gid: number } | undefined {
   }
 }
 
-export async function startPostgresCluster(): Promise<ClusterOrSkip> {
+export async function startPostgresCluster(options: ClusterOptions = {}): Promise<ClusterOrSkip> {
   const bin = findBinaries();
   if (bin === undefined) return { skip: 'PostgreSQL server binaries not found (install the postgresql package, or set OPENDDB_PG_BIN)' };
   const asRoot = userInfo().uid === 0;
@@ -66,30 +78,54 @@ export async function startPostgresCluster(): Promise<ClusterOrSkip> {
   if (owner !== undefined) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
   const port = await freePort();
+  const synchronous = options.synchronousStandby === true;
+  // A standby, once promoted, has no standby of its own to wait for: only the first primary waits.
+  const start = (dataDir: string, at: number, primary = true): void => {
+    const commit = !synchronous ? '-c synchronous_commit=off' : primary ? `-c synchronous_commit=on -c synchronous_standby_names='*'` : '-c synchronous_commit=on';
+    const settings = `-p ${at} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${commit} -c max_connections=100`;
+    run('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', `${dataDir}.log`, '-o', settings]);
+  };
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100`;
-    run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', settings]);
+    start(data, port);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     return { skip: `could not start a PostgreSQL cluster: ${(error as Error).message}` };
   }
+  const clusterAt = (dataDir: string, at: number): PostgresCluster => ({
+    url: `postgresql://postgres@127.0.0.1:${at}/postgres`,
+    port: at,
+    stop: async () => stop(),
+    crash: () => run('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']),
+    promote: () => run('pg_ctl', ['promote', '-D', dataDir, '-w', '-t', '60']),
+    startStandby: async () => {
+      const standbyData = join(dir, `standby${++standbys}`);
+      const standbyPort = await freePort();
+      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(at), '-U', 'postgres', '-D', standbyData, '-R', '-X', 'stream', '--no-sync']);
+      start(standbyData, standbyPort, false);
+      dataDirs.push(standbyData);
+      return clusterAt(standbyData, standbyPort);
+    },
+  });
+  let standbys = 0;
+  const dataDirs = [data];
   let stopped = false;
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
     try {
-      run('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']);
+      for (const dataDir of dataDirs) {
+        try {
+          run('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']);
+        } catch {
+          // Already stopped (crashed by the test).
+        }
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   };
   // Also when a test process ends without stopping it (shared by a whole test file).
   process.once('exit', stop);
-  return {
-    cluster: {
-      url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-      stop: async () => stop(),
-    },
-  };
+  return { cluster: clusterAt(data, port) };
 }

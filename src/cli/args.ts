@@ -58,6 +58,8 @@ export const CLI_OPTIONS = {
   'data-dir': { type: 'string' },
   'in-memory': { type: 'boolean' },
   storage: { type: 'string' },
+  'read-replica': { type: 'string', multiple: true },
+  'replica-max-lag-ms': { type: 'string' },
   durability: { type: 'string' },
   'flush-interval': { type: 'string' },
   's3-root': { type: 'string' },
@@ -96,6 +98,10 @@ Where data lives
   --in-memory                 keep data in memory only: gone when the server stops (env OPENDDB_IN_MEMORY=1)
   --storage <engine>          lmdb (default, under --data-dir), memory, or a PostgreSQL 13+ URL
                               postgresql://user:password@host:5432/db (env OPENDDB_STORAGE)
+  --read-replica <url>        with PostgreSQL: a streaming standby for eventually consistent reads;
+                              repeatable (env OPENDDB_READ_REPLICAS, comma-separated)
+  --replica-max-lag-ms <ms>   skip a read replica further behind than this (default 1000;
+                              env OPENDDB_REPLICA_MAX_LAG_MS)
   --durability <mode>         full: acknowledge a write once it is synced to disk (default);
                               relaxed: once the operating system has it — survives a crash of the
                               server, a machine crash may lose the last flush interval (env OPENDDB_DURABILITY)
@@ -189,6 +195,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
   }
   const inMemory = (values['in-memory'] ?? isTrue(env.OPENDDB_IN_MEMORY)) || storage === 'memory';
   if (postgresUrl !== undefined && inMemory) throw new UsageError('--in-memory and a PostgreSQL --storage exclude each other');
+  const { readReplicas, replicaMaxLagMs } = replicaOptions(values['read-replica'], values['replica-max-lag-ms'], env, postgresUrl !== undefined);
   const workers = parseWorkers(values.workers ?? env.OPENDDB_WORKERS ?? '1');
   if (workers > 1 && inMemory) {
     throw new UsageError('--workers needs a data directory: with --in-memory every worker process would have its own separate data');
@@ -212,6 +219,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     dataDir: inMemory || postgresUrl !== undefined ? undefined : (values['data-dir'] ?? env.OPENDDB_DATA_DIR ?? './data'),
     inMemory,
     postgresUrl,
+    readReplicas,
+    replicaMaxLagMs,
     region: values.region ?? env.OPENDDB_REGION ?? 'us-east-1',
     logLevel: logLevel as LogLevel,
     cors: values.cors ?? env.OPENDDB_CORS,
@@ -262,6 +271,26 @@ function parseWorkers(text: string): number {
     throw new UsageError(`invalid number of workers: ${text} (1 to ${MAX_WORKERS}, or auto)`);
   }
   return workers;
+}
+
+function replicaOptions(
+  flags: string[] | undefined,
+  lagText: string | undefined,
+  env: NodeJS.ProcessEnv,
+  postgres: boolean,
+): { readReplicas?: string[]; replicaMaxLagMs?: number } {
+  // Split only before a scheme: a multi-host URL has commas of its own.
+  const urls = flags ?? (env.OPENDDB_READ_REPLICAS ? env.OPENDDB_READ_REPLICAS.split(/,(?=postgres(?:ql)?:\/\/)/i) : []);
+  const lag = lagText ?? (env.OPENDDB_REPLICA_MAX_LAG_MS || undefined);
+  if (urls.length === 0 && lag === undefined) return {};
+  if (!postgres) throw new UsageError('--read-replica needs a PostgreSQL --storage');
+  const bad = urls.find((url) => !isPostgresUrl(url));
+  if (bad !== undefined) throw new UsageError(`invalid read replica: ${bad} (a postgresql:// URL)`);
+  const replicaMaxLagMs = lag === undefined ? undefined : Number(lag);
+  if (replicaMaxLagMs !== undefined && (!Number.isInteger(replicaMaxLagMs) || replicaMaxLagMs < 0)) {
+    throw new UsageError(`invalid --replica-max-lag-ms: ${lag}`);
+  }
+  return { readReplicas: urls.length > 0 ? urls : undefined, replicaMaxLagMs };
 }
 
 function isPostgresUrl(storage: string): boolean {

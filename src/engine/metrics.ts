@@ -8,6 +8,7 @@
  * the first scrape; events arriving while it loads are applied once it has.
  */
 import type { PromMetrics } from './promMetrics.js';
+import type { ReplicaState } from '../storage/kv.js';
 
 export interface ProvisionedView {
   table: string;
@@ -43,7 +44,11 @@ export class Metrics {
   private loading: Promise<PromMetrics> | undefined;
   private pending: ((prom: PromMetrics) => void)[] = [];
 
-  constructor(private readonly provisioned: () => ProvisionedView[]) {}
+  constructor(
+    private readonly provisioned: () => ProvisionedView[],
+    /** The storage's read replicas, read at scrape time. */
+    private readonly replicas: () => ReplicaState[] = () => [],
+  ) {}
 
   /** Items the TTL sweeper deleted from a table. */
   ttlDeleted(table: string, count: number): void {
@@ -115,7 +120,7 @@ export class Metrics {
 
   private load(): Promise<PromMetrics> {
     this.loading ??= import('./promMetrics.js').then(({ PromMetrics }) => {
-      const prom = new PromMetrics(this.provisioned, this.consumption, this.returns);
+      const prom = new PromMetrics(this.provisioned, this.consumption, this.returns, this.replicas);
       for (const event of this.pending) event(prom);
       this.pending = [];
       this.prom = prom;

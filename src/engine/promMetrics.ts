@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CapacityKind, ConsumedCell, ProvisionedView, ReturnedCell } from './metrics.js';
+import type { ReplicaState } from '../storage/kv.js';
 
 export class PromMetrics {
   readonly registry = new Registry();
@@ -21,6 +22,7 @@ export class PromMetrics {
     provisioned: () => ProvisionedView[],
     consumption: Map<string, Map<string, Map<string, ConsumedCell>>>,
     returns: Map<string, Map<string, ReturnedCell>>,
+    replicas: () => ReplicaState[],
   ) {
     const registers = [this.registry];
     const capacityLabels = ['TableName', 'GlobalSecondaryIndexName', 'Operation'];
@@ -87,5 +89,23 @@ export class PromMetrics {
       });
     returnedCounter('ReturnedItemCount', 'Items returned by Query and Scan', 'items');
     returnedCounter('ReturnedBytes', 'Bytes of the items returned by Query and Scan (JSON)', 'bytes');
+    // Not CloudWatch metrics: the storage's read replicas (PostgreSQL streaming standbys).
+    const replicaGauge = (name: string, help: string, value: (state: ReplicaState) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['Replica'],
+        registers,
+        collect() {
+          this.reset();
+          for (const state of replicas()) {
+            const v = value(state);
+            if (v !== undefined) this.set({ Replica: state.name }, v);
+          }
+        },
+      });
+    replicaGauge('ReplicaLagMilliseconds', 'How far behind the primary a read replica may be (upper bound, ms)', (s) => s.lagMs);
+    replicaGauge('ReplicaLagBytes', 'WAL bytes a read replica has still to replay', (s) => s.lagBytes);
+    replicaGauge('ReplicaServingReads', '1 while a read replica serves eventually consistent reads', (s) => (s.serving ? 1 : 0));
   }
 }

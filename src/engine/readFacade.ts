@@ -24,26 +24,29 @@ export class ReadFacade {
     this.local = isLocalStore(store) ? store : undefined;
   }
 
-  /** The stored item (see storedItem.ts), or undefined. */
-  getStoredItem(table: Table, key: Item): MaybePromise<Buffer | undefined> {
+  /**
+   * The stored item (see storedItem.ts), or undefined. `consistent: false` (an eventually
+   * consistent read) lets a store with read replicas answer from one.
+   */
+  getStoredItem(table: Table, key: Item, consistent = true): MaybePromise<Buffer | undefined> {
     const storageKey = itemKey(table.meta.id, table.schema, key);
-    return this.local !== undefined ? this.local.get(storageKey) : this.store.snapshot((ops) => ops.get(storageKey));
+    return this.local !== undefined ? this.local.get(storageKey) : this.snapshotOf(consistent, (ops) => ops.get(storageKey));
   }
 
   /**
    * Several stored items read from ONE consistent snapshot (TransactGetItems). `address`:
    * the item's address (itemAddress.ts) when the caller has built it already.
    */
-  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item; address?: Buffer }[]): MaybePromise<(Buffer | undefined)[]> {
+  getStoredItemsAtOnce(gets: readonly { table: Table; key: Item; address?: Buffer }[], consistent = true): MaybePromise<(Buffer | undefined)[]> {
     const keys = gets.map(({ table, key, address }) => address ?? itemKey(table.meta.id, table.schema, key));
-    return this.store.snapshot((snap) => keys.map((k) => snap.get(k)));
+    return this.snapshotOf(consistent, (snap) => keys.map((k) => snap.get(k)));
   }
 
   /** One page of a range over a table or an index (Query, Scan); see reads.ts. */
-  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest): MaybePromise<Page> {
+  readPage(view: KeyView, bounds: Bounds, forward: boolean, request: PageRequest, consistent = true): MaybePromise<Page> {
     return this.local !== undefined
       ? readPage(this.local, view, bounds, forward, request)
-      : this.store.snapshot((ops) => readPage(ops, view, bounds, forward, request));
+      : this.snapshotOf(consistent, (ops) => readPage(ops, view, bounds, forward, request));
   }
 
   /** The live idempotency record of a client request token, or undefined. */
@@ -66,5 +69,10 @@ export class ReadFacade {
    */
   read<T>(fn: (ops: ReadOps) => T): MaybePromise<T> {
     return this.local !== undefined ? fn(this.local) : this.store.snapshot(fn);
+  }
+
+  /** Eventually consistent reads may take the store's possibly stale view (a read replica). */
+  private snapshotOf<T>(consistent: boolean, fn: (ops: ReadOps) => T): MaybePromise<T> {
+    return !consistent && this.store.staleSnapshot !== undefined ? this.store.staleSnapshot(fn) : this.store.snapshot(fn);
   }
 }

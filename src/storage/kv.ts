@@ -78,7 +78,27 @@ export interface KVStore {
    * run `fn` more than once.
    */
   snapshot<T>(fn: (txn: ReadOps) => T): T | Promise<T>;
+  /**
+   * Optional, for eventually consistent reads only: like `snapshot`, but the data may
+   * trail committed data by a bounded time (a read replica). A store that leaves it out
+   * serves those reads from `snapshot`.
+   */
+  staleSnapshot?<T>(fn: (txn: ReadOps) => T): T | Promise<T>;
+  /** Optional: the state of the replicas `staleSnapshot` reads from (for metrics). */
+  replicas?(): ReplicaState[];
   close(): Promise<void>;
+}
+
+/** A read replica as last observed. */
+export interface ReplicaState {
+  /** Where it is (host:port), never credentials. */
+  name: string;
+  /** How far behind the primary its data may be, in ms; undefined until first observed. */
+  lagMs: number | undefined;
+  /** WAL bytes it has still to replay, as last observed. */
+  lagBytes: number | undefined;
+  /** Whether eventually consistent reads go to it now (reachable and within the lag bound). */
+  serving: boolean;
 }
 
 /**

@@ -8,7 +8,14 @@ import type { Durability } from './lmdb.js';
 export type OpenStoreOptions =
   | { inMemory: true }
   /** PostgreSQL 13 or later, e.g. postgresql://user:password@host:5432/database */
-  | { inMemory?: false; postgresUrl: string }
+  | {
+      inMemory?: false;
+      postgresUrl: string;
+      /** Streaming standbys for eventually consistent reads. */
+      readReplicas?: string[];
+      /** A replica lagging further (ms) is skipped. */
+      replicaMaxLagMs?: number;
+    }
   | {
       inMemory?: false;
       dataDir: string;
@@ -39,7 +46,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KVStore> {
   if ('postgresUrl' in options) {
     // Embedded servers never load the PostgreSQL client.
     const { PostgresStore } = await import('./postgres.js');
-    return PostgresStore.open({ url: options.postgresUrl });
+    return PostgresStore.open({ url: options.postgresUrl, readReplicas: options.readReplicas, replicaMaxLagMs: options.replicaMaxLagMs });
   }
   const { LmdbStore } = await import('./lmdb.js');
   const { dataDir, workerOf, durability, flushIntervalMs } = options;

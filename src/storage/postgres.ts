@@ -9,33 +9,50 @@
  */
 import pg from 'pg';
 import { keyString, type TreeEntry } from './btreeRange.js';
-import { StorageConflict, type KVStore, type ReadOps, type WriteOps } from './kv.js';
+import { StorageConflict, type KVStore, type ReadOps, type ReplicaState, type WriteOps } from './kv.js';
 import { ensureTable, statementsFor, type Statements } from './postgresSchema.js';
 import { ReadThroughCache, ReplayTransaction, type MissingRead } from './readThrough.js';
+import { HostSelectingPool, isHostLost, parseHostList } from './postgresHosts.js';
+import { ReplicaSet } from './postgresReplicas.js';
 
 /** As long as the longest key the engine builds (LAYOUT_MAX_KEY_BYTES); see postgresSchema.ts for how. */
 export const POSTGRES_MAX_KEY_BYTES = 4026;
 
+const SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
 
 export interface PostgresStoreOptions {
-  /** A libpq-style connection URL: postgresql://user:password@host:port/database */
+  /**
+   * A libpq-style connection URL: postgresql://user:password@host:port/database, or
+   * several hosts (h1:5432,h2:5432) with target_session_attrs=read-write to follow the
+   * primary (postgresHosts.ts).
+   */
   url: string;
   /** The table holding the key space (created if missing). */
   table?: string;
-  /** Connections in the pool. */
+  /** Connections in the pool (and in each replica's). */
   poolSize?: number;
+  /** Streaming standbys of the primary for eventually consistent reads (postgresReplicas.ts). */
+  readReplicas?: string[];
+  /** A replica further behind than this is skipped (default 1000 ms). */
+  replicaMaxLagMs?: number;
+  /** How often replica lag is measured (default 1000 ms). */
+  replicaPollMs?: number;
 }
 
 type Client = pg.PoolClient;
 
+/** Where a transaction or snapshot runs: the primary, or a replica. */
+type Source = HostSelectingPool;
+
 export class PostgresStore implements KVStore {
   readonly maxKeyBytes = POSTGRES_MAX_KEY_BYTES;
   private closed = false;
+  private replicaSet: ReplicaSet | undefined;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private readonly primary: HostSelectingPool,
     private readonly sql: Statements,
     private readonly prefix: string,
   ) {}
@@ -45,45 +62,91 @@ export class PostgresStore implements KVStore {
     const table = options.table ?? 'openddb_kv';
     // Statements get their parameters written in (see inline), so the name stays plain.
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`Not a plain SQL table name: ${table}`);
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      // A server that stopped answering fails requests (500) instead of holding them forever.
-      connectionTimeoutMillis: 10_000,
-      keepAlive: true,
-    });
-    // An idle connection that fails (server restart) must not crash the process.
-    pool.on('error', ignoreError);
+    // A server that stopped answering fails requests (500) instead of holding them forever.
+    const settings = { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 };
+    const primary = new HostSelectingPool(parseHostList(options.url), settings);
     try {
+      const { client, pool } = await primary.connect();
+      client.release();
       await ensureTable(pool, table);
     } catch (error) {
-      await pool.end();
+      await primary.end();
       throw error;
     }
-    return new PostgresStore(pool, statementsFor(table), `openddb_${table}_`);
+    const store = new PostgresStore(primary, statementsFor(table), `openddb_${table}_`);
+    if (options.readReplicas !== undefined && options.readReplicas.length > 0) {
+      const replicaOptions = { urls: options.readReplicas, maxLagMs: options.replicaMaxLagMs ?? 1000, pollMs: options.replicaPollMs ?? 1000 };
+      store.replicaSet = new ReplicaSet(replicaOptions, settings, () => store.walPosition());
+      await store.replicaSet.poll();
+    }
+    return store;
   }
 
   transact<T>(fn: (txn: WriteOps) => T): Promise<T> {
-    return this.run('BEGIN ISOLATION LEVEL SERIALIZABLE', true, fn);
+    return this.run(this.primary, 'BEGIN ISOLATION LEVEL SERIALIZABLE', true, fn);
   }
 
   snapshot<T>(fn: (txn: ReadOps) => T): Promise<T> {
-    return this.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false, fn);
+    return this.run(this.primary, SNAPSHOT, false, fn);
+  }
+
+  /** From a replica within the lag bound, if one is; else from the primary. */
+  async staleSnapshot<T>(fn: (txn: ReadOps) => T): Promise<T> {
+    const replica = this.replicaSet?.pick();
+    if (replica === undefined) return this.snapshot(fn);
+    let thrownByFn: unknown;
+    const tracked = (ops: ReadOps): T => {
+      try {
+        return fn(ops);
+      } catch (error) {
+        thrownByFn = error;
+        throw error;
+      }
+    };
+    try {
+      return await this.run(replica, SNAPSHOT, false, tracked);
+    } catch (error) {
+      if (error === thrownByFn || !isHostLost(error)) throw error;
+      // The replica went away mid-read: skip it and read from the primary (fn may rerun).
+      this.replicaSet!.failed(replica);
+      return this.snapshot(fn);
+    }
+  }
+
+  replicas(): ReplicaState[] {
+    return this.replicaSet?.states() ?? [];
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await this.replicaSet?.close();
+    await this.primary.end();
   }
 
-  private async run<T>(begin: string, writable: boolean, fn: (txn: WriteOps) => T): Promise<T> {
+  /** The primary's WAL position (pg_current_wal_lsn), for replica lag. */
+  private async walPosition(): Promise<string> {
+    const { client, pool } = await this.primary.connect();
+    try {
+      const { rows } = await client.query('SELECT pg_current_wal_lsn()::text AS lsn');
+      client.release();
+      return (rows[0] as { lsn: string }).lsn;
+    } catch (error) {
+      this.primary.lost(pool, error);
+      client.release(true);
+      throw error;
+    }
+  }
+
+  private async run<T>(source: Source, begin: string, writable: boolean, fn: (txn: WriteOps) => T): Promise<T> {
     if (this.closed) throw new Error('The store is closed');
-    const client = await this.pool.connect();
+    const { client, pool } = await source.connect();
     // A connection lost between two statements emits 'error': the next statement fails instead.
     client.on('error', ignoreError);
     let begun = false;
     let broken = false;
+    // Errors `fn` threw are the caller's; only the server's or the connection's say anything about the host.
+    let fromCallback = false;
     try {
       let cache = new ReadThroughCache();
       for (;;) {
@@ -112,7 +175,10 @@ export class PostgresStore implements KVStore {
           await this.fetch(client, cache, missing, opens ? begin : undefined);
           continue;
         }
-        if ('error' in outcome) throw outcome.error;
+        if ('error' in outcome) {
+          fromCallback = true;
+          throw outcome.error;
+        }
         if (txn.pending.size > 0) {
           const opens = !begun;
           begun = true;
@@ -124,7 +190,11 @@ export class PostgresStore implements KVStore {
         return outcome.value;
       }
     } catch (error) {
-      if (begun) broken = !(await rollback(client));
+      if (!fromCallback && isHostLost(error)) {
+        source.lost(pool, error);
+        broken = true;
+      }
+      if (begun && !broken) broken = !(await rollback(client));
       throw asConflict(error);
     } finally {
       client.off('error', ignoreError);

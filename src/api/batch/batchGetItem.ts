@@ -54,7 +54,9 @@ export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
 
   // Every key read up front, from one snapshot: one round trip over a networked store.
   const gets = requests.flatMap((request) => request.keys.map((key, i) => ({ table: request.table, key, address: request.addresses[i] })));
-  return mapMaybe(ctx.db.getStoredItemsAtOnce(gets), (found) => {
+  // One snapshot for the whole batch: from a read replica only if no table asks for consistency.
+  const consistent = requests.some((request) => request.consistent);
+  return mapMaybe(ctx.db.getStoredItemsAtOnce(gets, consistent), (found) => {
   let position = 0;
   const tally = new CapacityTally(ctx, 'BatchGetItem', input.ReturnConsumedCapacity);
   const responses: Record<string, ResultItem[]> = {};

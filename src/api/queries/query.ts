@@ -39,7 +39,7 @@ export const query: Operation<PageResult> = (ctx, input) => {
   const pk = keyCondition.hash.value;
   admitRead(ctx, 'Query', table, view, pk);
   const bounds = queryBounds(view, keyCondition.partition ?? [pk], keyCondition.sortPrefix ?? [], keyCondition.range);
-  const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart, maxBytes: options?.maxBytes });
+  const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart, maxBytes: options?.maxBytes }, input.ConsistentRead === true);
   // Over an embedded store the page is already here: no closures on that path.
   const finish = (read: Page): MaybePromise<PageResult> => {
     const indexed = indexPage(ctx.db, table, view, input, compiled, read);

@@ -100,7 +100,7 @@ export function indexPage(db: Database, table: Table, view: KeyView, input: Reco
   }
   if (!wantsAll && missing.length === 0) return page;
   const gets = page.values.map((entry) => ({ table, key: decodeStoredItem(entry) }));
-  return mapMaybe(db.getStoredItemsAtOnce(gets), (found) => {
+  return mapMaybe(db.getStoredItemsAtOnce(gets, input.ConsistentRead === true), (found) => {
     const values: Buffer[] = [];
     let fetchedBytes = 0;
     for (const stored of found) {

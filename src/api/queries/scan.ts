@@ -31,7 +31,7 @@ export const scan: Operation<PageResult> = (ctx, input) => {
     );
   }
   admitRead(ctx, 'Scan', table, view, undefined);
-  const page = ctx.db.readPage(view, bounds, true, { limit: input.Limit, exclusiveStart });
+  const page = ctx.db.readPage(view, bounds, true, { limit: input.Limit, exclusiveStart }, input.ConsistentRead === true);
   return mapMaybe(
     mapMaybe(page, (page) => indexPage(ctx.db, table, view, input, compiled, page)),
     (page) => pageResult(ctx, 'Scan', table, view, undefined, input, compiled, select, page),

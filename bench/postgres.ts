@@ -1,0 +1,178 @@
+/**
+ * OpenDDB over PostgreSQL beside pgbench, the physical reference, on one throw-away local
+ * cluster: pgbench select-only and simple-update, then GetItem and PutItem through 1, 2
+ * and 4 OpenDDB nodes (separate processes over the same database), all at the same
+ * concurrency. Goals: GetItem >= 0.5 x select-only TPS, PutItem >= 0.5 x simple-update TPS.
+ *
+ * Part of `npm run bench` (skipped, with the reason, without the PostgreSQL binaries or
+ * with OPENDDB_BENCH_POSTGRES=0); on its own: `node dist/bench/postgres.js [--connections n]
+ * [--duration s]`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { BenchClient } from './client.js';
+import { OPENDDB_CLI } from './targets.js';
+import { findBinaries, startPostgresCluster } from '../test/postgresCluster.js';
+
+const run = promisify(execFile);
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface PostgresBenchOptions {
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export interface PostgresBenchResult {
+  connections: number;
+  pgbench: { selectOnly: number; simpleUpdate: number };
+  /** Operations per second by node count. */
+  nodes: { count: number; getItem: number; putItem: number }[];
+}
+
+const TABLE = 'pgbench_items';
+const ITEMS = 1000;
+const NODE_COUNTS = [1, 2, 4];
+
+/** Runs the whole comparison, or answers why it cannot. */
+export async function runPostgresBench(options: PostgresBenchOptions): Promise<PostgresBenchResult | { skipped: string }> {
+  if (process.env.OPENDDB_BENCH_POSTGRES === '0') return { skipped: 'OPENDDB_BENCH_POSTGRES=0' };
+  const bin = findBinaries();
+  if (bin === undefined || !existsSync(join(bin, 'pgbench'))) return { skipped: 'PostgreSQL server binaries or pgbench not found (install postgresql, or set OPENDDB_PG_BIN)' };
+  const started = await startPostgresCluster();
+  if (started.skip !== undefined) return { skipped: started.skip };
+  const cluster = started.cluster;
+  try {
+    const pgbench = async (mode: '-S' | '-N'): Promise<number> => {
+      const seconds = String(Math.max(1, Math.round(options.durationMs / 1000)));
+      const { stdout } = await run(join(bin, 'pgbench'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-M', 'prepared', '-c', String(options.connections), '-j', '2', '-T', seconds, mode, 'postgres']);
+      const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
+      if (tps === null) throw new Error(`unexpected pgbench output: ${stdout}`);
+      return Number(tps[1]);
+    };
+    await run(join(bin, 'pgbench'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-i', '-q', '-s', '1', 'postgres']);
+    const selectOnly = await pgbench('-S');
+    log(`  pgbench select-only    ${Math.round(selectOnly)} tps`);
+    const simpleUpdate = await pgbench('-N');
+    log(`  pgbench simple-update  ${Math.round(simpleUpdate)} tps`);
+    const result: PostgresBenchResult = { connections: options.connections, pgbench: { selectOnly, simpleUpdate }, nodes: [] };
+    const nodes: OpenDDBNode[] = [];
+    try {
+      for (const count of NODE_COUNTS) {
+        while (nodes.length < count) nodes.push(await startNode(cluster.url));
+        if (nodes.length === 1) await preload(nodes[0]!.client);
+        const getItem = await load(nodes, options, 'GetItem');
+        const putItem = await load(nodes, options, 'PutItem');
+        log(`  ${count} node${count > 1 ? 's' : ' '}  GetItem ${Math.round(getItem)}/s  PutItem ${Math.round(putItem)}/s`);
+        result.nodes.push({ count, getItem, putItem });
+      }
+    } finally {
+      for (const node of nodes) node.stop();
+    }
+    return result;
+  } finally {
+    await cluster.stop();
+  }
+}
+
+interface OpenDDBNode {
+  client: BenchClient;
+  stop(): void;
+}
+
+async function startNode(url: string): Promise<OpenDDBNode> {
+  const child: ChildProcess = spawn(process.execPath, [OPENDDB_CLI, '--storage', url, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const found = /listening on https?:\/\/[^:\s]+:(\d+)/.exec(text);
+      if (found !== null) resolve(Number(found[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`OpenDDB node exited with ${code}: ${text}`)));
+  });
+  const client = new BenchClient('127.0.0.1', port);
+  return {
+    client,
+    stop: () => {
+      client.close();
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+const item = (n: number) => ({ pk: { S: `item-${n}` }, payload: { S: 'x'.repeat(100) }, n: { N: String(n) } });
+
+async function preload(client: BenchClient): Promise<void> {
+  await client.call('CreateTable', {
+    TableName: TABLE,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  });
+  for (let n = 0; n < ITEMS; n += 25) {
+    const puts = Array.from({ length: Math.min(25, ITEMS - n) }, (_, i) => ({ PutRequest: { Item: item(n + i) } }));
+    await client.call('BatchWriteItem', { RequestItems: { [TABLE]: puts } });
+  }
+}
+
+/** `connections` request loops spread over the nodes; successful operations per second after a warm-up. */
+async function load(nodes: OpenDDBNode[], options: PostgresBenchOptions, operation: 'GetItem' | 'PutItem'): Promise<number> {
+  const measureFrom = performance.now() + options.warmupMs;
+  const measureTo = measureFrom + options.durationMs;
+  let ok = 0;
+  let failed = 0;
+  const loop = async (client: BenchClient, seed: number) => {
+    for (let i = seed; ; i += 7919) {
+      const n = i % ITEMS;
+      const body = operation === 'GetItem' ? { TableName: TABLE, Key: { pk: { S: `item-${n}` } } } : { TableName: TABLE, Item: item(n) };
+      const { status } = await client.send(operation, body);
+      const now = performance.now();
+      if (now > measureTo) return;
+      if (now < measureFrom) continue;
+      if (status === 200) ok++;
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, (_, c) => loop(nodes[c % nodes.length]!.client, c * 131)));
+  if (failed > 0) log(`  ${operation}: ${failed} requests failed`);
+  return ok / (options.durationMs / 1000);
+}
+
+export function postgresBenchMarkdown(result: PostgresBenchResult): string {
+  const { selectOnly, simpleUpdate } = result.pgbench;
+  const rows = result.nodes.map(({ count, getItem, putItem }) => {
+    const get = getItem / selectOnly;
+    const put = putItem / simpleUpdate;
+    return `| ${count} | ${Math.round(getItem)} | ${get.toFixed(2)} ${get >= 0.5 ? 'pass' : 'FAIL'} | ${Math.round(putItem)} | ${put.toFixed(2)} ${put >= 0.5 ? 'pass' : 'FAIL'} |`;
+  });
+  return [
+    `pgbench at ${result.connections} clients: select-only ${Math.round(selectOnly)} tps, simple-update ${Math.round(simpleUpdate)} tps.`,
+    '',
+    '| OpenDDB nodes | GetItem/s | × select-only (goal ≥ 0.5) | PutItem/s | × simple-update (goal ≥ 0.5) |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** The PostgreSQL part of `npm run bench`: logs the table, or why it was skipped. */
+export async function postgresPhase(options: PostgresBenchOptions): Promise<void> {
+  log(`\n== OpenDDB over PostgreSQL beside pgbench (${options.connections} clients)`);
+  const result = await runPostgresBench(options);
+  if ('skipped' in result) log(`  skipped: ${result.skipped}`);
+  else process.stdout.write(`\n${postgresBenchMarkdown(result)}\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { connections: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' } } });
+  await postgresPhase({
+    connections: Number(values.connections ?? 16),
+    warmupMs: Number(values.warmup ?? 1) * 1000,
+    durationMs: Number(values.duration ?? 5) * 1000,
+  });
+}
