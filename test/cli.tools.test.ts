@@ -29,7 +29,8 @@ const lines = (text: string): any[] => text.trim().split('\n').map((line) => JSO
 describe('the tools in the help', () => {
   it('openddb --help names them, and each has its own --help', async () => {
     const help = await cli(['--help']);
-    assert.match(help.stdout, /openddb import-json \/ export-json load and dump a table as JSON lines; openddb mcp serves/);
+    assert.match(help.stdout, /openddb import-json \/ export-json +load or dump a table as JSON lines/);
+    assert.match(help.stdout, /openddb mcp +a Model Context Protocol server/);
     for (const tool of ['import-json', 'export-json', 'mcp']) {
       const own = await cli([tool, '--help']);
       assert.equal(own.code, 0, tool);
