@@ -30,7 +30,8 @@
  * Address space for the map is reserved up front where that is free (see
  * `reservedMapSize`). 8 KiB pages raise the key limit from 1978 to 4026 bytes (`maxKeyBytes`).
  */
-import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
+import type { Database, RootDatabase, Transaction } from 'lmdb';
+import { lmdb } from './lmdbModule.js';
 import type { KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
 import { reservedMapSize } from './mapSize.js';
 
@@ -104,7 +105,7 @@ export class LmdbStore implements LocalKVStore {
     this.relaxed = options.durability === 'relaxed';
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     const overlappingSync = this.shared || this.relaxed;
-    this.db = open<Buffer, Buffer>({
+    this.db = lmdb.open<Buffer, Buffer>({
       path,
       noSubdir: true,
       keyEncoding: 'binary',
