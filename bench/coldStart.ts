@@ -12,6 +12,9 @@ export interface ColdStarts {
   spec: TargetSpec;
   samplesMs: number[];
   medianMs: number;
+  /** The server's CPU time to its first answer, per spawn and median. */
+  cpuSamplesMs: number[];
+  medianCpuMs: number;
 }
 
 function median(values: number[]): number {
@@ -22,17 +25,25 @@ function median(values: number[]): number {
 
 export async function measureColdStarts(specs: TargetSpec[], rounds: number): Promise<ColdStarts[]> {
   const samples = new Map<TargetSpec, number[]>(specs.map((spec) => [spec, []]));
+  const cpuSamples = new Map<TargetSpec, number[]>(specs.map((spec) => [spec, []]));
   for (let round = 0; round < rounds; round++) {
     for (const spec of specs) {
       const dataDir = spec.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-cold-')) : undefined;
       try {
         const target = await startTarget(spec, { dataDir });
         samples.get(spec)!.push(target.coldStartMs);
+        cpuSamples.get(spec)!.push(target.coldStartCpuMs);
         await target.stop();
       } finally {
         if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
       }
     }
   }
-  return specs.map((spec) => ({ spec, samplesMs: samples.get(spec)!, medianMs: median(samples.get(spec)!) }));
+  return specs.map((spec) => ({
+    spec,
+    samplesMs: samples.get(spec)!,
+    medianMs: median(samples.get(spec)!),
+    cpuSamplesMs: cpuSamples.get(spec)!,
+    medianCpuMs: median(cpuSamples.get(spec)!),
+  }));
 }

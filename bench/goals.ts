@@ -97,8 +97,9 @@ export function evaluateGoals(run: RunReport): GoalResult[] {
           `${fmt(anon / 2 ** 20, 0)} MB (${mapped})`, full ? anon <= RSS_ANON_LIMIT_BYTES : undefined);
       } else {
         const perRawByte = anon / run.rawItemBytes;
-        add(`anonymous RSS ≤ ${IN_MEMORY_RSS_PER_RAW_BYTE} × the preloaded items' bytes (${fmt(run.rawItemBytes / 2 ** 20, 0)} MB)`,
-          `${fmt(perRawByte)} × (${fmt(anon / 2 ** 20, 0)} MB; ${mapped})`, perRawByte <= IN_MEMORY_RSS_PER_RAW_BYTE);
+        // Judged at the full preload only: at --quick's size the process's fixed ~15-25 MB dominates.
+        add(`anonymous RSS ≤ ${IN_MEMORY_RSS_PER_RAW_BYTE} × the preloaded items' bytes (${fmt(run.rawItemBytes / 2 ** 20, 0)} MB)${full ? '' : ` (this run: ${run.items} items)`}`,
+          `${fmt(perRawByte)} × (${fmt(anon / 2 ** 20, 0)} MB; ${mapped})`, full ? perRawByte <= IN_MEMORY_RSS_PER_RAW_BYTE : undefined);
       }
     }
     const coldStart = coldStartGoal(run, target.spec.id);

@@ -8,8 +8,6 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { itemSize } from '../src/values/size.js';
-import type { Item as StoredItem } from '../src/values/types.js';
 import { BenchClient, errorType, isUnsupported } from './client.js';
 import { measureColdStarts, type ColdStarts } from './coldStart.js';
 import { measureCommitRate, type CommitRate } from './commitRate.js';
@@ -19,6 +17,7 @@ import { runLoad, type MeasuredLoad } from './loadRunner.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
 import { postgresPhase } from './postgres.js';
 import { createTable, preload } from './preload.js';
+import { rawItemBytes } from './rawBytes.js';
 import { diskBytes, rss } from './procStats.js';
 import { goalSummary, resultsMarkdown, writeResults } from './report.js';
 import type { RunReport, ScaleCheck, SoakSample, TargetReport, WorkloadOutcome } from './results.js';
@@ -174,15 +173,6 @@ async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts
     commitRates[id] = rate;
     log(`  ${'storage commits'.padEnd(15)} ${Math.round(rate.transactionsPerSec).toLocaleString('en-US')} synced transactions/s of ${itemsPerTransaction} put${itemsPerTransaction > 1 ? 's' : ''} (${Math.round(rate.itemsPerSec).toLocaleString('en-US')} items/s)`);
   }
-}
-
-/** DynamoDB's size of every item the preload writes. */
-function rawItemBytes(sizes: DataSizes): number {
-  const size = (item: Item) => itemSize(item as unknown as StoredItem);
-  let total = 0;
-  for (let n = 0; n < sizes.items; n++) total += size(bigItem(n));
-  for (let p = 0; p < sizes.partitions; p++) for (let s = 0; s < sizes.perPartition; s++) total += size(smallItem(p, s));
-  return total;
 }
 
 /** Scale check and soak, then stop, time a restart over the same data, and clean up. */

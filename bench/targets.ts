@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
+import { cpuSeconds } from './procStats.js';
 import { signedHeaders } from './sigv4.js';
 
 export type TargetId = 'openddb-disk' | 'openddb-workers' | 'openddb-relaxed' | 'openddb-memory' | 'dynalite' | 'ceiling';
@@ -50,6 +51,8 @@ export interface RunningTarget {
   dataDir: string | undefined;
   /** Process spawn to first successful request, in ms. */
   coldStartMs: number;
+  /** CPU time the server used until then (ms, in clock ticks): steadier than wall time on a busy machine. */
+  coldStartCpuMs: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -105,8 +108,9 @@ export async function startTarget(spec: TargetSpec, options: StartOptions = {}):
     await new Promise((r) => setTimeout(r, 2));
   }
   const coldStartMs = performance.now() - started;
+  const coldStartCpuMs = cpuSeconds(child.pid!) * 1000;
   return {
-    spec, host, port, pid: child.pid!, dataDir, coldStartMs,
+    spec, host, port, pid: child.pid!, dataDir, coldStartMs, coldStartCpuMs,
     output: () => out,
     stop: () => stopChild(child, exitPromise, () => exited),
   };

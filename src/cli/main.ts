@@ -6,6 +6,7 @@ import { runPrimary } from './cluster.js';
 import { runWorker } from './worker.js';
 import { reloadAuthOnHangup } from './hangup.js';
 import { startupBanner } from './banner.js';
+import { loadServerModule } from './serverModule.js';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'backup' || process.argv[2] === 'restore') {
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   let server;
   try {
     // Loaded here, not at the top: a --workers primary serves nothing and starts faster without it.
-    const { startServer } = await import('../index.js');
+    const { startServer } = await loadServerModule();
     server = await startServer(config);
   } catch (err) {
     process.stderr.write(`openddb: ${(err as Error).message}\n`);

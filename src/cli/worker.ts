@@ -5,6 +5,7 @@
  */
 import type { CliConfig } from './args.js';
 import { reloadAuthOnHangup } from './hangup.js';
+import { loadServerModule } from './serverModule.js';
 
 /** Environment variables through which the primary briefs its workers. */
 export const WORKER_ENV = {
@@ -32,7 +33,7 @@ export async function runWorker(config: CliConfig): Promise<void> {
   let server;
   try {
     // Loaded here, not at the top: the primary imports this module for WORKER_ENV only.
-    const { startServer } = await import('../index.js');
+    const { startServer } = await loadServerModule();
     server = await startServer({
       ...config,
       worker: { lockToken: process.env[WORKER_ENV.lockToken] ?? '', resumeJobs: process.env[WORKER_ENV.resumeJobs] === '1' },

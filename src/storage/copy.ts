@@ -5,7 +5,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { open } from 'lmdb';
+import { lmdb } from './lmdbModule.js';
 import { DataDirLock } from './dataDirLock.js';
 import { LMDB_FILE_NAME } from './open.js';
 
@@ -14,7 +14,7 @@ export async function backupDataDir(dataDir: string, target: string, compact = t
   const source = join(dataDir, LMDB_FILE_NAME);
   if (!existsSync(source)) throw new Error(`no OpenDDB database in ${dataDir}`);
   if (existsSync(target)) throw new Error(`${target} already exists`);
-  const db = open({ path: source, noSubdir: true, readOnly: true, pageSize: 8192 });
+  const db = lmdb.open({ path: source, noSubdir: true, readOnly: true, pageSize: 8192 });
   try {
     await db.backup(target, compact);
   } finally {

@@ -30,8 +30,9 @@
  * Address space for the map is reserved up front where that is free (see
  * `reservedMapSize`). 8 KiB pages raise the key limit from 1978 to 4026 bytes (`maxKeyBytes`).
  */
-import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
+import type { Database, RootDatabase, Transaction } from 'lmdb';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { lmdb } from './lmdbModule.js';
 import type { CopyableStore, KVEntry, LocalKVStore, RangeOptions, ReadOps, WriteOps } from './kv.js';
 import { reservedMapSize } from './mapSize.js';
 
@@ -105,7 +106,7 @@ export class LmdbStore implements LocalKVStore, CopyableStore {
     this.relaxed = options.durability === 'relaxed';
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     const overlappingSync = this.shared || this.relaxed;
-    this.db = open<Buffer, Buffer>({
+    this.db = lmdb.open<Buffer, Buffer>({
       path,
       noSubdir: true,
       keyEncoding: 'binary',
@@ -279,7 +280,7 @@ export class LmdbStore implements LocalKVStore, CopyableStore {
   async restoreCopy(id: string): Promise<boolean> {
     const file = this.copyFile(id);
     if (file === undefined || !existsSync(file)) return false;
-    const copy = open<Buffer, Buffer>({ path: file, noSubdir: true, readOnly: true, keyEncoding: 'binary', encoding: 'binary', pageSize: 8192, encoder: VALUE_CODEC });
+    const copy = lmdb.open<Buffer, Buffer>({ path: file, noSubdir: true, readOnly: true, keyEncoding: 'binary', encoding: 'binary', pageSize: 8192, encoder: VALUE_CODEC });
     try {
       await this.transact((txn) => {
         for (const { key } of [...txn.range({})]) txn.delete(key);

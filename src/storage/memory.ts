@@ -4,33 +4,40 @@
  * `transact` runs `fn` at once, to completion, against an overlay of pending
  * writes; being synchronous on a single thread, that is serializable. The overlay
  * is applied only if `fn` returns. Nothing is durable.
+ *
+ * Keys and values are held as latin1 strings (one char per byte, see packedBytes.ts),
+ * not Buffers: a stored value then costs its bytes and a small header inside V8's
+ * heap, where a Buffer costs an object, a backing store and, for small ones, pins a
+ * shared 8 KiB pool slab that other allocations left half garbage.
  */
-import { asKVEntries, keyString, mergeRanges, newKeyTree, sortedPending, treeRange, type BTree } from './btreeRange.js';
+import { keyString, mergeRanges, newKeyTree, sortedPending, treeRange, type BTree } from './btreeRange.js';
 import { checkKey, type CopyableStore, type KVEntry, type LocalKVStore, type RangeOptions, type ReadOps, type WriteOps } from './kv.js';
+import { packBytes, packedEntries, unpackBytes } from './packedBytes.js';
 
 /** LMDB's key limit (with the 8 KiB pages lmdb.ts uses): code tested in memory then also runs on disk. */
 const DEFAULT_MAX_KEY_BYTES = 4026;
 
 export class MemoryStore implements LocalKVStore, CopyableStore {
-  private tree = newKeyTree<Buffer>();
+  private tree = newKeyTree<string>();
   /** Saved copies (test snapshots): O(1) copy-on-write clones sharing nodes until either side changes. */
-  private readonly copies = new Map<string, BTree<string, Buffer>>();
+  private readonly copies = new Map<string, BTree<string, string>>();
   /**
    * An O(1) copy-on-write clone that lazy range iterators walk, so a commit that
    * lands while one is being consumed neither breaks nor changes it (the same
    * snapshot behaviour LMDB cursors have). Shared until the next commit.
    */
-  private frozen: BTree<string, Buffer> | undefined;
+  private frozen: BTree<string, string> | undefined;
   private closed = false;
 
   constructor(readonly maxKeyBytes = DEFAULT_MAX_KEY_BYTES) {}
 
   get(key: Buffer): Buffer | undefined {
-    return this.tree.get(keyString(key));
+    const packed = this.tree.get(keyString(key));
+    return packed === undefined ? undefined : unpackBytes(packed);
   }
 
   range(options: RangeOptions): Iterable<KVEntry> {
-    return asKVEntries(treeRange(this.view(), options));
+    return packedEntries(treeRange(this.view(), options));
   }
 
   transact<T>(fn: (txn: WriteOps) => T): Promise<T> {
@@ -71,21 +78,26 @@ export class MemoryStore implements LocalKVStore, CopyableStore {
   }
 
   clearAll(): Promise<void> {
-    this.replaceTree(newKeyTree<Buffer>());
+    this.replaceTree(newKeyTree<string>());
     return Promise.resolve();
   }
 
-  private replaceTree(tree: BTree<string, Buffer>): void {
+  private replaceTree(tree: BTree<string, string>): void {
     this.tree = tree;
     this.frozen = undefined;
   }
 
+  /** The committed value of a key, still packed. */
+  getPacked(key: string): string | undefined {
+    return this.tree.get(key);
+  }
+
   /** The committed tree as of now, safe to iterate across later commits. */
-  view(): BTree<string, Buffer> {
+  view(): BTree<string, string> {
     return (this.frozen ??= this.tree.clone());
   }
 
-  private apply(pending: Map<string, Buffer | null> | undefined): void {
+  private apply(pending: Map<string, string | null> | undefined): void {
     if (pending === undefined) return;
     const tree = this.tree;
     for (const [key, value] of pending) {
@@ -99,33 +111,36 @@ export class MemoryStore implements LocalKVStore, CopyableStore {
 class MemoryTransaction implements WriteOps {
   active = true;
   /**
-   * Writes made so far (`null` = deleted), created on the first write. A Map, not a
-   * tree: most transactions write a key or two and never range over their own writes.
+   * Writes made so far, packed (`null` = deleted), created on the first write. A Map,
+   * not a tree: most transactions write a key or two and never range over their own writes.
    */
-  pending: Map<string, Buffer | null> | undefined;
+  pending: Map<string, string | null> | undefined;
 
   constructor(private readonly store: MemoryStore) {}
 
   get(key: Buffer): Buffer | undefined {
     this.assertActive();
-    const written = this.pending?.get(keyString(key));
-    if (written !== undefined) return written ?? undefined;
-    return this.store.get(key);
+    const text = keyString(key);
+    const written = this.pending?.get(text);
+    if (written !== undefined) return written === null ? undefined : unpackBytes(written);
+    const packed = this.store.getPacked(text);
+    return packed === undefined ? undefined : unpackBytes(packed);
   }
 
   range(options: RangeOptions): Iterable<KVEntry> {
     this.assertActive();
     const committed = this.store.view();
-    if (this.pending === undefined) return asKVEntries(treeRange(committed, options));
+    if (this.pending === undefined) return packedEntries(treeRange(committed, options));
     const unlimited: RangeOptions = { gte: options.gte, lt: options.lt, reverse: options.reverse };
     const pending = sortedPending(this.pending, unlimited);
-    return asKVEntries(mergeRanges(treeRange(committed, unlimited), pending, options.reverse === true, options.limit ?? Infinity));
+    return packedEntries(mergeRanges(treeRange(committed, unlimited), pending, options.reverse === true, options.limit ?? Infinity));
   }
 
   put(key: Buffer, value: Buffer): void {
     this.assertActive();
     checkKey(key, this.store.maxKeyBytes);
-    this.writes().set(keyString(key), Buffer.from(value));
+    // Packing copies, so the caller may reuse its buffer (kv.ts).
+    this.writes().set(keyString(key), packBytes(value));
   }
 
   delete(key: Buffer): void {
@@ -134,7 +149,7 @@ class MemoryTransaction implements WriteOps {
     this.writes().set(keyString(key), null);
   }
 
-  private writes(): Map<string, Buffer | null> {
+  private writes(): Map<string, string | null> {
     return (this.pending ??= new Map());
   }
 

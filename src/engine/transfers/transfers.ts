@@ -18,7 +18,6 @@ import type { Item } from '../../values/types.js';
 import { changesBetween, itemsAt } from './tableAtTime.js';
 import { writeExportFiles } from './exportFiles.js';
 import { ionItemLine } from './ionText.js';
-import { decompressFile, importSourceFiles, itemsOfText } from './importFiles.js';
 import { listExportRecords, listImportRecords, readExport, readImport, writeExport, writeImport, type ExportRecord, type ImportRecord } from './transferRecord.js';
 
 const KINDS = { export: 'table-export', import: 'table-import' } as const;
@@ -125,6 +124,8 @@ export class Transfers {
     const keyTypes = new Map(table.meta.attributeDefinitions.map((d) => [d.AttributeName, d.AttributeType as string]));
     const counts = { processedItemCount: 0, processedSizeBytes: 0, importedItemCount: 0, errorCount: 0 };
     let failure: string | undefined;
+    // Loaded on the first import: its CSV, Ion and zstd readers weigh on every start otherwise.
+    const { decompressFile, importSourceFiles, itemsOfText } = await import('./importFiles.js');
     for (const path of importSourceFiles(this.s3Root(), record.bucket, record.prefix)) {
       let candidates: (Record<string, unknown> | Error)[];
       try {
