@@ -34,6 +34,8 @@ import { consoleRoute } from './console/serve.js';
 import { UserDirectory } from './server/auth/users.js';
 import { AuditLog } from './server/audit/auditLog.js';
 import { InProcessHandler, IN_PROCESS_HOST } from './server/sdkHandler.js';
+import { namespaceSelector } from './server/namespaceSelection.js';
+import type { Namespace } from './engine/namespace.js';
 
 export type { TriggerConfig } from './triggers/config.js';
 export { startInProcess, type InProcessDatabase } from './inProcess.js';
@@ -99,6 +101,11 @@ export interface ServerOptions {
   auditLog?: string;
   /** Audit data-plane requests (item reads and writes) too. */
   auditDataPlane?: boolean;
+  /**
+   * Without `auth`: keep one namespace of tables per access key and region, as DynamoDB
+   * Local does without `-sharedDb` (default: one namespace shared by every client).
+   */
+  namespacePerKeyRegion?: boolean;
   /** Open no socket: serve only through `requestHandler`, in this process (see startInProcess). */
   inProcess?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
@@ -217,7 +224,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     rollStreamShards: (table) => rollShards(db, table),
   };
   const http = {
-    handler: (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => runOperation(ctx, operation, body, text, caller),
+    handler: (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller, namespace?: Namespace) => runOperation(ctx, operation, body, text, caller, namespace),
     knownOperations,
     logger,
     cors: options.cors,
@@ -227,6 +234,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     auth: users && { users, now: () => db.clock.now() },
     audit,
     region: options.region,
+    namespaces: namespaceSelector(db.defaultNamespace, { auth: users !== undefined, perKeyRegion: options.namespacePerKeyRegion === true }),
   };
   const front = createHttpServer(http, options.tlsPort === undefined ? tls : undefined);
   const tlsFront = tls && options.tlsPort !== undefined ? createHttpServer(http, tls) : undefined;

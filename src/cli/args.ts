@@ -32,7 +32,7 @@ const DYNAMODB_LOCAL_ALIASES: Record<string, string | undefined> = {
   '-cors': '--cors',
   '-delayTransientStatuses': '--delay-transient-statuses',
   '-help': '--help',
-  '-sharedDb': undefined, // one shared database is our only mode
+  '-sharedDb': undefined, // one shared namespace is the default (--namespace-per-key-region opts out)
   '-optimizeDbBeforeStartup': undefined,
   '-disableTelemetry': undefined,
 };
@@ -76,6 +76,8 @@ export const USAGE = `Usage: openddb [options]
   --max-connections <n>       the most client connections served at once per process (env OPENDDB_MAX_CONNECTIONS)
   --audit-log <file|->        one JSON line per control-plane request, in CloudTrail's shape (env OPENDDB_AUDIT_LOG)
   --audit-data-plane          audit item reads and writes too
+  --namespace-per-key-region  without --auth: one namespace of tables per access key and region, as
+                              DynamoDB Local without -sharedDb (env OPENDDB_NAMESPACE_PER_KEY_REGION=1)
   --s3-root <dir>             the directory standing for S3 in exports and imports: bucket B, prefix P
                               is <dir>/B/P (default <data-dir>/s3, a temporary directory in memory;
                               env OPENDDB_S3_ROOT)
@@ -128,6 +130,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
         'max-connections': { type: 'string' },
         'audit-log': { type: 'string' },
         'audit-data-plane': { type: 'boolean' },
+        'namespace-per-key-region': { type: 'boolean' },
         durability: { type: 'string' },
         'flush-interval': { type: 'string' },
         's3-root': { type: 'string' },
@@ -192,6 +195,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     auditLog: values['audit-log'] ?? (env.OPENDDB_AUDIT_LOG || undefined),
     auditDataPlane: values['audit-data-plane'] ?? isTrue(env.OPENDDB_AUDIT_DATA_PLANE),
     s3Root: values['s3-root'] ?? env.OPENDDB_S3_ROOT,
+    namespacePerKeyRegion: values['namespace-per-key-region'] ?? isTrue(env.OPENDDB_NAMESPACE_PER_KEY_REGION),
   };
 }
 

@@ -31,9 +31,18 @@ export type ResourcePolicyLookup = (arn: string) => CompiledPolicy | undefined;
 
 /** Authorizes one operation of a caller in the API's context; throws AccessDeniedException. */
 export function checkAccess(ctx: ApiContext, caller: Caller, operation: string, input: Record<string, unknown>): void {
-  const tableMeta = (name: string) => ctx.db.findTable(name)?.meta;
+  const tableMeta = (reference: string) => tableIfAny(ctx, reference);
   const scope: ResourceScope = { region: caller.region, account: caller.account, tableMeta };
   authorize(caller, operation, input, scope, ctx.db.clock.now(), (arn) => resourcePolicyOf(arn, tableMeta));
+}
+
+/** A malformed ARN is the operation's to refuse, after authorization. */
+function tableIfAny(ctx: ApiContext, reference: string) {
+  try {
+    return ctx.db.findTable(reference, ctx.namespace)?.meta;
+  } catch {
+    return undefined;
+  }
 }
 
 export function authorize(caller: Caller, operation: string, input: Record<string, unknown>, scope: ResourceScope,

@@ -18,8 +18,8 @@ export interface AccessCheck {
 export interface ResourceScope {
   region: string;
   account: string;
-  /** The table's catalog entry (key schema for dynamodb:LeadingKeys), if it exists. */
-  tableMeta(name: string): TableMeta | undefined;
+  /** The catalog entry of the table a name or ARN names (key schema for dynamodb:LeadingKeys), if it exists. */
+  tableMeta(reference: string): TableMeta | undefined;
 }
 
 type Input = Record<string, any>;
@@ -121,7 +121,7 @@ function itemCheck(action: string, table: unknown, keyOrItem: Input | undefined,
 
 function queryCheck(input: Input, scope: ResourceScope): AccessCheck {
   const keys = readKeys(input);
-  const meta = scope.tableMeta(tableNameOf(input.TableName));
+  const meta = scope.tableMeta(String(input.TableName ?? ''));
   const schema = input.IndexName === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === input.IndexName)?.keySchema;
   const hashName = hashKeyOf(schema);
   if (hashName !== undefined) {
@@ -149,7 +149,7 @@ function queriedPartition(input: Input, hashName: string): string | undefined {
 }
 
 function setLeadingKeys(keys: Map<string, string | string[]>, table: string, keyOrItems: Input[], scope: ResourceScope): void {
-  const hashName = hashKeyOf(scope.tableMeta(tableNameOf(table))?.keySchema);
+  const hashName = hashKeyOf(scope.tableMeta(table)?.keySchema);
   if (hashName === undefined) return;
   const values = keyOrItems.map((k) => keyText(k?.[hashName])).filter((v): v is string => v !== undefined);
   if (values.length > 0) keys.set('dynamodb:leadingkeys', values);
@@ -157,11 +157,6 @@ function setLeadingKeys(keys: Map<string, string | string[]>, table: string, key
 
 function hashKeyOf(schema: KeySchemaElement[] | undefined): string | undefined {
   return schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
-}
-
-function tableNameOf(name: string): string {
-  const slash = name.startsWith('arn:') ? name.indexOf(':table/') : -1;
-  return slash < 0 ? name : name.slice(slash + 7);
 }
 
 /** A key attribute value as IAM sees it: the string of an S, N or B. */

@@ -3,6 +3,7 @@ import { validationError } from '../../errors.js';
 import { compileResourcePolicy, PolicyError } from '../authorization/policy.js';
 import type { Operation } from '../context.js';
 import { checkExpectedRevision, MAX_POLICY_BYTES, policyTable } from './policyTarget.js';
+import { catalogNameOf } from '../../engine/namespace.js';
 
 export interface RevisionResult {
   RevisionId: string;
@@ -19,7 +20,7 @@ export const putResourcePolicy: Operation<RevisionResult> = async (ctx, input) =
     if (err instanceof PolicyError) throw validationError(`Invalid policy document: ${err.message}`);
     throw err;
   }
-  const name = policyTable(ctx, input.ResourceArn).name;
+  const name = catalogNameOf(policyTable(ctx, input.ResourceArn));
   let revisionId = '';
   await ctx.db.updateTable(name, (meta) => {
     checkExpectedRevision(meta, input.ExpectedRevisionId);
