@@ -32,7 +32,10 @@ const USERS: Record<string, TestUser> = {
   expired: user('expired', [policy(allow('dynamodb:ListTables', '*', { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } }))]),
   quiet: user('quiet', [policy(allow(['dynamodb:PutItem'], `${ARN}/docs`), deny('dynamodb:PutItem', '*', { StringEquals: { 'dynamodb:ReturnValues': 'ALL_OLD' } }))]),
   transactor: user('transactor', [policy(allow(['dynamodb:PutItem', 'dynamodb:GetItem'], `${ARN}/docs`, { StringEquals: { 'dynamodb:EnclosingOperation': ['TransactWriteItems', 'TransactGetItems'] } }))]),
-  batcher: user('batcher', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`))]),
+  batcher: user('batcher', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`),
+    allow('dynamodb:PutItem', `${ARN}/docs`, { StringEquals: { 'dynamodb:EnclosingOperation': 'BatchWriteItem' } }))]),
+  batchOnly: user('batchOnly', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`))]),
+  keeper: user('keeper', [policy(allow('dynamodb:*', `${ARN}/docs`), deny('dynamodb:DeleteItem', `${ARN}/docs`))]),
 };
 
 const denied = (name: string, action: string, resource: string, reason = `because no identity-based policy allows the dynamodb:${action} action`) =>
@@ -148,9 +151,27 @@ describe('IAM authorization', () => {
     await as('transactor').send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'docs', Key: item } }] }));
   });
 
-  it('BatchWriteItem needs dynamodb:BatchWriteItem on each table', async () => {
-    await as('batcher').send(new BatchWriteItemCommand({ RequestItems: { docs: [{ PutRequest: { Item: { owner: { S: 'b' }, id: { S: '1' } } } }] } }));
-    await expectError(as('batcher').send(new BatchWriteItemCommand({ RequestItems: { other: [{ DeleteRequest: { Key: { owner: { S: 'b' } } } }] } })),
+  it('BatchWriteItem needs dynamodb:BatchWriteItem, then PutItem / DeleteItem, on each table', async () => {
+    const put = { PutRequest: { Item: { owner: { S: 'b' }, id: { S: '1' } } } };
+    const remove = { DeleteRequest: { Key: { owner: { S: 'b' }, id: { S: '1' } } } };
+    await as('batcher').send(new BatchWriteItemCommand({ RequestItems: { docs: [put] } }));
+    // PutItem is allowed only inside a batch (dynamodb:EnclosingOperation).
+    await expectError(as('batcher').send(new PutItemCommand({ TableName: 'docs', Item: put.PutRequest.Item })), 'AccessDeniedException',
+      denied('batcher', 'PutItem', `${ARN}/docs`));
+    await expectError(as('batcher').send(new BatchWriteItemCommand({ RequestItems: { docs: [remove] } })), 'AccessDeniedException',
+      denied('batcher', 'DeleteItem', `${ARN}/docs`));
+    await expectError(as('batcher').send(new BatchWriteItemCommand({ RequestItems: { other: [remove] } })),
       'AccessDeniedException', denied('batcher', 'BatchWriteItem', `${ARN}/other`));
+    // dynamodb:BatchWriteItem alone is not enough (AWS would allow this batch).
+    await expectError(as('batchOnly').send(new BatchWriteItemCommand({ RequestItems: { docs: [put] } })), 'AccessDeniedException',
+      denied('batchOnly', 'PutItem', `${ARN}/docs`));
+    // A deny of DeleteItem cannot be bypassed through a batch; nothing of a refused batch is written.
+    await expectError(as('keeper').send(new BatchWriteItemCommand({ RequestItems: { docs: [{ PutRequest: { Item: { owner: { S: 'k' }, id: { S: '1' } } } }, remove] } })),
+      'AccessDeniedException', denied('keeper', 'DeleteItem', `${ARN}/docs`, 'with an explicit deny in an identity-based policy'));
+    assert.equal((await as('admin').send(new GetItemCommand({ TableName: 'docs', Key: { owner: { S: 'k' }, id: { S: '1' } } }))).Item, undefined);
+    assert.ok((await as('admin').send(new GetItemCommand({ TableName: 'docs', Key: remove.DeleteRequest.Key }))).Item);
+    // LeadingKeys apply to batch writes as to PutItem.
+    await expectError(as('alice').send(new BatchWriteItemCommand({ RequestItems: { docs: [put] } })), 'AccessDeniedException',
+      denied('alice', 'BatchWriteItem', `${ARN}/docs`));
   });
 });
