@@ -107,5 +107,11 @@ describe('resource-based policies and accounts', () => {
     const big = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:GetItem'), Sid: 'x'.repeat(21_000) }] });
     await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: big })), 'ValidationException', /maximum allowed size/);
     await expectError(as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN.replace('shared', 'missing') })), 'ResourceNotFoundException');
+    // Each statement's Resource must name the table the policy is attached to (or its indexes).
+    const elsewhere = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:GetItem'), Resource: TABLE_ARN.replace('shared', 'other') }] });
+    await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: elsewhere })), 'ValidationException',
+      /^Invalid policy document: A statement's Resource must be the ARN of the resource the policy is attached to/);
+    const indexes = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:Query'), Resource: [TABLE_ARN, `${TABLE_ARN}/index/byOwner`] }] });
+    await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: indexes }));
   });
 });
