@@ -2,8 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand,
+  CreateBackupCommand, ExecuteStatementCommand, ExecuteTransactionCommand, ListBackupsCommand,
   ListTablesCommand, PutItemCommand, QueryCommand, ScanCommand, TransactGetItemsCommand, TransactWriteItemsCommand, UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { startServer, type RunningServer } from '../src/index.js';
 import { expectError } from './helpers.js';
 import { signedClient, writeUsersFile, type TestUser } from './security.helpers.js';
@@ -34,6 +36,9 @@ const USERS: Record<string, TestUser> = {
   transactor: user('transactor', [policy(allow(['dynamodb:PutItem', 'dynamodb:GetItem'], `${ARN}/docs`, { StringEquals: { 'dynamodb:EnclosingOperation': ['TransactWriteItems', 'TransactGetItems'] } }))]),
   batcher: user('batcher', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`),
     allow('dynamodb:PutItem', `${ARN}/docs`, { StringEquals: { 'dynamodb:EnclosingOperation': 'BatchWriteItem' } }))]),
+  sql: user('sql', [policy(allow(['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert'], `${ARN}/docs`,
+    { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:username}'] } }))]),
+  operator: user('operator', [policy(allow(['dynamodb:CreateBackup', 'dynamodb:ListStreams'], '*'), allow('dynamodb:ListBackups', `${ARN}/nothing`))]),
   batchOnly: user('batchOnly', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`))]),
   keeper: user('keeper', [policy(allow('dynamodb:*', `${ARN}/docs`), deny('dynamodb:DeleteItem', `${ARN}/docs`))]),
 };
@@ -149,6 +154,39 @@ describe('IAM authorization', () => {
     await expectError(as('transactor').send(new PutItemCommand({ TableName: 'docs', Item: item })), 'AccessDeniedException');
     await as('transactor').send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'docs', Item: item } }] }));
     await as('transactor').send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'docs', Key: item } }] }));
+  });
+
+  it('PartiQL checks PartiQLSelect / PartiQLInsert, with dynamodb:LeadingKeys from the statement', async () => {
+    const sql = as('sql');
+    await sql.send(new ExecuteStatementCommand({ Statement: `INSERT INTO docs VALUE {'owner': 'sql', 'id': '1'}` }));
+    const { Items } = await sql.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM docs WHERE "owner" = ?', Parameters: [{ S: 'sql' }] }));
+    assert.equal(Items?.length, 1);
+    await expectError(sql.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM docs WHERE "owner" = ?', Parameters: [{ S: 'bob' }] })),
+      'AccessDeniedException', denied('sql', 'PartiQLSelect', `${ARN}/docs`));
+    await expectError(sql.send(new ExecuteStatementCommand({ Statement: `INSERT INTO docs VALUE {'owner': 'bob', 'id': '9'}` })),
+      'AccessDeniedException', denied('sql', 'PartiQLInsert', `${ARN}/docs`));
+    await expectError(sql.send(new ExecuteStatementCommand({ Statement: `UPDATE docs SET x = 1 WHERE "owner" = 'sql' AND id = '1'` })),
+      'AccessDeniedException', denied('sql', 'PartiQLUpdate', `${ARN}/docs`));
+    await expectError(sql.send(new ExecuteTransactionCommand({ TransactStatements: [
+      { Statement: `INSERT INTO docs VALUE {'owner': 'sql', 'id': '2'}` }, { Statement: `DELETE FROM docs WHERE "owner" = 'sql' AND id = '1'` },
+    ] })), 'AccessDeniedException', denied('sql', 'PartiQLDelete', `${ARN}/docs`));
+    // Nothing of the refused transaction was written.
+    assert.equal((await as('admin').send(new GetItemCommand({ TableName: 'docs', Key: { owner: { S: 'sql' }, id: { S: '2' } } }))).Item, undefined);
+  });
+
+  it('backups and streams: their actions on their resources', async () => {
+    const operator = as('operator');
+    await operator.send(new CreateBackupCommand({ TableName: 'docs', BackupName: 'nightly' }));
+    await expectError(operator.send(new ListBackupsCommand({})), 'AccessDeniedException', denied('operator', 'ListBackups', '*'));
+    const streams = new DynamoDBStreamsClient({ endpoint: server.url, region: 'us-east-1', credentials: USERS.operator!, maxAttempts: 1 });
+    const readerStreams = new DynamoDBStreamsClient({ endpoint: server.url, region: 'us-east-1', credentials: USERS.reader!, maxAttempts: 1 });
+    try {
+      assert.deepEqual((await streams.send(new ListStreamsCommand({}))).Streams, []);
+      await expectError(readerStreams.send(new ListStreamsCommand({})), 'AccessDeniedException', denied('reader', 'ListStreams', '*'));
+    } finally {
+      streams.destroy();
+      readerStreams.destroy();
+    }
   });
 
   it('BatchWriteItem needs dynamodb:BatchWriteItem, then PutItem / DeleteItem, on each table', async () => {

@@ -11,6 +11,8 @@ import { evaluate, type CompiledPolicy, type Verdict } from './policy.js';
 import { accessChecks, type AccessCheck, type ResourceScope } from './requestChecks.js';
 import { resourcePolicyOf } from './resourcePolicies.js';
 
+const STREAMS_TARGET_PREFIX = 'DynamoDBStreams_20120810.';
+
 /** Who sent a request, as the server authenticated it. */
 export interface Caller {
   /** arn:aws:iam::<account>:user/<name> */
@@ -47,7 +49,9 @@ function tableIfAny(ctx: ApiContext, reference: string) {
 
 export function authorize(caller: Caller, operation: string, input: Record<string, unknown>, scope: ResourceScope,
   nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): void {
-  for (const check of accessChecks(operation, input, scope)) {
+  // The Streams API's operations arrive by their full target; their actions carry the plain name.
+  const name = operation.startsWith(STREAMS_TARGET_PREFIX) ? operation.slice(STREAMS_TARGET_PREFIX.length) : operation;
+  for (const check of accessChecks(name, input, scope)) {
     const problem = denial(caller, check, nowMs, resourcePolicyOf);
     if (problem !== undefined) throw problem;
   }
