@@ -206,7 +206,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db));
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
-  const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
+  const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle, namespace: db.defaultNamespace };
   registerUpkeepJobs(db, {
     ttlIntervalMs: options.ttlIntervalMs ?? DEFAULT_TTL_INTERVAL_MS,
     shardRolloverMs: options.streamShardRolloverMs ?? DEFAULT_SHARD_ROLLOVER_MS,

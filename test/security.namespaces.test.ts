@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateBackupCommand, DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand, ListBackupsCommand, ListTablesCommand,
+  CreateBackupCommand, DescribeTableCommand, ExecuteStatementCommand, DescribeTimeToLiveCommand, GetItemCommand, ListBackupsCommand, ListTablesCommand,
   PutItemCommand, PutResourcePolicyCommand, QueryCommand, TransactWriteItemsCommand, UpdateTimeToLiveCommand, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
@@ -142,6 +142,8 @@ describe('namespaces without --auth', () => {
       assert.equal(Table?.TableArn, 'arn:aws:dynamodb:eu-west-1:000000000000:table/Orders');
       // Its ARN names the key's own table.
       assert.equal((await aEu.send(new GetItemCommand({ TableName: Table!.TableArn!, Key: { pk: { S: '1' } } }))).Item?.who?.S, 'a');
+      // A name spelled like another namespace's catalog key reaches nothing (PartiQL takes any quoted name).
+      await expectError(bEu.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "key:keyA:eu-west-1/Orders"' })), 'ResourceNotFoundException');
     } finally {
       for (const c of clients) c.destroy();
       await server.close();

@@ -14,8 +14,8 @@ export interface ApiContext {
   throttle: ThrottleGate;
   /** Under authentication: who sent this request. */
   caller?: Caller;
-  /** The request's namespace of tables; absent: the shared default namespace. */
-  namespace?: Namespace;
+  /** The request's namespace of tables (the server's shared default one unless the request names another). */
+  namespace: Namespace;
 }
 
 /**

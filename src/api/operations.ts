@@ -97,7 +97,7 @@ function start(ctx: ApiContext, name: string, input: Record<string, unknown>, te
   // Over a store other nodes share, the catalog is brought up to date first.
   const catalogRead = ctx.db.refreshCatalog();
   // The request's namespace and caller join the context (no copy for the shared namespace without --auth).
-  const scoped = caller === undefined && namespace === undefined ? ctx : { ...ctx, caller, namespace };
+  const scoped = caller === undefined && namespace === undefined ? ctx : { ...ctx, caller, namespace: namespace ?? ctx.namespace };
   if (catalogRead instanceof Promise) return catalogRead.then(() => run(operation, scoped, name, input, text));
   try {
     return run(operation, scoped, name, input, text);

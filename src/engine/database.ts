@@ -172,11 +172,17 @@ export class Database extends ReadFacade {
     return table;
   }
 
-  /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
-  findTable(reference: string, namespace: Namespace = this.defaultNamespace): Table | undefined {
+  /**
+   * The table a name or ARN refers to in a namespace, or undefined (a malformed or foreign
+   * ARN throws). Without a namespace, `reference` is a catalog name (background jobs).
+   */
+  findTable(reference: string, namespace?: Namespace): Table | undefined {
     if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
     // Most requests name the table: the ARN parse (and its closure) only for an ARN.
-    const table = isArn(reference) ? this.tableOfArn(reference, namespace) : this.tables.get(catalogName(namespace.key, reference));
+    const table = isArn(reference) ? this.tableOfArn(reference, namespace ?? this.defaultNamespace)
+      : namespace === undefined ? this.tables.get(reference)
+      // A table name never contains '/': one that does must not reach into another namespace.
+      : reference.includes('/') ? undefined : this.tables.get(catalogName(namespace.key, reference));
     if (table) this.settle(table.meta);
     return table;
   }

@@ -11,7 +11,7 @@ const DEFAULT_LIMIT = 100;
 
 export const listBackups: Operation = async (ctx, input) => {
   const tableName = input.TableName === undefined ? undefined : ctx.db.findTable(input.TableName, ctx.namespace)?.meta.name ?? input.TableName;
-  const namespace = ctx.namespace?.key ?? '';
+  const namespace = ctx.namespace.key;
   const lower = toMs(input.TimeRangeLowerBound);
   const upper = toMs(input.TimeRangeUpperBound);
   if (lower !== undefined && upper !== undefined && lower > upper) {
