@@ -39,6 +39,9 @@ const RELAXED_PUT_SHARE = 0.8;
 const GET_CPU_MULTIPLE = 1.5;
 const SCALE_TOLERANCE = 1.25; // "equal within noise"
 const SOAK_GROWTH_LIMIT = 1.2;
+/** `--auth` with a ten-statement policy against the same server without it (in memory). */
+const AUTH_SHARE = 0.85;
+const AUTH_WORKLOADS = ['get', 'put'];
 /** A NEW_AND_OLD_IMAGES stream may cost at most 20 % of PutItem throughput. */
 const STREAM_SHARE = 0.8;
 
@@ -49,6 +52,24 @@ function opsOf(report: TargetReport | undefined, workload: string): number | und
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
+/** The `--auth` target is judged only against the same server without `--auth`. */
+function authGoals(target: TargetReport, plain: TargetReport | undefined, add: (goal: string, measured: string, pass: boolean | undefined) => void): void {
+  for (const id of AUTH_WORKLOADS) {
+    const outcome = target.workloads[id];
+    if (outcome === undefined) continue;
+    const title = WORKLOADS.find((w) => w.id === id)!.title;
+    if (outcome.status !== 'ok') {
+      add(`${title} with --auth: served`, outcome.status === 'unsupported' ? 'unsupported' : outcome.message, false);
+      continue;
+    }
+    const { load } = outcome;
+    add(`${title} with --auth: no errors, bodies check out`, `${load.errors} errors, ${load.checkFailures} bad bodies`, load.errors === 0 && load.checkFailures === 0 && load.warmupErrors === 0);
+    const without = opsOf(plain, id);
+    add(`${title} with --auth ≥ ${AUTH_SHARE} × without`, without === undefined ? 'openddb-memory not measured' : `${fmt(load.opsPerSec / without)} ×`,
+      without === undefined ? undefined : load.opsPerSec >= AUTH_SHARE * without);
+  }
+}
+
 export function evaluateGoals(run: RunReport): GoalResult[] {
   const byId = new Map(run.targets.map((t) => [t.spec.id, t]));
   const ceiling = byId.get('ceiling');
@@ -56,6 +77,10 @@ export function evaluateGoals(run: RunReport): GoalResult[] {
   const results: GoalResult[] = [];
   for (const target of run.targets.filter((t) => t.spec.isOpenDDB)) {
     const add = (goal: string, measured: string, pass: boolean | undefined) => results.push({ target: target.spec.id, goal, measured, pass });
+    if (target.spec.id === 'openddb-auth') {
+      authGoals(target, byId.get('openddb-memory'), add);
+      continue;
+    }
     for (const workload of WORKLOADS) {
       const outcome = target.workloads[workload.id];
       if (outcome === undefined) continue;

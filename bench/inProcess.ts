@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const store = await openStore({ inMemory: true });
   const db = await Database.open(store, { region: 'us-east-1', accountId: '000000000000', delayTransientStatuses: false });
   const metrics = new Metrics(() => []);
-  const ctx: ApiContext = { db, endpointAddress: 'localhost', metrics, throttle: new ThrottleGate(metrics, false, () => db.clock.now()) };
+  const ctx: ApiContext = { db, endpointAddress: 'localhost', metrics, namespace: db.defaultNamespace, throttle: new ThrottleGate(metrics, false, () => db.clock.now()) };
   await preload(ctx, sizes);
   console.log(`in-process, in memory, ${sizes.items} items, ${sizes.partitions} partitions, Node.js ${process.version}`);
   for (const id of values.workloads.split(',')) {

@@ -161,7 +161,7 @@ const COMMIT_SHAPES: Record<string, number> = { put: 1, 'batch-write': 25 };
 async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions, commitRates: Record<string, CommitRate>): Promise<void> {
   const workload = findWorkload(id);
   log(`\n== ${workload.id}`);
-  for (const { target, client, report } of sessions) {
+  for (const { target, client, report } of sessions.filter((s) => s.target.spec.workloads?.includes(id) ?? true)) {
     const outcome = await runWorkload(target, client, workload, opts);
     report.workloads[id] = outcome;
     log(`  ${target.spec.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
@@ -179,7 +179,7 @@ async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts
 async function finishTarget(session: TargetSession, opts: BenchOptions): Promise<TargetReport> {
   const { dataDir, target, client, report } = session;
   const spec = target.spec;
-  const scale = spec.isOpenDDB && client !== undefined && opts.scaleItems > 0;
+  const scale = spec.isOpenDDB && spec.workloads === undefined && client !== undefined && opts.scaleItems > 0;
   const soaks = spec.id === 'openddb-disk' && opts.soakMinutes > 0;
   const reopen = dataDir !== undefined && opts.profileDir === undefined;
   if (scale || soaks || reopen) log(`\n== ${spec.label}: ${[scale && 'scale check', soaks && 'soak', reopen && 'restart'].filter(Boolean).join(', ')}`);
@@ -242,7 +242,7 @@ function settings(opts: BenchOptions): string {
 
 /** Cold-start medians of the single-process OpenDDB targets, dynalite and the ceiling, before anything else loads the machine. */
 async function coldStartPhase(specs: TargetSpec[], opts: BenchOptions): Promise<ColdStarts[] | undefined> {
-  const timed = specs.filter((s) => s.id !== 'openddb-workers' && s.id !== 'openddb-relaxed');
+  const timed = specs.filter((s) => s.id !== 'openddb-workers' && s.id !== 'openddb-relaxed' && s.workloads === undefined);
   if (opts.coldStartRounds === 0 || timed.length === 0) return undefined;
   log(`\n== cold start, median of ${opts.coldStartRounds}`);
   const results = await measureColdStarts(timed, opts.coldStartRounds);

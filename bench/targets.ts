@@ -13,8 +13,9 @@ import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { cpuSeconds } from './procStats.js';
 import { signedHeaders } from './sigv4.js';
+import { benchUsersFile } from './authUsers.js';
 
-export type TargetId = 'openddb-disk' | 'openddb-workers' | 'openddb-relaxed' | 'openddb-memory' | 'dynalite' | 'ceiling';
+export type TargetId = 'openddb-disk' | 'openddb-workers' | 'openddb-relaxed' | 'openddb-memory' | 'openddb-auth' | 'dynalite' | 'ceiling';
 
 export interface TargetSpec {
   id: TargetId;
@@ -23,6 +24,8 @@ export interface TargetSpec {
   short: string;
   isOpenDDB: boolean;
   onDisk: boolean;
+  /** The workloads it runs, when not every one. */
+  workloads?: string[];
 }
 
 export const TARGETS: TargetSpec[] = [
@@ -31,6 +34,7 @@ export const TARGETS: TargetSpec[] = [
   { id: 'openddb-workers', label: 'OpenDDB on disk, 2 workers', short: '2 workers', isOpenDDB: true, onDisk: true },
   { id: 'openddb-relaxed', label: 'OpenDDB on disk, relaxed durability', short: 'relaxed', isOpenDDB: true, onDisk: true },
   { id: 'openddb-memory', label: 'OpenDDB --in-memory', short: 'mem', isOpenDDB: true, onDisk: false },
+  { id: 'openddb-auth', label: 'OpenDDB --in-memory --auth (ten-statement policy)', short: 'auth', isOpenDDB: true, onDisk: false, workloads: ['get', 'put'] },
   { id: 'dynalite', label: 'dynalite (in memory)', short: 'dynalite', isOpenDDB: false, onDisk: false },
 ];
 
@@ -82,6 +86,8 @@ function commandFor(spec: TargetSpec, port: number, dataDir: string | undefined)
       return [OPENDDB_CLI, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn', '--durability', 'relaxed'];
     case 'openddb-memory':
       return [OPENDDB_CLI, '--port', String(port), '--in-memory', '--log-level', 'warn'];
+    case 'openddb-auth':
+      return [OPENDDB_CLI, '--port', String(port), '--in-memory', '--log-level', 'warn', '--auth', benchUsersFile()];
     case 'dynalite':
       return [dynaliteCli(), '--port', String(port), '--host', '127.0.0.1', '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'];
     case 'ceiling':

@@ -36,6 +36,8 @@ import { consoleRoute } from './console/serve.js';
 import { UserDirectory } from './server/auth/users.js';
 import { AuditLog } from './server/audit/auditLog.js';
 import { InProcessHandler, IN_PROCESS_HOST } from './server/sdkHandler.js';
+import { namespaceSelector } from './server/namespaceSelection.js';
+import type { Namespace } from './engine/namespace.js';
 
 export type { TriggerConfig } from './triggers/config.js';
 export { startInProcess, type InProcessDatabase } from './inProcess.js';
@@ -108,6 +110,11 @@ export interface ServerOptions {
   auditDataPlane?: boolean;
   /** Serve the test controls (/openddb/...) on this port only, not on the DynamoDB port. */
   adminPort?: number;
+  /**
+   * Without `auth`: keep one namespace of tables per access key and region, as DynamoDB
+   * Local does without `-sharedDb` (default: one namespace shared by every client).
+   */
+  namespacePerKeyRegion?: boolean;
   /** Open no socket: serve only through `requestHandler`, in this process (see startInProcess). */
   inProcess?: boolean;
   /** Serve as one worker process of a `--workers` cluster (set by the command's primary process). */
@@ -218,7 +225,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? '127.0.0.1';
   const metrics = new Metrics(() => provisionedViews(db), () => store.replicas?.() ?? []);
   const throttle = new ThrottleGate(metrics, options.throttle === true, () => db.clock.now());
-  const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle };
+  const ctx: ApiContext = { db, endpointAddress: '', metrics, throttle, namespace: db.defaultNamespace };
   registerUpkeepJobs(db, {
     ttlIntervalMs: options.ttlIntervalMs ?? DEFAULT_TTL_INTERVAL_MS,
     shardRolloverMs: options.streamShardRolloverMs ?? DEFAULT_SHARD_ROLLOVER_MS,
@@ -247,7 +254,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const auth = users && { users, now: () => db.clock.now() };
   const controlOptions: ControlOptions = { controls, logger, auth };
   const http = {
-    handler: (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => runOperation(ctx, operation, body, text, caller),
+    handler: (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller, namespace?: Namespace) => runOperation(ctx, operation, body, text, caller, namespace),
     knownOperations,
     logger,
     cors: options.cors,
@@ -258,6 +265,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     auth,
     audit,
     region: options.region,
+    namespaces: namespaceSelector(db.defaultNamespace, { auth: users !== undefined, perKeyRegion: options.namespacePerKeyRegion === true }),
   };
   const front = createHttpServer(http, options.tlsPort === undefined ? tls : undefined);
   const tlsFront = tls && options.tlsPort !== undefined ? createHttpServer(http, tls) : undefined;

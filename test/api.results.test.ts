@@ -41,7 +41,7 @@ describe('typed operation results and the renderer', () => {
     store = await openStore({ inMemory: true });
     const db = await Database.open(store, { region: 'us-east-1', accountId: '000000000000', delayTransientStatuses: false });
     const metrics = new Metrics(() => []);
-    ctx = { db, endpointAddress: 'localhost:0', metrics, throttle: new ThrottleGate(metrics, false, () => db.clock.now()) };
+    ctx = { db, endpointAddress: 'localhost:0', metrics, namespace: db.defaultNamespace, throttle: new ThrottleGate(metrics, false, () => db.clock.now()) };
     await call('CreateTable', {
       TableName: 'results',
       BillingMode: 'PAY_PER_REQUEST',

@@ -2,8 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand,
+  CreateBackupCommand, ExecuteStatementCommand, ExecuteTransactionCommand, ListBackupsCommand,
   ListTablesCommand, PutItemCommand, QueryCommand, ScanCommand, TransactGetItemsCommand, TransactWriteItemsCommand, UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { startServer, type RunningServer } from '../src/index.js';
 import { expectError } from './helpers.js';
 import { signedClient, writeUsersFile, type TestUser } from './security.helpers.js';
@@ -32,7 +34,13 @@ const USERS: Record<string, TestUser> = {
   expired: user('expired', [policy(allow('dynamodb:ListTables', '*', { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } }))]),
   quiet: user('quiet', [policy(allow(['dynamodb:PutItem'], `${ARN}/docs`), deny('dynamodb:PutItem', '*', { StringEquals: { 'dynamodb:ReturnValues': 'ALL_OLD' } }))]),
   transactor: user('transactor', [policy(allow(['dynamodb:PutItem', 'dynamodb:GetItem'], `${ARN}/docs`, { StringEquals: { 'dynamodb:EnclosingOperation': ['TransactWriteItems', 'TransactGetItems'] } }))]),
-  batcher: user('batcher', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`))]),
+  batcher: user('batcher', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`),
+    allow('dynamodb:PutItem', `${ARN}/docs`, { StringEquals: { 'dynamodb:EnclosingOperation': 'BatchWriteItem' } }))]),
+  sql: user('sql', [policy(allow(['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert'], `${ARN}/docs`,
+    { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:username}'] } }))]),
+  operator: user('operator', [policy(allow(['dynamodb:CreateBackup', 'dynamodb:ListStreams'], '*'), allow('dynamodb:ListBackups', `${ARN}/nothing`))]),
+  batchOnly: user('batchOnly', [policy(allow(['dynamodb:BatchWriteItem'], `${ARN}/docs`))]),
+  keeper: user('keeper', [policy(allow('dynamodb:*', `${ARN}/docs`), deny('dynamodb:DeleteItem', `${ARN}/docs`))]),
 };
 
 const denied = (name: string, action: string, resource: string, reason = `because no identity-based policy allows the dynamodb:${action} action`) =>
@@ -148,9 +156,60 @@ describe('IAM authorization', () => {
     await as('transactor').send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'docs', Key: item } }] }));
   });
 
-  it('BatchWriteItem needs dynamodb:BatchWriteItem on each table', async () => {
-    await as('batcher').send(new BatchWriteItemCommand({ RequestItems: { docs: [{ PutRequest: { Item: { owner: { S: 'b' }, id: { S: '1' } } } }] } }));
-    await expectError(as('batcher').send(new BatchWriteItemCommand({ RequestItems: { other: [{ DeleteRequest: { Key: { owner: { S: 'b' } } } }] } })),
+  it('PartiQL checks PartiQLSelect / PartiQLInsert, with dynamodb:LeadingKeys from the statement', async () => {
+    const sql = as('sql');
+    await sql.send(new ExecuteStatementCommand({ Statement: `INSERT INTO docs VALUE {'owner': 'sql', 'id': '1'}` }));
+    const { Items } = await sql.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM docs WHERE "owner" = ?', Parameters: [{ S: 'sql' }] }));
+    assert.equal(Items?.length, 1);
+    await expectError(sql.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM docs WHERE "owner" = ?', Parameters: [{ S: 'bob' }] })),
+      'AccessDeniedException', denied('sql', 'PartiQLSelect', `${ARN}/docs`));
+    await expectError(sql.send(new ExecuteStatementCommand({ Statement: `INSERT INTO docs VALUE {'owner': 'bob', 'id': '9'}` })),
+      'AccessDeniedException', denied('sql', 'PartiQLInsert', `${ARN}/docs`));
+    await expectError(sql.send(new ExecuteStatementCommand({ Statement: `UPDATE docs SET x = 1 WHERE "owner" = 'sql' AND id = '1'` })),
+      'AccessDeniedException', denied('sql', 'PartiQLUpdate', `${ARN}/docs`));
+    await expectError(sql.send(new ExecuteTransactionCommand({ TransactStatements: [
+      { Statement: `INSERT INTO docs VALUE {'owner': 'sql', 'id': '2'}` }, { Statement: `DELETE FROM docs WHERE "owner" = 'sql' AND id = '1'` },
+    ] })), 'AccessDeniedException', denied('sql', 'PartiQLDelete', `${ARN}/docs`));
+    // Nothing of the refused transaction was written.
+    assert.equal((await as('admin').send(new GetItemCommand({ TableName: 'docs', Key: { owner: { S: 'sql' }, id: { S: '2' } } }))).Item, undefined);
+  });
+
+  it('backups and streams: their actions on their resources', async () => {
+    const operator = as('operator');
+    await operator.send(new CreateBackupCommand({ TableName: 'docs', BackupName: 'nightly' }));
+    await expectError(operator.send(new ListBackupsCommand({})), 'AccessDeniedException', denied('operator', 'ListBackups', '*'));
+    const streams = new DynamoDBStreamsClient({ endpoint: server.url, region: 'us-east-1', credentials: USERS.operator!, maxAttempts: 1 });
+    const readerStreams = new DynamoDBStreamsClient({ endpoint: server.url, region: 'us-east-1', credentials: USERS.reader!, maxAttempts: 1 });
+    try {
+      assert.deepEqual((await streams.send(new ListStreamsCommand({}))).Streams, []);
+      await expectError(readerStreams.send(new ListStreamsCommand({})), 'AccessDeniedException', denied('reader', 'ListStreams', '*'));
+    } finally {
+      streams.destroy();
+      readerStreams.destroy();
+    }
+  });
+
+  it('BatchWriteItem needs dynamodb:BatchWriteItem, then PutItem / DeleteItem, on each table', async () => {
+    const put = { PutRequest: { Item: { owner: { S: 'b' }, id: { S: '1' } } } };
+    const remove = { DeleteRequest: { Key: { owner: { S: 'b' }, id: { S: '1' } } } };
+    await as('batcher').send(new BatchWriteItemCommand({ RequestItems: { docs: [put] } }));
+    // PutItem is allowed only inside a batch (dynamodb:EnclosingOperation).
+    await expectError(as('batcher').send(new PutItemCommand({ TableName: 'docs', Item: put.PutRequest.Item })), 'AccessDeniedException',
+      denied('batcher', 'PutItem', `${ARN}/docs`));
+    await expectError(as('batcher').send(new BatchWriteItemCommand({ RequestItems: { docs: [remove] } })), 'AccessDeniedException',
+      denied('batcher', 'DeleteItem', `${ARN}/docs`));
+    await expectError(as('batcher').send(new BatchWriteItemCommand({ RequestItems: { other: [remove] } })),
       'AccessDeniedException', denied('batcher', 'BatchWriteItem', `${ARN}/other`));
+    // dynamodb:BatchWriteItem alone is not enough (AWS would allow this batch).
+    await expectError(as('batchOnly').send(new BatchWriteItemCommand({ RequestItems: { docs: [put] } })), 'AccessDeniedException',
+      denied('batchOnly', 'PutItem', `${ARN}/docs`));
+    // A deny of DeleteItem cannot be bypassed through a batch; nothing of a refused batch is written.
+    await expectError(as('keeper').send(new BatchWriteItemCommand({ RequestItems: { docs: [{ PutRequest: { Item: { owner: { S: 'k' }, id: { S: '1' } } } }, remove] } })),
+      'AccessDeniedException', denied('keeper', 'DeleteItem', `${ARN}/docs`, 'with an explicit deny in an identity-based policy'));
+    assert.equal((await as('admin').send(new GetItemCommand({ TableName: 'docs', Key: { owner: { S: 'k' }, id: { S: '1' } } }))).Item, undefined);
+    assert.ok((await as('admin').send(new GetItemCommand({ TableName: 'docs', Key: remove.DeleteRequest.Key }))).Item);
+    // LeadingKeys apply to batch writes as to PutItem.
+    await expectError(as('alice').send(new BatchWriteItemCommand({ RequestItems: { docs: [put] } })), 'AccessDeniedException',
+      denied('alice', 'BatchWriteItem', `${ARN}/docs`));
   });
 });

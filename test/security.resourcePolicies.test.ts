@@ -57,9 +57,11 @@ describe('resource-based policies and accounts', () => {
   });
 
   it('without a resource policy another account is refused, even with an identity allow', async () => {
-    await expectError(as(partner).send(new GetItemCommand({ TableName: 'shared', Key: KEY })), 'AccessDeniedException',
+    // Another account's table is reached by its ARN: by name, a caller sees its own namespace.
+    await expectError(as(stranger).send(new GetItemCommand({ TableName: 'shared', Key: KEY })), 'ResourceNotFoundException');
+    await expectError(as(partner).send(new GetItemCommand({ TableName: TABLE_ARN, Key: KEY })), 'AccessDeniedException',
       denied(partner, 'GetItem', 'because no resource-based policy allows the dynamodb:GetItem action'));
-    await expectError(as(stranger).send(new GetItemCommand({ TableName: 'shared', Key: KEY })), 'AccessDeniedException',
+    await expectError(as(stranger).send(new GetItemCommand({ TableName: TABLE_ARN, Key: KEY })), 'AccessDeniedException',
       denied(stranger, 'GetItem', 'because no identity-based policy allows the dynamodb:GetItem action'));
     await expectError(as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN })), 'PolicyNotFoundException',
       `Resource-based policy not found for the provided ResourceArn: ${TABLE_ARN}`);
@@ -72,12 +74,12 @@ describe('resource-based policies and accounts', () => {
     const got = await as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN }));
     assert.deepEqual([got.Policy, got.RevisionId], [document, RevisionId]);
 
-    assert.deepEqual((await as(partner).send(new GetItemCommand({ TableName: 'shared', Key: KEY }))).Item?.v, { S: 'x' });
+    assert.deepEqual((await as(partner).send(new GetItemCommand({ TableName: TABLE_ARN, Key: KEY }))).Item?.v, { S: 'x' });
     // The partner's own policy allows PutItem, but the table's does not.
-    await expectError(as(partner).send(new PutItemCommand({ TableName: 'shared', Item: KEY })), 'AccessDeniedException',
+    await expectError(as(partner).send(new PutItemCommand({ TableName: TABLE_ARN, Item: KEY })), 'AccessDeniedException',
       denied(partner, 'PutItem', 'because no resource-based policy allows the dynamodb:PutItem action'));
     // Across accounts the caller's identity policy must allow too.
-    await expectError(as(stranger).send(new GetItemCommand({ TableName: 'shared', Key: KEY })), 'AccessDeniedException');
+    await expectError(as(stranger).send(new GetItemCommand({ TableName: TABLE_ARN, Key: KEY })), 'AccessDeniedException');
     // Within the account, the resource policy alone is enough.
     await as(colleague).send(new GetItemCommand({ TableName: 'shared', Key: KEY }));
   });
@@ -105,5 +107,11 @@ describe('resource-based policies and accounts', () => {
     const big = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:GetItem'), Sid: 'x'.repeat(21_000) }] });
     await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: big })), 'ValidationException', /maximum allowed size/);
     await expectError(as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN.replace('shared', 'missing') })), 'ResourceNotFoundException');
+    // Each statement's Resource must name the table the policy is attached to (or its indexes).
+    const elsewhere = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:GetItem'), Resource: TABLE_ARN.replace('shared', 'other') }] });
+    await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: elsewhere })), 'ValidationException',
+      /^Invalid policy document: A statement's Resource must be the ARN of the resource the policy is attached to/);
+    const indexes = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:Query'), Resource: [TABLE_ARN, `${TABLE_ARN}/index/byOwner`] }] });
+    await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: indexes }));
   });
 });

@@ -3,6 +3,7 @@ import type { Database } from '../engine/database.js';
 import type { Metrics } from '../engine/metrics.js';
 import type { ThrottleGate } from '../engine/capacity/throttleGate.js';
 import type { Caller } from './authorization/authorize.js';
+import type { Namespace } from '../engine/namespace.js';
 
 export interface ApiContext {
   db: Database;
@@ -13,6 +14,8 @@ export interface ApiContext {
   throttle: ThrottleGate;
   /** Under authentication: who sent this request. */
   caller?: Caller;
+  /** The request's namespace of tables (the server's shared default one unless the request names another). */
+  namespace: Namespace;
 }
 
 /**

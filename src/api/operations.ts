@@ -1,6 +1,7 @@
 /** The operation table (name -> module), with model-driven input validation in front; typed results or wire JSON out. */
 import { serviceError } from '../errors.js';
 import { ForeignTableDenied } from '../engine/tableArn.js';
+import type { Namespace } from '../engine/namespace.js';
 import { validateInput } from './shapeValidation.js';
 import type { ApiContext, Operation } from './context.js';
 import { renderResult, type RenderedItems } from './render.js';
@@ -74,39 +75,40 @@ const operations: Record<string, Operation> = {
  * inside the process that want values, not wire text. Stored items in it are references
  * to their stored bytes; `itemOf` decodes one.
  */
-export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<object> | object {
-  const answer = start(ctx, name, input, text, caller);
+export function callOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller, namespace?: Namespace): Promise<object> | object {
+  const answer = start(ctx, name, input, text, caller, namespace);
   return answer instanceof Promise ? answer.then(undefined, (error) => Promise.reject(named(error, name))) : answer;
 }
 
 /** Runs an operation for the wire: its result rendered as JSON text, or as UTF-8 bytes. */
-export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller): Promise<string | Buffer> | string | Buffer {
-  const answer = start(ctx, name, input, text, caller);
+export function runOperation(ctx: ApiContext, name: string, input: Record<string, unknown>, text?: Buffer, caller?: Caller, namespace?: Namespace): Promise<string | Buffer> | string | Buffer {
+  const answer = start(ctx, name, input, text, caller, namespace);
   const render = name === 'Query' || name === 'Scan' ? (page: object) => renderCountedPage(ctx, name, input, page as PageResult) : renderResult;
   // One promise step renders the result and names a denial, as few as the hot path can have.
   return answer instanceof Promise ? answer.then(render, (error) => Promise.reject(named(error, name))) : render(answer);
 }
 
 /** Validation and the operation; a denial it rejects with is named by the caller (`named`). */
-function start(ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined, caller: Caller | undefined): Promise<object> | object {
+function start(ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined, caller: Caller | undefined, namespace: Namespace | undefined): Promise<object> | object {
   const operation = operations[name];
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
   // Over a store other nodes share, the catalog is brought up to date first.
   const catalogRead = ctx.db.refreshCatalog();
-  if (catalogRead instanceof Promise) return catalogRead.then(() => run(operation, ctx, name, input, text, caller));
+  // The request's namespace and caller join the context (no copy for the shared namespace without --auth).
+  const scoped = caller === undefined && namespace === undefined ? ctx : { ...ctx, caller, namespace: namespace ?? ctx.namespace };
+  if (catalogRead instanceof Promise) return catalogRead.then(() => run(operation, scoped, name, input, text));
   try {
-    return run(operation, ctx, name, input, text, caller);
+    return run(operation, scoped, name, input, text);
   } catch (error) {
     throw named(error, name);
   }
 }
 
-function run(operation: Operation, ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined, caller: Caller | undefined): Promise<object> | object {
-  if (caller === undefined) return operation(ctx, input, text);
-  checkAccess(ctx, caller, name, input);
-  return operation({ ...ctx, caller }, input, text);
+function run(operation: Operation, ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined): Promise<object> | object {
+  if (ctx.caller !== undefined) checkAccess(ctx, ctx.caller, name, input);
+  return operation(ctx, input, text);
 }
 
 /** A denial for another account's table names the action it refused. */

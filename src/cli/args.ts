@@ -34,7 +34,7 @@ const DYNAMODB_LOCAL_ALIASES: Record<string, string | undefined> = {
   '-cors': '--cors',
   '-delayTransientStatuses': '--delay-transient-statuses',
   '-help': '--help',
-  '-sharedDb': undefined, // one shared database is our only mode
+  '-sharedDb': undefined, // one shared namespace is the default (--namespace-per-key-region opts out)
   '-optimizeDbBeforeStartup': undefined,
   '-disableTelemetry': undefined,
   // The amazon/dynamodb-local image runs `java <command>`: its compose files pass these.
@@ -72,6 +72,7 @@ export const CLI_OPTIONS = {
   auth: { type: 'string' },
   'audit-log': { type: 'string' },
   'audit-data-plane': { type: 'boolean' },
+  'namespace-per-key-region': { type: 'boolean' },
   workers: { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   'log-level': { type: 'string' },
@@ -130,6 +131,8 @@ Security
                               SIGHUP; see docs/security.md)
   --audit-log <file|->        one JSON line per control-plane request, in CloudTrail's shape (env OPENDDB_AUDIT_LOG)
   --audit-data-plane          audit item reads and writes too (env OPENDDB_AUDIT_DATA_PLANE=1)
+  --namespace-per-key-region  without --auth: one namespace of tables per access key and region, as
+                              DynamoDB Local without -sharedDb (env OPENDDB_NAMESPACE_PER_KEY_REGION=1)
 
 Testing
   --admin-port <n>            serve the test controls (/openddb/reset, snapshot, restore, faults, clock)
@@ -153,8 +156,8 @@ Commands
 
 DynamoDB Local's flags are accepted too, so OpenDDB drops into its scripts and its
 image's docker-compose files: -port, -inMemory, -dbPath, -cors, -delayTransientStatuses,
--help; -sharedDb (one shared database is the only mode), -optimizeDbBeforeStartup and
--disableTelemetry are ignored, as are the image's \`-jar DynamoDBLocal.jar\` and JVM
+-help; -sharedDb (one shared namespace is the default; --namespace-per-key-region opts out),
+-optimizeDbBeforeStartup and -disableTelemetry are ignored, as are the image's \`-jar DynamoDBLocal.jar\` and JVM
 options (-Djava.library.path=..., -Xmx...).
 `;
 
@@ -240,6 +243,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliConfig 
     auditDataPlane: values['audit-data-plane'] ?? isTrue(env.OPENDDB_AUDIT_DATA_PLANE),
     s3Root: values['s3-root'] ?? env.OPENDDB_S3_ROOT,
     adminPort: optionalPort(values['admin-port'] ?? (env.OPENDDB_ADMIN_PORT || undefined)),
+    namespacePerKeyRegion: values['namespace-per-key-region'] ?? isTrue(env.OPENDDB_NAMESPACE_PER_KEY_REGION),
   };
 }
 

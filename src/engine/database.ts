@@ -21,7 +21,8 @@ import type { JobView } from './jobs/jobRecord.js';
 import { indexJobs, registerTableJobs, tableDeleteJob, tablePurgeJob } from './jobs/tableJobs.js';
 import { upkeepJobs } from './jobs/upkeepJobs.js';
 import { ReadFacade } from './readFacade.js';
-import { isArn, tableNameOf } from './tableArn.js';
+import { catalogNameOfArn, isArn } from './tableArn.js';
+import { accountRegionKey, catalogName, catalogNameOf, type Namespace } from './namespace.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
 import { mapMaybe, type MaybePromise } from './maybePromise.js';
@@ -69,7 +70,10 @@ import type { DescribedStats, Table, TableSpec } from './table.js';
 export type { DescribedStats, Table, TableSpec };
 
 export class Database extends ReadFacade {
+  /** Every namespace's tables, by catalog name (namespace.ts). */
   private readonly tables = new Map<string, Table>();
+  /** The shared namespace: requests that name none, and background jobs (which use catalog names). */
+  readonly defaultNamespace: Namespace;
   /** The catalog version the cached catalog reflects (shared stores only). */
   private catalogVersion = 0;
 
@@ -89,6 +93,7 @@ export class Database extends ReadFacade {
   /** Any KVStore; reads go through the read facade (readFacade.ts). */
   private constructor(store: KVStore, readonly options: DatabaseOptions) {
     super(store);
+    this.defaultNamespace = { key: '', region: options.region, accountId: options.accountId };
     this.clock = options.clock ?? new Clock();
     this.jobs = new JobRunner({ store, clock: this.clock, logger: options.logger ?? createLogger('warn'), ...options.jobTiming });
     this.logChange = changeLogObserver(() => this.clock.now());
@@ -119,12 +124,12 @@ export class Database extends ReadFacade {
     const interrupted: TableMeta[] = [];
     for (const meta of catalog) {
       if (meta.status === 'DELETING') interrupted.push(meta);
-      else db.tables.set(meta.name, db.tableOf(meta));
+      else db.tables.set(catalogNameOf(meta), db.tableOf(meta));
     }
     const resume = options.resumeJobs !== false;
     if (resume) {
       // A deletion cut short by a restart is finished now (its keys are purged in the background).
-      for (const meta of interrupted) await db.finishDelete(meta.name, meta.id);
+      for (const meta of interrupted) await db.finishDelete(catalogNameOf(meta), meta.id);
       // Index builds and drops cut short, and upkeep: their jobs exist, unless the data predates them.
       await transact(store, (txn) => {
         for (const { meta } of db.tables.values()) db.enqueueTableJobs(txn, meta);
@@ -150,9 +155,9 @@ export class Database extends ReadFacade {
   }
 
   /** The background jobs in the store (every process's), or those of one table: status, progress, last error. */
-  listJobs(tableName?: string): Promise<JobView[]> {
+  listJobs(tableName?: string, namespace?: Namespace): Promise<JobView[]> {
     if (tableName === undefined) return this.jobs.list();
-    const table = this.findTable(tableName);
+    const table = this.findTable(tableName, namespace);
     return table === undefined ? Promise.resolve([]) : this.jobs.list(table.meta.id);
   }
 
@@ -162,33 +167,52 @@ export class Database extends ReadFacade {
     this.s3.removeTemporary();
   }
 
-  arnFor(name: string): string {
-    return `arn:aws:dynamodb:${this.options.region}:${this.options.accountId}:table/${name}`;
+  /** The ARN of table `name` in a namespace (default: the shared one). */
+  arnFor(name: string, namespace: Namespace = this.defaultNamespace): string {
+    return `arn:aws:dynamodb:${namespace.region}:${namespace.accountId}:table/${name}`;
   }
 
   /**
-   * The table a TableName member names (its name or its ARN), or ResourceNotFoundException
-   * with DynamoDB's item-operation message.
+   * The table a TableName member names (its name or its ARN) in a namespace, or
+   * ResourceNotFoundException with DynamoDB's item-operation message. Background jobs
+   * pass catalog names and no namespace.
    */
-  table(reference: string): Table {
-    const table = this.findTable(reference);
+  table(reference: string, namespace?: Namespace): Table {
+    const table = this.findTable(reference, namespace);
     if (!table) throw resourceNotFound();
     return table;
   }
 
-  /** The table a name or ARN refers to, or undefined (a malformed or foreign ARN throws). */
-  findTable(reference: string): Table | undefined {
-    // Most requests name the table: the ARN parse (and its closure) only for an ARN.
-    const name = isArn(reference) ? tableNameOf(reference, this.options, (candidate) => this.tables.get(candidate)?.meta.arn) : reference;
+  /**
+   * The table a name or ARN refers to in a namespace, or undefined (a malformed or foreign
+   * ARN throws). Without a namespace, `reference` is a catalog name (background jobs).
+   */
+  findTable(reference: string, namespace?: Namespace): Table | undefined {
     if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
-    const table = this.tables.get(name);
+    // Most requests name the table: the ARN parse (and its closure) only for an ARN.
+    const table = isArn(reference) ? this.tableOfArn(reference, namespace ?? this.defaultNamespace)
+      : namespace === undefined ? this.tables.get(reference)
+      // A table name never contains '/': one that does must not reach into another namespace.
+      : reference.includes('/') ? undefined : this.tables.get(catalogName(namespace.key, reference));
     if (table) this.settle(table.meta);
     return table;
   }
 
-  tableNames(): string[] {
+  private tableOfArn(arn: string, namespace: Namespace): Table | undefined {
+    const found = this.tables.get(catalogNameOfArn(arn, namespace, (account, region) => accountRegionKey(account, region, this.defaultNamespace)));
+    if (found !== undefined || !namespace.crossAccount) return found;
+    // A table created under authentication before namespaces existed: in the default namespace, with its creator's ARN.
+    const legacy = this.tables.get(arn.slice(arn.indexOf(':table/') + 7));
+    return legacy?.meta.arn === arn && legacy.meta.namespace === undefined ? legacy : undefined;
+  }
+
+  /** The names of a namespace's tables, sorted; without a namespace, every table's catalog name. */
+  tableNames(namespace?: Namespace): string[] {
     if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
-    return [...this.tables.keys()].sort();
+    if (namespace === undefined) return [...this.tables.keys()].sort();
+    const names: string[] = [];
+    for (const { meta } of this.tables.values()) if ((meta.namespace ?? '') === namespace.key) names.push(meta.name);
+    return names.sort();
   }
 
   /**
@@ -226,7 +250,7 @@ export class Database extends ReadFacade {
     for (const meta of newer.metas) {
       // As in the deleting process: a DELETING table stays visible only while its status is held.
       if (meta.status === 'DELETING' && !this.options.delayTransientStatuses) continue;
-      fresh.set(meta.name, this.installed(meta));
+      fresh.set(catalogNameOf(meta), this.installed(meta));
     }
     this.tables.clear();
     for (const [name, table] of fresh) this.tables.set(name, table);
@@ -234,7 +258,7 @@ export class Database extends ReadFacade {
 
   /** The Table for a catalog entry: in a shared store, the cached object updated in place. */
   private installed(meta: TableMeta): Table {
-    const current = this.tables.get(meta.name);
+    const current = this.tables.get(catalogNameOf(meta));
     if (!this.options.shared || current?.meta.id !== meta.id) return this.tableOf(meta);
     return Object.assign(current, this.tableOf(meta));
   }
@@ -245,7 +269,7 @@ export class Database extends ReadFacade {
    */
   private assertCurrent(txn: ReadOps, tables: Iterable<Table>): void {
     this.syncCatalog(txn);
-    for (const table of tables) if (this.tables.get(table.meta.name) !== table) throw resourceNotFound();
+    for (const table of tables) if (this.tables.get(catalogNameOf(table.meta)) !== table) throw resourceNotFound();
   }
 
   private tableOf(meta: TableMeta): Table {
@@ -296,19 +320,20 @@ export class Database extends ReadFacade {
   }
 
   /**
-   * Creates a table. `arn`: the table's ARN when it is not this server's (a caller's
-   * account and region, under authentication). `holdCreating` keeps it CREATING until a
-   * job recorded with it (`jobs`, in the same transaction) makes it ACTIVE: a restore.
+   * Creates a table in a namespace (default: the shared one). `holdCreating` keeps it
+   * CREATING until a job recorded with it (`jobs`, in the same transaction) makes it
+   * ACTIVE: a restore.
    */
   async createTable(
     spec: TableSpec,
-    options: { arn?: string; holdCreating?: boolean; jobs?: (meta: TableMeta) => NewJob[] } = {},
+    options: { namespace?: Namespace; holdCreating?: boolean; jobs?: (meta: TableMeta) => NewJob[] } = {},
   ): Promise<TableMeta> {
-    const arn = options.arn ?? this.arnFor(spec.name);
+    const namespace = options.namespace ?? this.defaultNamespace;
+    const arn = this.arnFor(spec.name, namespace);
     const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await transact(this.store, (txn) => {
-      const key = catalogKey(spec.name);
+      const key = catalogKey(catalogName(namespace.key, spec.name));
       if (txn.get(key) !== undefined) throw resourceInUse(`Table already exists: ${spec.name}`);
       const counter = counterKey('table-id');
       const id = (txn.get(counter)?.readUInt32BE(0) ?? 0) + 1;
@@ -317,6 +342,7 @@ export class Database extends ReadFacade {
       txn.put(counter, idBuf);
       const created: TableMeta = {
         ...spec,
+        ...(namespace.key === '' ? {} : { namespace: namespace.key }),
         id,
         tableId: randomUUID(),
         arn,
@@ -331,7 +357,7 @@ export class Database extends ReadFacade {
       this.enqueueTableJobs(txn, created);
       return created;
     });
-    this.tables.set(meta.name, this.installed(meta));
+    this.tables.set(catalogNameOf(meta), this.installed(meta));
     this.jobs.wake();
     return meta;
   }

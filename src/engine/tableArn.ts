@@ -1,17 +1,14 @@
 /**
  * Table references: every operation on an existing table takes its name or its ARN,
- * `arn:<partition>:dynamodb:<region>:<account>:table/<name>`. An ARN resolves to the
- * table's name in this server's namespace (region and account); anything else that
- * starts with `arn:` is refused.
+ * `arn:<partition>:dynamodb:<region>:<account>:table/<name>`. A name is looked up in the
+ * caller's namespace; an ARN in the namespace it names, when that is the caller's or
+ * (under authentication) another (account, region)'s. Anything else that starts with
+ * `arn:` is refused.
  */
 import { DynamoError, validationError } from '../errors.js';
+import { catalogName, type Namespace } from './namespace.js';
 
 const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([^:]*):([^:]*):table\/([a-zA-Z0-9_.-]{3,255})$/;
-
-export interface Namespace {
-  region: string;
-  accountId: string;
-}
 
 /**
  * An ARN naming another account. Without a resource-based policy granting access,
@@ -40,18 +37,16 @@ export function invalidTableArn(arn: string): DynamoError {
 }
 
 /**
- * The table name a TableName member refers to (a plain name is returned as it is). An ARN
- * equal to the named table's own ARN (`arnOf`) resolves whatever its account: under
- * authentication tables carry their creator's account, and authorization decides.
+ * The catalog name of the table an ARN names, seen from `namespace`. `foreignKey` gives the
+ * namespace key of another (account, region) when the namespace reaches across accounts.
  */
-export function tableNameOf(reference: string, namespace: Namespace, arnOf?: (name: string) => string | undefined): string {
-  if (!isArn(reference)) return reference;
-  const match = TABLE_ARN.exec(reference);
-  if (match === null) throw invalidTableArn(reference);
+export function catalogNameOfArn(arn: string, namespace: Namespace, foreignKey: (account: string, region: string) => string): string {
+  const match = TABLE_ARN.exec(arn);
+  if (match === null) throw invalidTableArn(arn);
   const [, region, account, name] = match as unknown as [string, string, string, string];
-  if (arnOf?.(name) === reference) return name;
+  if (account === namespace.accountId && region === namespace.region) return catalogName(namespace.key, name);
+  if (namespace.crossAccount) return catalogName(foreignKey(account, region), name);
   // The account is checked first: another account's ARN is denied whatever its region.
-  if (account !== namespace.accountId) throw new ForeignTableDenied(reference, namespace.accountId);
-  if (region !== namespace.region) throw invalidTableArn(reference);
-  return name;
+  if (account !== namespace.accountId) throw new ForeignTableDenied(arn, namespace.accountId);
+  throw invalidTableArn(arn);
 }

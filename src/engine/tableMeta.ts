@@ -32,6 +32,8 @@ export interface TableMeta {
   /** Internal numeric id: the table's key prefix. Never reused. */
   id: number;
   name: string;
+  /** The key of the table's namespace (namespace.ts); absent in the shared default namespace. */
+  namespace?: string;
   /** The public TableId (a UUID). */
   tableId: string;
   arn: string;

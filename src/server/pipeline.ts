@@ -15,6 +15,8 @@ import { authenticate, type Authenticator } from './auth/authenticate.js';
 import { presignedTarget } from './auth/sigv4.js';
 import { accessKeyOf, type AuditLog, type AuditedRequest } from './audit/auditLog.js';
 import type { Caller } from '../api/authorization/authorize.js';
+import type { Namespace } from '../engine/namespace.js';
+import type { NamespaceSelector } from './namespaceSelection.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../engine/metrics.js';
 import type { Fault, FaultInjector } from './faults.js';
@@ -23,7 +25,7 @@ import type { Fault, FaultInjector } from './faults.js';
  * Runs one operation on the parsed request body (`text`: the body as sent, after any
  * decompression); returns the response body as JSON text, or as its UTF-8 bytes.
  */
-export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller) => Promise<string | Buffer> | string | Buffer;
+export type OperationHandler = (operation: string, body: Record<string, unknown>, text: Buffer, caller?: Caller, namespace?: Namespace) => Promise<string | Buffer> | string | Buffer;
 
 export interface PipelineOptions {
   handler: OperationHandler;
@@ -32,6 +34,8 @@ export interface PipelineOptions {
   metrics?: Metrics;
   /** `--auth`: verify signatures against these users and authorize each operation. */
   auth?: Authenticator;
+  /** The request's namespace of tables (none: the shared default namespace). */
+  namespaces?: NamespaceSelector;
   /** `--audit-log`: one record per request. */
   audit?: AuditLog;
   /** The region reported for requests that name none (audit records). */
@@ -102,7 +106,7 @@ export function answerRequest(options: PipelineOptions, req: IncomingMessage, bo
   };
   const run = (): DynamoAnswer | Promise<DynamoAnswer> => {
     try {
-      const pending = options.handler(operation, input, body, caller);
+      const pending = options.handler(operation, input, body, caller, options.namespaces?.(req, caller));
       if (!(pending instanceof Promise)) return finish({ status: 200, body: pending });
       return pending.then((result) => finish({ status: 200, body: result }), failed);
     } catch (err) {

@@ -11,6 +11,8 @@ import { evaluate, type CompiledPolicy, type Verdict } from './policy.js';
 import { accessChecks, type AccessCheck, type ResourceScope } from './requestChecks.js';
 import { resourcePolicyOf } from './resourcePolicies.js';
 
+const STREAMS_TARGET_PREFIX = 'DynamoDBStreams_20120810.';
+
 /** Who sent a request, as the server authenticated it. */
 export interface Caller {
   /** arn:aws:iam::<account>:user/<name> */
@@ -31,14 +33,25 @@ export type ResourcePolicyLookup = (arn: string) => CompiledPolicy | undefined;
 
 /** Authorizes one operation of a caller in the API's context; throws AccessDeniedException. */
 export function checkAccess(ctx: ApiContext, caller: Caller, operation: string, input: Record<string, unknown>): void {
-  const tableMeta = (name: string) => ctx.db.findTable(name)?.meta;
+  const tableMeta = (reference: string) => tableIfAny(ctx, reference);
   const scope: ResourceScope = { region: caller.region, account: caller.account, tableMeta };
   authorize(caller, operation, input, scope, ctx.db.clock.now(), (arn) => resourcePolicyOf(arn, tableMeta));
 }
 
+/** A malformed ARN is the operation's to refuse, after authorization. */
+function tableIfAny(ctx: ApiContext, reference: string) {
+  try {
+    return ctx.db.findTable(reference, ctx.namespace)?.meta;
+  } catch {
+    return undefined;
+  }
+}
+
 export function authorize(caller: Caller, operation: string, input: Record<string, unknown>, scope: ResourceScope,
   nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): void {
-  for (const check of accessChecks(operation, input, scope)) {
+  // The Streams API's operations arrive by their full target; their actions carry the plain name.
+  const name = operation.startsWith(STREAMS_TARGET_PREFIX) ? operation.slice(STREAMS_TARGET_PREFIX.length) : operation;
+  for (const check of accessChecks(name, input, scope)) {
     const problem = denial(caller, check, nowMs, resourcePolicyOf);
     if (problem !== undefined) throw problem;
   }

@@ -19,7 +19,12 @@ export interface PolicyVariables {
 interface Matcher {
   negated: boolean;
   patterns: RegExp[];
+  /** Answers already worked out: requests repeat the same few actions and resources. */
+  memo: Map<string, boolean>;
 }
+
+/** A bound on each matcher's memo (resources are open-ended); past it the memo starts over. */
+const MEMO_LIMIT = 1024;
 
 interface CompiledStatement {
   allow: boolean;
@@ -71,7 +76,13 @@ export function evaluate(policy: CompiledPolicy, request: AccessRequest): Verdic
 }
 
 function matches(matcher: Matcher, value: string): boolean {
-  return matcher.patterns.some((re) => re.test(value)) !== matcher.negated;
+  let hit = matcher.memo.get(value);
+  if (hit === undefined) {
+    hit = matcher.patterns.some((re) => re.test(value)) !== matcher.negated;
+    if (matcher.memo.size >= MEMO_LIMIT) matcher.memo.clear();
+    matcher.memo.set(value, hit);
+  }
+  return hit;
 }
 
 function principalMatches(matcher: Matcher, request: AccessRequest): boolean {
@@ -113,7 +124,7 @@ function matcherOf(s: Record<string, unknown>, name: string, notName: string, co
   const negated = s[name] === undefined;
   const value = negated ? s[notName] : s[name];
   if (value === undefined) return undefined;
-  return { negated, patterns: stringList(value, name).map(compile) };
+  return { negated, patterns: stringList(value, name).map(compile), memo: new Map() };
 }
 
 /** `"*"`, `{ "AWS": "123456789012" | "arn:aws:iam::123456789012:root" | user ARN | [...] }`. */
@@ -121,7 +132,7 @@ function principalMatcher(s: Record<string, unknown>): Matcher | undefined {
   const negated = s.Principal === undefined;
   const value = negated ? s.NotPrincipal : s.Principal;
   if (value === undefined) return undefined;
-  if (value === '*') return { negated, patterns: [/^/] };
+  if (value === '*') return { negated, patterns: [/^/], memo: new Map() };
   if (!isObject(value) || value.AWS === undefined) throw new PolicyError('Principal must be "*" or { "AWS": ... }');
   const patterns = stringList(value.AWS, 'Principal').map((p) => {
     if (p === '*') return /^/;
@@ -130,7 +141,7 @@ function principalMatcher(s: Record<string, unknown>): Matcher | undefined {
     const account = root ? root[1]! : /^\d{12}$/.test(p) ? p : undefined;
     return account !== undefined ? new RegExp(`^(${account}|arn:aws:iam::${account}:.*)$`) : globToRegExp(p, false);
   });
-  return { negated, patterns };
+  return { negated, patterns, memo: new Map() };
 }
 
 function conditionsOf(condition: unknown, substitute: (text: string) => string): CompiledCondition[] {

@@ -18,8 +18,8 @@ export interface AccessCheck {
 export interface ResourceScope {
   region: string;
   account: string;
-  /** The table's catalog entry (key schema for dynamodb:LeadingKeys), if it exists. */
-  tableMeta(name: string): TableMeta | undefined;
+  /** The catalog entry of the table a name or ARN names (key schema for dynamodb:LeadingKeys), if it exists. */
+  tableMeta(reference: string): TableMeta | undefined;
 }
 
 type Input = Record<string, any>;
@@ -53,15 +53,7 @@ const BUILDERS: Record<string, CheckBuilder> = {
     setLeadingKeys(keys, table, request.Keys ?? [], scope);
     return { action: 'dynamodb:BatchGetItem', resource: tableArn(table, scope), keys };
   }),
-  BatchWriteItem: (input, scope) => Object.entries(input.RequestItems ?? {}).map(([table, requests]: [string, any]) => {
-    const keys = new Map<string, string | string[]>();
-    const targets = (requests as any[]).map((r) => r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {});
-    setLeadingKeys(keys, table, targets, scope);
-    const attributes = new Set<string>();
-    for (const r of requests as any[]) for (const name of Object.keys(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {})) attributes.add(name);
-    keys.set('dynamodb:attributes', [...attributes]);
-    return { action: 'dynamodb:BatchWriteItem', resource: tableArn(table, scope), keys };
-  }),
+  BatchWriteItem: (input, scope) => batchWriteChecks(input, scope),
   TransactGetItems: (input, scope) => (input.TransactItems ?? []).map((entry: any) => {
     const get = entry.Get ?? {};
     const check = itemCheck('GetItem', get.TableName, get.Key, scope, readKeys(get));
@@ -89,6 +81,41 @@ const BUILDERS: Record<string, CheckBuilder> = {
     { action: 'dynamodb:RestoreTableToPointInTime', resource: tableArn(input.TargetTableName, scope), keys: new Map() },
   ],
 };
+
+/**
+ * BatchWriteItem: `dynamodb:BatchWriteItem` on each table, as AWS checks it; then, as this
+ * server also asks, `dynamodb:PutItem` on each table the batch puts to and
+ * `dynamodb:DeleteItem` on each it deletes from (with `dynamodb:EnclosingOperation` =
+ * BatchWriteItem), so a policy that refuses a table's PutItem or DeleteItem cannot be
+ * bypassed through a batch.
+ */
+function batchWriteChecks(input: Input, scope: ResourceScope): AccessCheck[] {
+  const batchChecks: AccessCheck[] = [];
+  const itemChecks: AccessCheck[] = [];
+  for (const [table, requests] of Object.entries(input.RequestItems ?? {}) as [string, any[]][]) {
+    const resource = tableArn(table, scope);
+    const puts = requests.filter((r) => r?.PutRequest != null).map((r) => r.PutRequest.Item ?? {});
+    const deletes = requests.filter((r) => r?.DeleteRequest != null).map((r) => r.DeleteRequest.Key ?? {});
+    batchChecks.push({ action: 'dynamodb:BatchWriteItem', resource, keys: batchKeys(table, [...puts, ...deletes], scope) });
+    for (const [action, targets] of [['dynamodb:PutItem', puts], ['dynamodb:DeleteItem', deletes]] as const) {
+      if (targets.length === 0) continue;
+      const keys = batchKeys(table, targets, scope);
+      keys.set('dynamodb:enclosingoperation', 'BatchWriteItem');
+      itemChecks.push({ action, resource, keys });
+    }
+  }
+  return [...batchChecks, ...itemChecks];
+}
+
+/** dynamodb:LeadingKeys and dynamodb:Attributes of a batch's items or keys. */
+function batchKeys(table: string, targets: Input[], scope: ResourceScope): Map<string, string | string[]> {
+  const keys = new Map<string, string | string[]>();
+  setLeadingKeys(keys, table, targets, scope);
+  const attributes = new Set<string>();
+  for (const target of targets) for (const name of Object.keys(target)) attributes.add(name);
+  keys.set('dynamodb:attributes', [...attributes]);
+  return keys;
+}
 
 /** The checks an operation needs. Operations not in the table: their own name, on TableName's table or else `*`. */
 export function accessChecks(operation: string, input: Input, scope: ResourceScope): AccessCheck[] {
@@ -121,7 +148,7 @@ function itemCheck(action: string, table: unknown, keyOrItem: Input | undefined,
 
 function queryCheck(input: Input, scope: ResourceScope): AccessCheck {
   const keys = readKeys(input);
-  const meta = scope.tableMeta(tableNameOf(input.TableName));
+  const meta = scope.tableMeta(String(input.TableName ?? ''));
   const schema = input.IndexName === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === input.IndexName)?.keySchema;
   const hashName = hashKeyOf(schema);
   if (hashName !== undefined) {
@@ -149,7 +176,7 @@ function queriedPartition(input: Input, hashName: string): string | undefined {
 }
 
 function setLeadingKeys(keys: Map<string, string | string[]>, table: string, keyOrItems: Input[], scope: ResourceScope): void {
-  const hashName = hashKeyOf(scope.tableMeta(tableNameOf(table))?.keySchema);
+  const hashName = hashKeyOf(scope.tableMeta(table)?.keySchema);
   if (hashName === undefined) return;
   const values = keyOrItems.map((k) => keyText(k?.[hashName])).filter((v): v is string => v !== undefined);
   if (values.length > 0) keys.set('dynamodb:leadingkeys', values);
@@ -157,11 +184,6 @@ function setLeadingKeys(keys: Map<string, string | string[]>, table: string, key
 
 function hashKeyOf(schema: KeySchemaElement[] | undefined): string | undefined {
   return schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
-}
-
-function tableNameOf(name: string): string {
-  const slash = name.startsWith('arn:') ? name.indexOf(':table/') : -1;
-  return slash < 0 ? name : name.slice(slash + 7);
 }
 
 /** A key attribute value as IAM sees it: the string of an S, N or B. */

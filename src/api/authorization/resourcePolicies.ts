@@ -6,10 +6,9 @@ const MAX_CACHED = 1000;
 const compiled = new Map<string, CompiledPolicy>();
 
 /** The compiled policy of the table an ARN names (the ARN must be the table's own), if it has one. */
-export function resourcePolicyOf(arn: string, tableMeta: (name: string) => TableMeta | undefined): CompiledPolicy | undefined {
-  const slash = arn.indexOf(':table/');
-  if (slash < 0) return undefined;
-  const meta = tableMeta(arn.slice(slash + 7));
+export function resourcePolicyOf(arn: string, tableMeta: (reference: string) => TableMeta | undefined): CompiledPolicy | undefined {
+  if (arn.indexOf(':table/') < 0) return undefined;
+  const meta = tableMeta(arn);
   if (meta === undefined || meta.arn !== arn || meta.resourcePolicy === undefined) return undefined;
   const document = meta.resourcePolicy.document;
   let policy = compiled.get(document);

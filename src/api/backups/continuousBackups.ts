@@ -3,12 +3,13 @@ import { dynamoError, validationError } from '../../errors.js';
 import type { Table } from '../../engine/database.js';
 import type { TableMeta } from '../../engine/tableMeta.js';
 import type { ApiContext, Operation } from '../context.js';
+import { catalogNameOf } from '../../engine/namespace.js';
 
 const MIN_DAYS = 1;
 const MAX_DAYS = 35;
 
 export function requireSourceTable(ctx: ApiContext, name: string): Table {
-  const table = ctx.db.findTable(name);
+  const table = ctx.db.findTable(name, ctx.namespace);
   if (table === undefined || table.meta.status === 'DELETING') throw dynamoError('TableNotFoundException', `Table not found: ${name}`);
   return table;
 }
@@ -23,7 +24,7 @@ export const updateContinuousBackups: Operation = async (ctx, input) => {
       throw validationError(`RecoveryPeriodInDays must be between ${MIN_DAYS} and ${MAX_DAYS}`);
     }
   }
-  const meta = await ctx.db.pitr.update(table.meta.name, spec.PointInTimeRecoveryEnabled, days);
+  const meta = await ctx.db.pitr.update(catalogNameOf(table.meta), spec.PointInTimeRecoveryEnabled, days);
   return { ContinuousBackupsDescription: await continuousBackupsDescription(ctx, meta) };
 };
 

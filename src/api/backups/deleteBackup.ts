@@ -2,4 +2,4 @@
 import type { Operation } from '../context.js';
 import { backupDescription } from './backupDescription.js';
 
-export const deleteBackup: Operation = async (ctx, input) => ({ BackupDescription: backupDescription(await ctx.db.backups.delete(input.BackupArn)) });
+export const deleteBackup: Operation = async (ctx, input) => ({ BackupDescription: backupDescription(await ctx.db.backups.delete(input.BackupArn, ctx.namespace)) });

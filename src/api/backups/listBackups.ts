@@ -10,7 +10,8 @@ import { backupSummary } from './backupDescription.js';
 const DEFAULT_LIMIT = 100;
 
 export const listBackups: Operation = async (ctx, input) => {
-  const tableName = input.TableName === undefined ? undefined : ctx.db.findTable(input.TableName)?.meta.name ?? input.TableName;
+  const tableName = input.TableName === undefined ? undefined : ctx.db.findTable(input.TableName, ctx.namespace)?.meta.name ?? input.TableName;
+  const namespace = ctx.namespace.key;
   const lower = toMs(input.TimeRangeLowerBound);
   const upper = toMs(input.TimeRangeUpperBound);
   if (lower !== undefined && upper !== undefined && lower > upper) {
@@ -18,6 +19,7 @@ export const listBackups: Operation = async (ctx, input) => {
   }
   const type = input.BackupType ?? 'USER';
   const matching = (await ctx.db.backups.list()).filter((r: BackupRecord) =>
+    (r.table.namespace ?? '') === namespace &&
     (tableName === undefined || r.table.name === tableName) &&
     (lower === undefined || r.createdAt >= lower) &&
     (upper === undefined || r.createdAt <= upper) &&

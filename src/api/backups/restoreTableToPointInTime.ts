@@ -28,6 +28,6 @@ export const restoreTableToPointInTime: Operation = async (ctx, input) => {
     throw dynamoError('InvalidRestoreTimeException', 'Restore time must be between the earliest and latest restorable date time');
   }
   const spec = restoredTableSpec(ctx, source, input, { restoreDateTime: time });
-  const meta = await ctx.db.pitr.restore(source, time, spec);
+  const meta = await ctx.db.pitr.restore(source, time, spec, ctx.namespace);
   return { TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) };
 };

@@ -13,7 +13,7 @@ export function restoredTableSpec(
   from: { sourceBackupArn?: string; restoreDateTime: number },
 ): TableSpec {
   const name = input.TargetTableName as string;
-  const existing = ctx.db.findTable(name);
+  const existing = ctx.db.findTable(name, ctx.namespace);
   if (existing !== undefined) {
     if (existing.meta.status === 'ACTIVE') throw dynamoError('TableAlreadyExistsException', `Table already exists: ${name}`);
     throw dynamoError('TableInUseException', `Table is being created or deleted: ${name}`);

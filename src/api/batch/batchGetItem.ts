@@ -42,7 +42,7 @@ export const batchGetItem: Operation<BatchGetItemResult> = (ctx, input) => {
   for (const name in requestItems) {
     const { Keys, ...options } = requestItems[name]!;
     const compiled = compileRequest('BatchGetItem', options);
-    const table = ctx.db.table(name);
+    const table = ctx.db.table(name, ctx.namespace);
     const addresses: Buffer[] = [];
     const keys = (Keys as unknown[]).map((raw) => {
       const key = validateKey(raw, table.schema);

@@ -44,7 +44,7 @@ export const batchWriteItem: Operation<BatchWriteItemResult> = async (ctx, input
   const requests: { write: ItemWrite; name: string; raw: Record<string, any>; estimate: number }[] = [];
   const text = body === undefined ? undefined : new JsonText(body);
   for (const name in requestItems) {
-    const table = ctx.db.table(name);
+    const table = ctx.db.table(name, ctx.namespace);
     const itemSpans = putItemSpans(text, name, requestItems[name]!.length);
     requestItems[name]!.forEach((request, i) => {
       const put = request.PutRequest;

@@ -10,7 +10,7 @@ import { allowOnly, commitWrite, withCapacity } from './writeItem.js';
 export const deleteItem: Operation<WriteItemResult> = async (ctx, input) => {
   const rv = allowOnly(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
   const compiled = compileRequest('DeleteItem', input);
-  const table = ctx.db.table(input.TableName);
+  const table = ctx.db.table(input.TableName, ctx.namespace);
   const key = validateKey(input.Key, table.schema);
   const mutate = deleteMutation(compiled, input.ReturnValuesOnConditionCheckFailure);
   const { result, tally } = await commitWrite(ctx, 'DeleteItem', input, table, key, mutate, 0);

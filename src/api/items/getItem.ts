@@ -13,7 +13,7 @@ import { withCapacity } from './writeItem.js';
 
 export const getItem: Operation<GetItemResult> = (ctx, input) => {
   const compiled = compileRequest('GetItem', input);
-  const table = ctx.db.table(input.TableName);
+  const table = ctx.db.table(input.TableName, ctx.namespace);
   const key = validateKey(input.Key, table.schema);
   const pk = key[table.schema.hashKey];
   const refused = ctx.throttle.refuseRead(table, 'GetItem', undefined, pk);

@@ -23,7 +23,7 @@ export const putItem: Operation<WriteItemResult> = async (ctx, input, text) => {
   const rv = allowOnly(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
   const item = validateItem(input.Item);
   const compiled = compileRequest('PutItem', input);
-  const table = ctx.db.table(input.TableName);
+  const table = ctx.db.table(input.TableName, ctx.namespace);
   validateItemKey(item, table.schema);
   const bytes = checkItemSize(item);
   const json = text === undefined ? undefined : putItemJson(text, input.Item, item);

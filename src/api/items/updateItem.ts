@@ -12,7 +12,7 @@ const UPDATE_RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDA
 export const updateItem: Operation<WriteItemResult> = async (ctx, input) => {
   const rv = allowOnly(input.ReturnValues, UPDATE_RETURN_VALUES, 'ReturnValues is invalid');
   const compiled = compileRequest('UpdateItem', input);
-  const table = ctx.db.table(input.TableName);
+  const table = ctx.db.table(input.TableName, ctx.namespace);
   const key = validateKey(input.Key, table.schema);
   const touched: UpdatedPaths = { updatedOld: {}, updatedNew: {} };
   const mutate = updateMutation(compiled, table, key, input.ReturnValuesOnConditionCheckFailure, touched);

@@ -9,7 +9,7 @@ export interface StatementInput {
 }
 
 function keySchemas(ctx: ApiContext): KeySchemas {
-  return (table, index) => resolveView(ctx.db.table(table), index).schema;
+  return (table, index) => resolveView(ctx.db.table(table, ctx.namespace), index).schema;
 }
 
 /** The statement's tree, after checking the request gives one value per `?`. */

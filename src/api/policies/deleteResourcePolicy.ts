@@ -2,9 +2,10 @@
 import type { Operation } from '../context.js';
 import { checkExpectedRevision, policyNotFound, policyTable } from './policyTarget.js';
 import type { RevisionResult } from './putResourcePolicy.js';
+import { catalogNameOf } from '../../engine/namespace.js';
 
 export const deleteResourcePolicy: Operation<RevisionResult> = async (ctx, input) => {
-  const name = policyTable(ctx, input.ResourceArn).name;
+  const name = catalogNameOf(policyTable(ctx, input.ResourceArn));
   let revisionId = '';
   await ctx.db.updateTable(name, (meta) => {
     if (meta.resourcePolicy === undefined) throw policyNotFound(input.ResourceArn);

@@ -11,7 +11,7 @@ export function policyTable(ctx: ApiContext, arn: string): TableMeta {
   const match = /^arn:aws[\w-]*:dynamodb:[^:]*:[^:]*:table\/([a-zA-Z0-9_.-]{3,255})(\/stream\/.*)?$/.exec(arn);
   if (!match) throw validationError(`Invalid ResourceArn provided as input ${arn}`);
   if (match[2] !== undefined) throw validationError('Resource-based policies on streams are not supported by this server yet');
-  const meta = ctx.db.findTable(match[1]!)?.meta;
+  const meta = ctx.db.findTable(arn, ctx.namespace)?.meta;
   if (meta === undefined || meta.arn !== arn) throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
   return meta;
 }

@@ -3,6 +3,7 @@ import { validationError } from '../../errors.js';
 import { compileResourcePolicy, PolicyError } from '../authorization/policy.js';
 import type { Operation } from '../context.js';
 import { checkExpectedRevision, MAX_POLICY_BYTES, policyTable } from './policyTarget.js';
+import { catalogNameOf } from '../../engine/namespace.js';
 
 export interface RevisionResult {
   RevisionId: string;
@@ -19,7 +20,8 @@ export const putResourcePolicy: Operation<RevisionResult> = async (ctx, input) =
     if (err instanceof PolicyError) throw validationError(`Invalid policy document: ${err.message}`);
     throw err;
   }
-  const name = policyTable(ctx, input.ResourceArn).name;
+  checkResourcesNamed(document, input.ResourceArn);
+  const name = catalogNameOf(policyTable(ctx, input.ResourceArn));
   let revisionId = '';
   await ctx.db.updateTable(name, (meta) => {
     checkExpectedRevision(meta, input.ExpectedRevisionId);
@@ -29,6 +31,23 @@ export const putResourcePolicy: Operation<RevisionResult> = async (ctx, input) =
   });
   return { RevisionId: revisionId };
 };
+
+/**
+ * A table's policy governs that table (and its indexes): each statement's Resource must
+ * name it. (The document parsed above; a statement without Resource governs the table.)
+ */
+function checkResourcesNamed(document: string, arn: string): void {
+  const parsed = JSON.parse(document) as { Statement: unknown };
+  const statements = (Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement]) as Record<string, unknown>[];
+  for (const statement of statements) {
+    const resources = statement.Resource === undefined ? [] : ([] as unknown[]).concat(statement.Resource);
+    for (const resource of resources) {
+      if (resource !== arn && !(typeof resource === 'string' && resource.startsWith(`${arn}/index/`))) {
+        throw validationError(`Invalid policy document: A statement's Resource must be the ARN of the resource the policy is attached to (${arn}), or of one of its indexes, got ${JSON.stringify(resource)}`);
+      }
+    }
+  }
+}
 
 /** Revision ids are epoch milliseconds as text, as DynamoDB's are, and always move forward. */
 function nextRevision(now: number, previous: string | undefined): string {

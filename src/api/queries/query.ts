@@ -28,7 +28,7 @@ export const query: Operation<PageResult> = (ctx, input) => {
   if (input.KeyConditionExpression == null && input.KeyConditions == null) {
     throw validationError('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
   }
-  const table = ctx.db.table(input.TableName);
+  const table = ctx.db.table(input.TableName, ctx.namespace);
   const view = resolveView(table, input.IndexName);
   const compiled = compileRequest('Query', input, view.schema);
   const keyCondition = compiled.keyCondition!;

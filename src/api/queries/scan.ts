@@ -21,7 +21,7 @@ export const scan: Operation<PageResult> = (ctx, input) => {
     throw validationError(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${segment} is not less than TotalSegments: ${total}`);
   }
   const compiled = compileRequest('Scan', input);
-  const table = ctx.db.table(input.TableName);
+  const table = ctx.db.table(input.TableName, ctx.namespace);
   const view = resolveView(table, input.IndexName);
   const bounds = scanBounds(view, segment ?? 0, total ?? 1);
   const exclusiveStart = checkExclusiveStartKey(input, view);

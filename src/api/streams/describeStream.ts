@@ -9,7 +9,7 @@ import { streamArn } from './streamArn.js';
 const MAX_LIMIT = 100;
 
 export const describeStream: Operation = async (ctx, input) => {
-  const ref = requireStream(ctx.db, input.StreamArn);
+  const ref = requireStream(ctx, input.StreamArn);
   let shards = await shardsOf(ctx.db, ref);
   if (input.ShardFilter?.Type === 'CHILD_SHARDS' && input.ShardFilter.ShardId !== undefined) {
     shards = shards.filter((s) => s.parentId === input.ShardFilter.ShardId);

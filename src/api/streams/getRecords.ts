@@ -18,11 +18,11 @@ export const getRecords: Operation = async (ctx, input) => {
   }
   const now = ctx.db.clock.now();
   const position = decodeIterator(input.ShardIterator, now);
-  const ref = requireStream(ctx.db, position.streamArn);
+  const ref = requireStream(ctx, position.streamArn);
   const shard = await shardByNo(ctx.db, ref, position.shardNo);
   if (shard === undefined) throw trimmed();
   const page = await readRecords(ctx.db, ref, shard.no, position.counter, input.Limit ?? MAX_LIMIT, MAX_BYTES);
-  const region = ctx.db.options.region;
+  const region = ref.table.arn.split(':')[3]!;
   const records = page.records.map((r) => streamRecord(r, ref.table.id, shard.no, ref.stream.viewType, region));
   const output: Record<string, unknown> = { Records: records };
   const closedAndRead = shard.closedAt !== undefined && page.next >= (await endOfShard(ctx.db, ref, shard));

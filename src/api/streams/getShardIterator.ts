@@ -8,7 +8,7 @@ import { requireStream } from './lookup.js';
 import { streamArn } from './streamArn.js';
 
 export const getShardIterator: Operation = async (ctx, input) => {
-  const ref = requireStream(ctx.db, input.StreamArn);
+  const ref = requireStream(ctx, input.StreamArn);
   const shard = await shardById(ctx.db, ref, input.ShardId);
   if (shard === undefined) throw resourceNotFound(`Requested resource not found: Shard does not exist`);
   const type = input.ShardIteratorType as string;

@@ -8,10 +8,10 @@ const MAX_LIMIT = 100;
 
 export const listStreams: Operation = (ctx, input) => {
   const tableName = input.TableName as string | undefined;
-  if (tableName !== undefined && ctx.db.findTable(tableName) === undefined) {
+  if (tableName !== undefined && ctx.db.findTable(tableName, ctx.namespace) === undefined) {
     throw resourceNotFound(`Requested resource not found: Table: ${tableName} not found`);
   }
-  const all = readableStreams(ctx.db, tableName).map(({ table, stream }) => ({
+  const all = readableStreams(ctx.db, tableName, ctx.namespace).map(({ table, stream }) => ({
     StreamArn: streamArn(table.arn, stream.label),
     TableName: table.name,
     StreamLabel: stream.label,

@@ -38,8 +38,8 @@ export const createTable: Operation<TableChangeResult> = async (ctx, input) => {
     ...(indexes.length > 0 ? { indexes, nextIndexNo: indexes.length + 1 } : {}),
     ...(streams !== undefined ? { streams } : {}),
   } satisfies Omit<TableMeta, 'id' | 'tableId' | 'arn' | 'createdAt' | 'status' | 'settlesAt'>,
-  // Under authentication a table belongs to its creator's account and region.
-  { arn: ctx.caller && `arn:aws:dynamodb:${ctx.caller.region}:${ctx.caller.account}:table/${input.TableName}` });
+  // The request's namespace: under authentication, its creator's account and region.
+  { namespace: ctx.namespace });
   return { TableDescription: tableDescription(meta, { itemCount: 0, sizeBytes: 0, indexes: {} }) };
 };
 

@@ -3,6 +3,7 @@ import { dynamoError, resourceNotFound, validationError } from '../../errors.js'
 import { invalidTableArn, isArn } from '../../engine/tableArn.js';
 import type { Tag } from '../../engine/tableMeta.js';
 import type { ApiContext } from '../context.js';
+import { catalogNameOf } from '../../engine/namespace.js';
 
 export const MAX_TAGS = 50;
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -22,13 +23,13 @@ export function tagLimitExceeded(): Error {
 }
 
 /**
- * ResourceArn -> table name. Malformed (or not a table's) -> ValidationException; another
+ * ResourceArn -> the table's catalog name. Malformed (or not a table's) -> ValidationException; another
  * account's -> AccessDeniedException; a table of ours that does not exist ->
  * ResourceNotFoundException, in DynamoDB's words (its "ResourcArn" typo included).
  */
 export function tableNameFromArn(ctx: ApiContext, arn: string): string {
   if (!isArn(arn)) throw invalidTableArn(arn);
-  const table = ctx.db.findTable(arn);
+  const table = ctx.db.findTable(arn, ctx.namespace);
   if (table?.meta.arn !== arn) throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
-  return table.meta.name;
+  return catalogNameOf(table.meta);
 }

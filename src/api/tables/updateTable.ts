@@ -8,6 +8,7 @@ import { requireTable } from './requireTable.js';
 import { changeProvisioned, recordOnDemandSwitch, validateCapacityLimits } from '../../engine/capacity/billing.js';
 import { applyIndexUpdates } from './indexValidation.js';
 import { applyStreamSpecification } from '../streams/streamSpecification.js';
+import { catalogNameOf } from '../../engine/namespace.js';
 
 export const updateTable: Operation<TableChangeResult> = async (ctx, input) => {
   const table = requireTable(ctx, input.TableName);
@@ -22,7 +23,7 @@ export const updateTable: Operation<TableChangeResult> = async (ctx, input) => {
   const changesIndexes = input.GlobalSecondaryIndexUpdates != null;
   const transient = input.BillingMode !== undefined || input.ProvisionedThroughput !== undefined || changesIndexes;
   const meta = await ctx.db.updateTable(
-    table.meta.name,
+    catalogNameOf(table.meta),
     (meta) => {
       // The billing mode changes first: index updates are checked against the new mode.
       const now = ctx.db.clock.now();

@@ -19,6 +19,7 @@ import { EVERY_ELEMENT, JsonText, type JsonSpan } from '../../values/jsonText.js
 import { sentItemJson } from '../common/wireItem.js';
 import { DuplicateGuard } from '../common/itemIdentity.js';
 import { checkMutation, deleteMutation, putMutation, updateMutation } from '../common/itemActions.js';
+import type { Namespace } from '../../engine/namespace.js';
 
 export type ActionKind = 'ConditionCheck' | 'Put' | 'Delete' | 'Update';
 const KINDS: readonly ActionKind[] = ['ConditionCheck', 'Put', 'Delete', 'Update'];
@@ -43,7 +44,7 @@ export function sameItemError(): Error {
 }
 
 /** `text`: the request as sent, to store Put items from (see wireItem.ts). */
-export function prepareTransactActions(db: Database, entries: Record<string, any>[], text?: Buffer): TransactAction[] {
+export function prepareTransactActions(db: Database, entries: Record<string, any>[], text?: Buffer, namespace?: Namespace): TransactAction[] {
   const guard = new DuplicateGuard(sameItemError);
   let totalBytes = 0;
   // The request text is scanned only when some action puts an item.
@@ -51,7 +52,7 @@ export function prepareTransactActions(db: Database, entries: Record<string, any
   const putItems = json?.find(['TransactItems', EVERY_ELEMENT, 'Put', 'Item']);
   const aligned = putItems !== undefined && putItems.length === entries.length;
   const actions = entries.map((entry, i) => {
-    const action = prepareAction(db, entry, aligned ? json : undefined, aligned ? putItems[i] : undefined);
+    const action = prepareAction(db, namespace, entry, aligned ? json : undefined, aligned ? putItems[i] : undefined);
     if (action.failure === undefined) guard.add(action.table, action.key);
     if (action.kind === 'Put') totalBytes += action.itemBytes;
     return action;
@@ -83,7 +84,7 @@ function failedAction(kind: ActionKind, table: Table, failure: DynamoError): Tra
   return { kind, table, key: {}, mutate: () => { throw failure; }, failure, itemBytes: 0 };
 }
 
-function prepareAction(db: Database, entry: Record<string, any>, text: JsonText | undefined, itemSpan: JsonSpan | undefined): TransactAction & { itemBytes: number } {
+function prepareAction(db: Database, namespace: Namespace | undefined, entry: Record<string, any>, text: JsonText | undefined, itemSpan: JsonSpan | undefined): TransactAction & { itemBytes: number } {
   let kind: ActionKind | undefined;
   for (const k of KINDS) {
     if (entry[k] === undefined || entry[k] === null) continue;
@@ -96,7 +97,7 @@ function prepareAction(db: Database, entry: Record<string, any>, text: JsonText 
   if (kind === 'Put') {
     const item = validateItem(request.Item);
     const compiled = compileRequest('TransactWriteItems', expressionMembers(request, false));
-    const table = db.table(request.TableName);
+    const table = db.table(request.TableName, namespace);
     const itemBytes = actionCheck(() => {
       validateItemKey(item, table.schema);
       return checkItemSize(item);
@@ -105,7 +106,7 @@ function prepareAction(db: Database, entry: Record<string, any>, text: JsonText 
     const itemJson = sentItemJson(text, itemSpan, request.Item, item);
     return { kind, table, key: extractKey(item, table.schema), mutate: putMutation(compiled, item, onFailure, itemBytes, itemJson), itemBytes };
   }
-  const table = db.table(request.TableName);
+  const table = db.table(request.TableName, namespace);
   // The key schema lets an update of a key attribute fail the whole request, not one action.
   const compiled = compileRequest('TransactWriteItems', expressionMembers(request, kind === 'Update'), table.schema);
   // Malformed values fail the request; a key that does not fit the table fails the action.

@@ -30,7 +30,7 @@ export const transactGetItems: Operation<TransactGetItemsResult> = (ctx, input) 
   const guard = new DuplicateGuard(sameItemError);
   const gets: PreparedGet[] = (input.TransactItems as Record<string, any>[]).map(({ Get: get }) => {
     const compiled = compileRequest('TransactGetItems', get);
-    const table = ctx.db.table(get.TableName);
+    const table = ctx.db.table(get.TableName, ctx.namespace);
     const wellFormed = validateItem(get.Key);
     const key = actionCheck(() => validateKey(wellFormed, table.schema));
     // A key that does not fit its table cancels the transaction (ValidationError in its slot).

@@ -20,7 +20,7 @@ import { prepareTransactActions, throttledCancellation, transactionCanceled, typ
 const inFlight = new WeakMap<Database, Map<string, string>>();
 
 export const transactWriteItems: Operation<TransactWriteItemsResult> = async (ctx, input, text) => {
-  const actions = prepareTransactActions(ctx.db, input.TransactItems, text);
+  const actions = prepareTransactActions(ctx.db, input.TransactItems, text, ctx.namespace);
   const throttled = throttledCancellation(
     actions.map((a) =>
       a.kind === 'ConditionCheck'

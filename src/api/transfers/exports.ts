@@ -54,10 +54,10 @@ function checkTime(time: number, window: { earliest: number; latest: number }): 
   }
 }
 
-export const describeExport: Operation = async (ctx, input) => ({ ExportDescription: exportDescription(await ctx.db.transfers.findExport(input.ExportArn)) });
+export const describeExport: Operation = async (ctx, input) => ({ ExportDescription: exportDescription(await ctx.db.transfers.findExport(input.ExportArn, ctx.namespace)) });
 
 export const listExports: Operation = async (ctx, input) => {
-  const all = (await ctx.db.transfers.listExports())
+  const all = (await ctx.db.transfers.listExports(ctx.namespace))
     .filter((r) => input.TableArn === undefined || r.tableArn === input.TableArn)
     .sort((a, b) => a.startTime - b.startTime || a.arn.localeCompare(b.arn));
   const start = input.NextToken === undefined ? 0 : Math.max(0, all.findIndex((r) => r.arn === input.NextToken));

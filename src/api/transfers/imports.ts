@@ -12,7 +12,7 @@ const DEFAULT_PAGE = 25;
 export const importTable: Operation = async (ctx, input) => {
   const params = input.TableCreationParameters as Record<string, any>;
   const name = params.TableName as string;
-  if (ctx.db.findTable(name) !== undefined) throw dynamoError('ResourceInUseException', `Table already exists: ${name}`);
+  if (ctx.db.findTable(name, ctx.namespace) !== undefined) throw dynamoError('ResourceInUseException', `Table already exists: ${name}`);
   const keySchema = params.KeySchema as KeySchemaElement[];
   const definitions = params.AttributeDefinitions as AttributeDefinition[];
   for (const k of keySchema) {
@@ -45,14 +45,14 @@ export const importTable: Operation = async (ctx, input) => {
     sse: params.SSESpecification?.Enabled ? { enabled: true, type: params.SSESpecification.SSEType, kmsKeyArn: params.SSESpecification.KMSMasterKeyId } : undefined,
     tags: [],
     ...(indexes.length > 0 ? { indexes, nextIndexNo: indexes.length + 1 } : {}),
-  });
+  }, ctx.namespace);
   return { ImportTableDescription: importDescription(record) };
 };
 
-export const describeImport: Operation = async (ctx, input) => ({ ImportTableDescription: importDescription(await ctx.db.transfers.findImport(input.ImportArn)) });
+export const describeImport: Operation = async (ctx, input) => ({ ImportTableDescription: importDescription(await ctx.db.transfers.findImport(input.ImportArn, ctx.namespace)) });
 
 export const listImports: Operation = async (ctx, input) => {
-  const all = (await ctx.db.transfers.listImports())
+  const all = (await ctx.db.transfers.listImports(ctx.namespace))
     .filter((r) => input.TableArn === undefined || r.tableArn === input.TableArn)
     .sort((a, b) => a.startTime - b.startTime || a.arn.localeCompare(b.arn));
   const start = input.NextToken === undefined ? 0 : Math.max(0, all.findIndex((r) => r.arn === input.NextToken));

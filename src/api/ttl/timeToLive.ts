@@ -7,6 +7,7 @@ import { validationError } from '../../errors.js';
 import type { TableMeta } from '../../engine/tableMeta.js';
 import type { Operation } from '../context.js';
 import { requireTable } from '../tables/requireTable.js';
+import { catalogNameOf } from '../../engine/namespace.js';
 
 const CHANGE_INTERVAL_MS = 60 * 60 * 1000;
 /** How long ENABLING / DISABLING show with delayed transient statuses. */
@@ -14,9 +15,9 @@ const TRANSIENT_MS = 500;
 
 export const updateTimeToLive: Operation = async (ctx, input) => {
   const { Enabled: enabled, AttributeName: attributeName } = input.TimeToLiveSpecification as { Enabled: boolean; AttributeName: string };
-  requireTable(ctx, input.TableName);
+  const table = requireTable(ctx, input.TableName);
   const now = ctx.db.clock.now();
-  await ctx.db.updateTable(input.TableName, (meta) => {
+  await ctx.db.updateTable(catalogNameOf(table.meta), (meta) => {
     checkChange(meta, enabled, attributeName, now);
     meta.ttl = { attributeName, enabled, changedAt: now };
     return meta;

@@ -12,6 +12,7 @@ import { transact } from '../transact.js';
 import { applyItemWrites, blindMutation, type ItemWrite } from '../itemWrite.js';
 import { decodeStoredItem, storedItemSize } from '../storedItem.js';
 import type { TableMeta } from '../tableMeta.js';
+import { catalogNameOf, type Namespace } from '../namespace.js';
 import type { Item } from '../../values/types.js';
 import { listBackupRecords, readBackup, writeBackup, type BackupRecord, type BackupType } from './backupRecord.js';
 import { backupItems, copyBatch, readCopyPage, snapshotCopyObserver, startCopy, type CopyPage, type CopyState } from './snapshotCopy.js';
@@ -98,7 +99,7 @@ export class Backups {
       };
       writeBackup(txn, record);
       startCopy(txn, no);
-      const params: CopyJob = { no, tableName: table.name, tableId: table.id };
+      const params: CopyJob = { no, tableName: catalogNameOf(table), tableId: table.id };
       this.db.jobs.enqueue(txn, { id: `${KINDS.copy}:${no}`, kind: KINDS.copy, tableId: table.id, params });
       return record;
     });
@@ -106,9 +107,13 @@ export class Backups {
     return record;
   }
 
-  /** The backup an ARN names (not one being deleted), or BackupNotFoundException. */
-  async find(arn: string): Promise<BackupRecord> {
-    const record = (await this.list()).find((r) => r.arn === arn && r.type !== 'CONTINUOUS');
+  /**
+   * The backup an ARN names (not one being deleted), or BackupNotFoundException. Seen from
+   * a namespace, only its own backups, unless it reaches across accounts.
+   */
+  async find(arn: string, namespace?: Namespace): Promise<BackupRecord> {
+    const visible = (r: BackupRecord) => namespace === undefined || namespace.crossAccount === true || (r.table.namespace ?? '') === namespace.key;
+    const record = (await this.list()).find((r) => r.arn === arn && r.type !== 'CONTINUOUS' && visible(r));
     if (record === undefined) throw backupNotFound(arn);
     return record;
   }
@@ -118,8 +123,8 @@ export class Backups {
   }
 
   /** Deletes a backup (not one still being taken); its items are purged in the background. */
-  async delete(arn: string): Promise<BackupRecord> {
-    const record = await this.find(arn);
+  async delete(arn: string, namespace?: Namespace): Promise<BackupRecord> {
+    const record = await this.find(arn, namespace);
     if (record.status === 'CREATING') throw dynamoError('BackupInUseException', `Backup is being created: ${arn}`);
     await transact(this.db.store, (txn) => {
       if (readBackup(txn, record.no) === undefined) throw backupNotFound(arn);
@@ -134,12 +139,13 @@ export class Backups {
    * Restores an AVAILABLE backup into a new table (held CREATING until every item is
    * written, with its indexes, by a background job). `spec` is the new table's entry.
    */
-  async restore(record: BackupRecord, spec: TableSpec): Promise<TableMeta> {
+  async restore(record: BackupRecord, spec: TableSpec, namespace?: Namespace): Promise<TableMeta> {
     if (record.status !== 'AVAILABLE') throw dynamoError('BackupInUseException', `Backup is being created: ${record.arn}`);
     const meta = await this.db.createTable(spec, {
+      namespace,
       holdCreating: true,
       jobs: (created) => {
-        const params: RestoreJob = { no: record.no, tableName: created.name, tableId: created.id };
+        const params: RestoreJob = { no: record.no, tableName: catalogNameOf(created), tableId: created.id };
         return [{ id: `${KINDS.restore}:${created.id}`, kind: KINDS.restore, tableId: created.id, params }];
       },
     });

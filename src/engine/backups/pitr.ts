@@ -12,6 +12,7 @@ import { dynamoError } from '../../errors.js';
 import type { Database, TableSpec } from '../database.js';
 import { keySchemaInfo, type TableMeta } from '../tableMeta.js';
 import { transact } from '../transact.js';
+import { catalogNameOf, type Namespace } from '../namespace.js';
 import { listShards, type ShardMeta } from '../changelog/shards.js';
 import { logPositions, readLog, shardRecords, type LogCursor, type LogPositions } from '../changelog/replay.js';
 import { readBackup, writeBackup, type BackupRecord } from './backupRecord.js';
@@ -111,12 +112,13 @@ export class PointInTimeRecovery {
   }
 
   /** Restores the table as it was at `time` into a new table (CREATING until done). */
-  async restore(source: TableMeta, time: number, spec: TableSpec): Promise<TableMeta> {
+  async restore(source: TableMeta, time: number, spec: TableSpec, namespace?: Namespace): Promise<TableMeta> {
     const baseNo = source.pitr!.baseNo;
     const meta = await this.db.createTable(spec, {
+      namespace,
       holdCreating: true,
       jobs: (created) => {
-        const params: RestoreJob = { baseNo, sourceTableId: source.id, time, tableName: created.name, tableId: created.id };
+        const params: RestoreJob = { baseNo, sourceTableId: source.id, time, tableName: catalogNameOf(created), tableId: created.id };
         return [{ id: `${KINDS.restore}:${created.id}`, kind: KINDS.restore, tableId: created.id, params }];
       },
     });

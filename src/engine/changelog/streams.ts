@@ -4,6 +4,7 @@
  */
 import { mapMaybe, type MaybePromise } from '../maybePromise.js';
 import type { Database } from '../database.js';
+import type { Namespace } from '../namespace.js';
 import type { StreamMeta, TableMeta } from '../tableMeta.js';
 import { readShardRecords, shardEnd, streamShards, type RecordPage } from './reader.js';
 import { readShard, shardNoOfId, type ShardMeta } from './shards.js';
@@ -16,12 +17,12 @@ export interface StreamRef {
   stream: StreamMeta;
 }
 
-/** Every readable stream, by table name then age. */
-export function readableStreams(db: Database, tableName?: string): StreamRef[] {
+/** Every readable stream of a namespace (default: the shared one), or of one table (its name or ARN), by table name then age. */
+export function readableStreams(db: Database, tableName?: string, namespace = db.defaultNamespace): StreamRef[] {
   const now = db.clock.now();
   const refs: StreamRef[] = [];
-  for (const name of tableName === undefined ? db.tableNames() : [tableName]) {
-    const table = db.findTable(name)?.meta;
+  for (const name of tableName === undefined ? db.tableNames(namespace) : [tableName]) {
+    const table = db.findTable(name, namespace)?.meta;
     if (table === undefined || table.status === 'DELETING') continue;
     for (const stream of table.streams ?? []) {
       if (stream.disabledAt === undefined || now - stream.disabledAt < STREAM_RETENTION_MS) refs.push({ table, stream });
@@ -30,8 +31,8 @@ export function readableStreams(db: Database, tableName?: string): StreamRef[] {
   return refs;
 }
 
-export function findStream(db: Database, tableName: string, label: string): StreamRef | undefined {
-  return readableStreams(db, tableName).find((ref) => ref.stream.label === label);
+export function findStream(db: Database, tableName: string, label: string, namespace?: Namespace): StreamRef | undefined {
+  return readableStreams(db, tableName, namespace).find((ref) => ref.stream.label === label);
 }
 
 export function shardsOf(db: Database, ref: StreamRef): MaybePromise<ShardMeta[]> {

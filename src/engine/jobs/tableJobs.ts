@@ -8,6 +8,7 @@ import type { WriteOps } from '../../storage/kv.js';
 import { indexBookkeepingRanges, indexStatsKey, tableRange } from '../keyspace.js';
 import { logRange } from '../changelog/keys.js';
 import type { TableMeta } from '../tableMeta.js';
+import { catalogNameOf } from '../namespace.js';
 import type { IndexInfo } from '../indexes/indexInfo.js';
 import { backfillBatch, INDEX_BATCH, purgeIndexBatch } from '../indexes/backfill.js';
 import { usedDefinitions } from '../indexes/catalog.js';
@@ -49,14 +50,14 @@ export function indexJobs(meta: TableMeta): NewJob[] {
   for (const index of meta.indexes ?? []) {
     const kind = index.status === 'DELETING' ? JOB_KINDS.indexDrop : index.backfilling ? JOB_KINDS.indexBackfill : undefined;
     if (kind === undefined) continue;
-    const params: IndexJob = { name: meta.name, tableId: meta.id, indexNo: index.no };
+    const params: IndexJob = { name: catalogNameOf(meta), tableId: meta.id, indexNo: index.no };
     jobs.push({ id: `${kind}:${meta.id}:${index.no}`, kind, tableId: meta.id, params });
   }
   return jobs;
 }
 
 export function tableDeleteJob(meta: TableMeta, runAt: number): NewJob {
-  return { id: `${JOB_KINDS.tableDelete}:${meta.id}`, kind: JOB_KINDS.tableDelete, tableId: meta.id, params: { name: meta.name, tableId: meta.id }, runAt };
+  return { id: `${JOB_KINDS.tableDelete}:${meta.id}`, kind: JOB_KINDS.tableDelete, tableId: meta.id, params: { name: catalogNameOf(meta), tableId: meta.id }, runAt };
 }
 
 export function tablePurgeJob(tableId: number): NewJob {

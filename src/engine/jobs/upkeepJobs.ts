@@ -11,6 +11,7 @@ import type { WriteOps } from '../../storage/kv.js';
 import type { Database } from '../database.js';
 import { catalogKey } from '../keyspace.js';
 import { type TableMeta } from '../tableMeta.js';
+import { catalogNameOf } from '../namespace.js';
 import { logLabel } from '../changelog/lifecycle.js';
 import { rollShardsIfDue, listShards } from '../changelog/shards.js';
 import { trimLogBatch } from '../changelog/maintenance.js';
@@ -51,7 +52,7 @@ export function upkeepJobs(meta: TableMeta): NewJob[] {
   if (meta.ttl?.enabled === true) kinds.push(UPKEEP_KINDS.ttlSweep);
   if (logLabel(meta) !== undefined) kinds.push(UPKEEP_KINDS.shardRollover, UPKEEP_KINDS.logTrim);
   if (meta.pitr !== undefined) kinds.push(UPKEEP_KINDS.pitrFold);
-  const params: TableJob = { name: meta.name, tableId: meta.id };
+  const params: TableJob = { name: catalogNameOf(meta), tableId: meta.id };
   return kinds.map((kind) => ({ id: `${kind}:${meta.id}`, kind, tableId: meta.id, params }));
 }
 

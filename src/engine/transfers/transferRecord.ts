@@ -14,6 +14,8 @@ export type ImportStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLING'
 
 export interface ExportRecord {
   arn: string;
+  /** The table's namespace key (absent: the shared default namespace). */
+  namespace?: string;
   id: string;
   status: ExportStatus;
   tableArn: string;
@@ -41,6 +43,8 @@ export interface ExportRecord {
 
 export interface ImportRecord {
   arn: string;
+  /** The new table's namespace key (absent: the shared default namespace). */
+  namespace?: string;
   status: ImportStatus;
   tableArn: string;
   tableId: string;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { dynamoError } from '../../errors.js';
 import type { Database, TableSpec } from '../database.js';
 import type { TableMeta } from '../tableMeta.js';
+import { catalogName, type Namespace } from '../namespace.js';
 import { transact } from '../transact.js';
 import { applyItemWrites, blindMutation } from '../itemWrite.js';
 import { readBackup } from '../backups/backupRecord.js';
@@ -35,6 +36,7 @@ export class Transfers {
     const id = `${String(now).padStart(14, '0')}-${randomBytes(4).toString('hex')}`;
     const record: ExportRecord = {
       ...fields,
+      ...(table.namespace === undefined ? {} : { namespace: table.namespace }),
       arn: `${table.arn}/export/${id}`,
       id,
       status: 'IN_PROGRESS',
@@ -52,14 +54,14 @@ export class Transfers {
     return record;
   }
 
-  async findExport(arn: string): Promise<ExportRecord> {
+  async findExport(arn: string, namespace?: Namespace): Promise<ExportRecord> {
     const record = await this.db.read((ops) => readExport(ops, arn));
-    if (record === undefined) throw dynamoError('ExportNotFoundException', `Export not found: ${arn}`);
+    if (record === undefined || !visibleFrom(namespace, record)) throw dynamoError('ExportNotFoundException', `Export not found: ${arn}`);
     return record;
   }
 
-  async listExports(): Promise<ExportRecord[]> {
-    return this.db.read(listExportRecords);
+  async listExports(namespace?: Namespace): Promise<ExportRecord[]> {
+    return (await this.db.read(listExportRecords)).filter((r) => visibleFrom(namespace, r, true));
   }
 
   private async runExport(arn: string): Promise<void> {
@@ -79,16 +81,18 @@ export class Transfers {
   }
 
   /** Creates the table (CREATING) and records the import that fills it. */
-  async startImport(fields: Omit<ImportRecord, 'arn' | 'status' | 'tableArn' | 'tableId' | 'tableNo' | 'startTime' | 'processedItemCount' | 'processedSizeBytes' | 'importedItemCount' | 'errorCount'>, spec: TableSpec): Promise<ImportRecord> {
+  async startImport(fields: Omit<ImportRecord, 'arn' | 'namespace' | 'status' | 'tableArn' | 'tableId' | 'tableNo' | 'startTime' | 'processedItemCount' | 'processedSizeBytes' | 'importedItemCount' | 'errorCount'>, spec: TableSpec, namespace = this.db.defaultNamespace): Promise<ImportRecord> {
     const now = this.db.clock.now();
     const id = `${String(now).padStart(14, '0')}-${randomBytes(4).toString('hex')}`;
-    const arn = `${this.db.arnFor(spec.name)}/import/${id}`;
+    const arn = `${this.db.arnFor(spec.name, namespace)}/import/${id}`;
     const meta = await this.db.createTable(spec, {
+      namespace,
       holdCreating: true,
       jobs: (created) => [{ id: `${KINDS.import}:${id}`, kind: KINDS.import, tableId: created.id, params: { arn }, runAt: now }],
     });
     const record: ImportRecord = {
       ...fields,
+      ...(namespace.key === '' ? {} : { namespace: namespace.key }),
       arn,
       status: 'IN_PROGRESS',
       tableArn: meta.arn,
@@ -105,21 +109,21 @@ export class Transfers {
     return record;
   }
 
-  async findImport(arn: string): Promise<ImportRecord> {
+  async findImport(arn: string, namespace?: Namespace): Promise<ImportRecord> {
     const record = await this.db.read((ops) => readImport(ops, arn));
-    if (record === undefined) throw dynamoError('ImportNotFoundException', `Import not found: ${arn}`);
+    if (record === undefined || !visibleFrom(namespace, record)) throw dynamoError('ImportNotFoundException', `Import not found: ${arn}`);
     return record;
   }
 
-  async listImports(): Promise<ImportRecord[]> {
-    return this.db.read(listImportRecords);
+  async listImports(namespace?: Namespace): Promise<ImportRecord[]> {
+    return (await this.db.read(listImportRecords)).filter((r) => visibleFrom(namespace, r, true));
   }
 
   private async runImport(arn: string): Promise<void> {
     const record = await this.db.read((ops) => readImport(ops, arn));
     if (record === undefined) throw new Error('The import record is not written yet'); // retried
     if (record.status !== 'IN_PROGRESS') return;
-    const table = this.db.findTable(record.tableName);
+    const table = this.db.findTable(catalogName(record.namespace ?? '', record.tableName));
     if (table?.meta.id !== record.tableNo) return;
     const keyTypes = new Map(table.meta.attributeDefinitions.map((d) => [d.AttributeName, d.AttributeType as string]));
     const counts = { processedItemCount: 0, processedSizeBytes: 0, importedItemCount: 0, errorCount: 0 };
@@ -156,7 +160,7 @@ export class Transfers {
     }
     const endTime = this.db.clock.now();
     await transact(this.db.store, (txn) => writeImport(txn, { ...record, ...counts, status: 'COMPLETED', endTime, ...(failure ? { failureMessage: failure } : {}) }));
-    await this.db.updateTable(record.tableName, (meta) => ({ ...meta, status: 'ACTIVE', settlesAt: 0 }));
+    await this.db.updateTable(catalogName(record.namespace ?? '', record.tableName), (meta) => ({ ...meta, status: 'ACTIVE', settlesAt: 0 }));
   }
 }
 
@@ -192,4 +196,13 @@ function incrementalLines(snap: Parameters<typeof itemsAt>[0], record: ExportRec
     lines.push(JSON.stringify(entry));
   }
   return { lines, billed };
+}
+
+/**
+ * Whether a namespace sees a transfer: its own; by ARN, also another account's under
+ * authentication (authorization decides). Lists show only the namespace's own.
+ */
+function visibleFrom(namespace: Namespace | undefined, record: { namespace?: string }, listing = false): boolean {
+  if (namespace === undefined) return true;
+  return (record.namespace ?? '') === namespace.key || (!listing && namespace.crossAccount === true);
 }

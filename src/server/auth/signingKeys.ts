@@ -18,6 +18,10 @@ export function signingKey(secret: string, date: string, region: string, service
   return key;
 }
 
-export function hmac(key: string | Buffer | KeyObject, data: string): Buffer {
+function hmac(key: string | Buffer | KeyObject, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
+}
+
+export function hmacHex(key: KeyObject, data: string): string {
+  return createHmac('sha256', key).update(data, 'utf8').digest('hex');
 }

@@ -8,7 +8,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { DynamoError, serviceError } from '../../errors.js';
-import { hmac, signingKey } from './signingKeys.js';
+import { hmacHex, signingKey } from './signingKeys.js';
 import type { AuthUser, UserDirectory } from './users.js';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -56,43 +56,89 @@ export function presignedTarget(url: string | undefined): string | undefined {
 
 export function verifySignature(req: IncomingMessage, rawBody: Buffer, users: UserDirectory, nowMs: number): SignedIdentity {
   const parts = isPresigned(req.url) ? presignedParts(req) : headerParts(req);
-  const scope = parts.credential.split('/');
+  const scope = checkedScope(parts.credential, parts.dateText);
+  checkTime(scope.requestTime, parts.expires, nowMs);
+
+  const user = users.find(scope.accessKeyId);
+  if (user === undefined || !sameToken(user.sessionToken, parts.securityToken)) throw invalidToken();
+
+  const signedHeaders = signedHeaderNames(parts.signedHeaders);
+  if (!signedHeaders.includes('host')) throw invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  const payloadHash = payloadHashOf(req, rawBody);
+  const canonical = `${req.method ?? 'POST'}\n${canonicalPath(req.url ?? '/')}\n${canonicalQuery(parts.query)}\n` +
+    `${canonicalHeaders(req, signedHeaders)}\n${parts.signedHeaders}\n${payloadHash}`;
+  const stringToSign = `${ALGORITHM}\n${scope.amzDate}\n${scope.credentialScope}\n${sha256Hex(canonical)}`;
+  const expected = hmacHex(signingKey(user.secretAccessKey, scope.scopeDate, scope.region, SERVICE), stringToSign);
+  if (!sameSignature(expected, parts.signature)) throw signatureMismatch();
+  return { user, region: scope.region };
+}
+
+/** A credential scope and request date that passed every check, with what signing needs of them. */
+interface CheckedScope {
+  accessKeyId: string;
+  scopeDate: string;
+  region: string;
+  /** The signed text of the date: X-Amz-Date as sent, or an HTTP Date in the same basic format. */
+  amzDate: string;
+  requestTime: number;
+  credentialScope: string;
+}
+
+/**
+ * Clients send the same credential and date on many requests (the date changes once a
+ * second): a scope that passed its checks is remembered, so most requests skip the parsing.
+ */
+const checkedScopes = new Map<string, CheckedScope>();
+const MAX_CHECKED_SCOPES = 1024;
+
+function checkedScope(credential: string, dateText: string): CheckedScope {
+  const cacheKey = `${credential}\n${dateText}`;
+  let checked = checkedScopes.get(cacheKey);
+  if (checked === undefined) {
+    checked = checkScope(credential, dateText);
+    if (checkedScopes.size >= MAX_CHECKED_SCOPES) checkedScopes.clear();
+    checkedScopes.set(cacheKey, checked);
+  }
+  return checked;
+}
+
+function checkScope(credential: string, dateText: string): CheckedScope {
+  const scope = credential.split('/');
   if (scope.length !== 5) {
-    throw incomplete(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${parts.credential}'`);
+    throw incomplete(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
   }
   const [accessKeyId, scopeDate, region, service, terminator] = scope as [string, string, string, string, string];
-  const requestTime = parseRequestTime(parts.dateText);
-  if (requestTime === undefined) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${parts.dateText}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-  // The signed text of the date: X-Amz-Date as sent, or an HTTP Date in the same basic format.
-  const amzDate = parts.dateText.length === 16 ? parts.dateText : basicFormat(requestTime);
+  const requestTime = parseRequestTime(dateText);
+  if (requestTime === undefined) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${dateText}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  const amzDate = dateText.length === 16 ? dateText : basicFormat(requestTime);
   if (terminator !== 'aws4_request') throw invalidSignature(`Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `);
   if (service !== SERVICE) throw invalidSignature(`Credential should be scoped to correct service: '${SERVICE}'. `);
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw invalidSignature(`Credential should be scoped to a valid region, not '${region}'. `);
   if (scopeDate !== amzDate.slice(0, 8)) {
     throw invalidSignature(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
   }
-  checkTime(requestTime, parts.expires, nowMs);
+  return { accessKeyId, scopeDate, region, amzDate, requestTime, credentialScope: `${scopeDate}/${region}/${service}/${terminator}` };
+}
 
-  const user = users.find(accessKeyId);
-  if (user === undefined || !sameToken(user.sessionToken, parts.securityToken)) throw invalidToken();
+/** SignedHeaders split at `;` (the same few lists come again and again). */
+const headerLists = new Map<string, string[]>();
 
-  const signedHeaders = parts.signedHeaders.split(';');
-  if (!signedHeaders.includes('host')) throw invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  const payloadHash = payloadHashOf(req, rawBody);
-  const canonical = [
-    req.method ?? 'POST',
-    canonicalPath(req.url ?? '/'),
-    canonicalQuery(parts.query),
-    canonicalHeaders(req, signedHeaders),
-    parts.signedHeaders,
-    payloadHash,
-  ].join('\n');
-  const credentialScope = `${scopeDate}/${region}/${service}/${terminator}`;
-  const stringToSign = `${ALGORITHM}\n${amzDate}\n${credentialScope}\n${sha256Hex(canonical)}`;
-  const expected = hmac(signingKey(user.secretAccessKey, scopeDate, region, service), stringToSign);
-  const given = /^[0-9a-f]{64}$/.test(parts.signature) ? Buffer.from(parts.signature, 'hex') : undefined;
-  if (given === undefined || !timingSafeEqual(expected, given)) throw signatureMismatch();
-  return { user, region };
+function signedHeaderNames(list: string): string[] {
+  let names = headerLists.get(list);
+  if (names === undefined) {
+    names = list.split(';');
+    if (headerLists.size >= MAX_CHECKED_SCOPES) headerLists.clear();
+    headerLists.set(list, names);
+  }
+  return names;
+}
+
+/** Compares a signature with the expected lower-case hex in time independent of where they differ. */
+function sameSignature(expected: string, given: string): boolean {
+  if (given.length !== expected.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return difference === 0;
 }
 
 function headerParts(req: IncomingMessage): SignatureParts {
@@ -100,16 +146,29 @@ function headerParts(req: IncomingMessage): SignatureParts {
   const space = auth.indexOf(' ');
   const algorithm = space < 0 ? auth : auth.slice(0, space);
   if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'.`);
-  const values = new Map<string, string>();
-  for (const part of auth.slice(space + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) values.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  // `name=value` parts separated by commas; the last of a repeated name counts.
+  let credential = '';
+  let signedHeaders = '';
+  let signature = '';
+  for (let start = space + 1; start <= auth.length; ) {
+    let end = auth.indexOf(',', start);
+    if (end < 0) end = auth.length;
+    const eq = auth.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const value = auth.slice(eq + 1, end).trim();
+      switch (auth.slice(start, eq).trim()) {
+        case 'Credential': credential = value; break;
+        case 'SignedHeaders': signedHeaders = value; break;
+        case 'Signature': signature = value; break;
+      }
+    }
+    start = end + 1;
   }
   const amzDate = req.headers['x-amz-date'];
   return {
-    credential: values.get('Credential') ?? '',
-    signedHeaders: values.get('SignedHeaders') ?? '',
-    signature: values.get('Signature') ?? '',
+    credential,
+    signedHeaders,
+    signature,
     dateText: typeof amzDate === 'string' ? amzDate : (req.headers['date'] ?? ''),
     securityToken: headerValue(req, 'x-amz-security-token'),
     query: queryPairs(req.url ?? '/'),

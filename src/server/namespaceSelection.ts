@@ -1,0 +1,59 @@
+/**
+ * Which namespace of tables a request works in, decided once per request (namespace.ts in
+ * the engine explains namespaces): under `--auth`, the caller's account and the region of
+ * its signature; with `--namespace-per-key-region`, the access key and region of the
+ * request's credential, as DynamoDB Local keeps one database per pair; otherwise none
+ * (the shared default namespace).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Caller } from '../api/authorization/authorize.js';
+import { accessKeyRegionKey, accountRegionKey, type Namespace } from '../engine/namespace.js';
+
+export type NamespaceSelector = (req: IncomingMessage, caller: Caller | undefined) => Namespace | undefined;
+
+/** Namespaces are few and reused: each is built once (the cache is bounded against made-up keys). */
+const MAX_CACHED = 10_000;
+
+export function namespaceSelector(server: Namespace, options: { auth: boolean; perKeyRegion: boolean }): NamespaceSelector | undefined {
+  const cache = new Map<string, Namespace>();
+  const cached = (id: string, make: () => Namespace): Namespace => {
+    let namespace = cache.get(id);
+    if (namespace === undefined) {
+      if (cache.size >= MAX_CACHED) cache.clear();
+      namespace = make();
+      cache.set(id, namespace);
+    }
+    return namespace;
+  };
+  if (options.auth) {
+    return (_req, caller) => caller && cached(`${caller.account}:${caller.region}`, () => ({
+      key: accountRegionKey(caller.account, caller.region, server),
+      region: caller.region,
+      accountId: caller.account,
+      crossAccount: true,
+    }));
+  }
+  if (!options.perKeyRegion) return undefined;
+  return (req) => {
+    const credential = credentialOf(req);
+    if (credential === undefined) return undefined;
+    const [accessKeyId, , region] = credential.split('/');
+    if (!accessKeyId || !region) return undefined;
+    return cached(`${accessKeyId}/${region}`, () => ({ key: accessKeyRegionKey(accessKeyId, region), region, accountId: server.accountId }));
+  };
+}
+
+/** `Credential=<key>/<date>/<region>/...` of the Authorization header, or of a presigned query string. */
+function credentialOf(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth !== undefined) {
+    const at = auth.indexOf('Credential=');
+    if (at < 0) return undefined;
+    const end = auth.indexOf(',', at);
+    return auth.slice(at + 11, end < 0 ? undefined : end).trim();
+  }
+  const query = req.url?.indexOf('?') ?? -1;
+  if (query < 0) return undefined;
+  const value = new URLSearchParams(req.url!.slice(query + 1)).get('X-Amz-Credential');
+  return value ?? undefined;
+}
