@@ -57,15 +57,26 @@ export function indexStatsKey(tableId: number, indexNo: number): Buffer {
 }
 
 /**
- * The shards of a statistics key (the table's or an index's): writes add to one picked at
- * random, so concurrent writers on a shared store rarely touch the same key. Kept in the
- * table's bookkeeping range: `tag | table id | 0xFF | index no (0xFF: the table) | shard`.
+ * The shards of a statistics key (the table's or an index's): a write adds to the one a
+ * hash of its item's key picks, so concurrent writers on a shared store rarely touch the
+ * same key. Kept in the table's bookkeeping range: `tag | table id | 0xFF | index no (0xFF: the table) | shard`.
  */
 export function statsShardPrefix(key: Buffer): Buffer {
-  const prefix = tableKey(STATS, key.readUInt32BE(1), 2);
-  prefix[5] = 0xff;
-  prefix[6] = key.length > 5 ? key[5]! : 0xff;
-  return prefix;
+  return statsShardKeyOf(key, 2);
+}
+
+/** Shard `shard` of a statistics key: `statsShardPrefix(key)` and the shard's byte, in one allocation. */
+export function statsShardKey(key: Buffer, shard: number): Buffer {
+  const shardKey = statsShardKeyOf(key, 3);
+  shardKey[7] = shard;
+  return shardKey;
+}
+
+function statsShardKeyOf(key: Buffer, tailBytes: number): Buffer {
+  const shardKey = tableKey(STATS, key.readUInt32BE(1), tailBytes);
+  shardKey[5] = 0xff;
+  shardKey[6] = key.length > 5 ? key[5]! : 0xff;
+  return shardKey;
 }
 
 /** The item-collection size of one partition key value. */
