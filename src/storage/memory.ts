@@ -21,8 +21,6 @@ export class MemoryStore implements LocalKVStore {
   private frozen: BTree<string, Buffer> | undefined;
   private closed = false;
 
-  readonly neverConflicts = true;
-
   constructor(readonly maxKeyBytes = DEFAULT_MAX_KEY_BYTES) {}
 
   get(key: Buffer): Buffer | undefined {
