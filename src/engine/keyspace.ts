@@ -57,15 +57,26 @@ export function indexStatsKey(tableId: number, indexNo: number): Buffer {
 }
 
 /**
- * The shards of a statistics key (the table's or an index's): writes add to one picked at
- * random, so concurrent writers on a shared store rarely touch the same key. Kept in the
- * table's bookkeeping range: `tag | table id | 0xFF | index no (0xFF: the table) | shard`.
+ * The shards of a statistics key (the table's or an index's): a write adds to the one a
+ * hash of its item's key picks, so concurrent writers on a shared store rarely touch the
+ * same key. Kept in the table's bookkeeping range: `tag | table id | 0xFF | index no (0xFF: the table) | shard`.
  */
 export function statsShardPrefix(key: Buffer): Buffer {
-  const prefix = tableKey(STATS, key.readUInt32BE(1), 2);
-  prefix[5] = 0xff;
-  prefix[6] = key.length > 5 ? key[5]! : 0xff;
-  return prefix;
+  return statsShardKeyOf(key, 2);
+}
+
+/** Shard `shard` of a statistics key: `statsShardPrefix(key)` and the shard's byte, in one allocation. */
+export function statsShardKey(key: Buffer, shard: number): Buffer {
+  const shardKey = statsShardKeyOf(key, 3);
+  shardKey[7] = shard;
+  return shardKey;
+}
+
+function statsShardKeyOf(key: Buffer, tailBytes: number): Buffer {
+  const shardKey = tableKey(STATS, key.readUInt32BE(1), tailBytes);
+  shardKey[5] = 0xff;
+  shardKey[6] = key.length > 5 ? key[5]! : 0xff;
+  return shardKey;
 }
 
 /** The item-collection size of one partition key value. */
@@ -167,12 +178,22 @@ export function partitionPrefix(tableId: number, indexNo: number, pk: AttributeV
  * key the encodings of its values in key-schema order (each self-delimiting), hashed together.
  */
 export function encodedPartitionPrefix(tableId: number, indexNo: number, encodedPk: Buffer): Buffer {
-  const pkPart = compactPart(encodedPk, encodedPk.length <= INLINE_PARTITION_KEY_BYTES);
-  const prefix = tableKey(DATA, tableId, 5 + pkPart.length);
-  prefix[5] = indexNo;
-  prefix.writeUInt32BE(partitionHash(encodedPk), 6);
-  pkPart.copy(prefix, 10);
-  return prefix;
+  return partitionPrefixWithRoom(tableId, indexNo, encodedPk, 0);
+}
+
+/**
+ * The partition prefix followed by `tailBytes` bytes for the caller to fill: a key built
+ * in one allocation (the form byte and the key written in place, not concatenated).
+ */
+function partitionPrefixWithRoom(tableId: number, indexNo: number, encodedPk: Buffer, tailBytes: number): Buffer {
+  const inline = encodedPk.length <= INLINE_PARTITION_KEY_BYTES;
+  const pkPart = inline ? encodedPk : createHash('sha256').update(encodedPk).digest();
+  const key = tableKey(DATA, tableId, 6 + pkPart.length + tailBytes);
+  key[5] = indexNo;
+  key.writeUInt32BE(partitionHash(encodedPk), 6);
+  key[10] = inline ? INLINE : HASHED;
+  pkPart.copy(key, 11);
+  return key;
 }
 
 /** The encodings of `values` one after the other: they sort as the values compared left to right. */
@@ -187,22 +208,23 @@ export function encodeKeyValues(values: AttributeValue[]): Buffer {
  */
 export function storageKey(tableId: number, indexNo: number, schema: KeySchemaInfo, item: Item, extra: AttributeValue[] = []): Buffer {
   const { hashParts, rangeParts } = schema;
-  const prefix =
-    hashParts === undefined
-      ? partitionPrefix(tableId, indexNo, item[schema.hashKey]!)
-      : encodedPartitionPrefix(tableId, indexNo, encodeKeyValues(hashParts.map((p) => item[p.name]!)));
-  if (schema.rangeKey === undefined && extra.length === 0) return prefix;
-  const parts = [prefix];
-  let length = prefix.length;
-  if (schema.rangeKey !== undefined) {
-    const sk = rangeParts === undefined ? encodeKeyValue(item[schema.rangeKey] as never) : encodeKeyValues(rangeParts.map((p) => item[p.name]!));
-    parts.push(sk);
-    length += sk.length;
+  const encodedPk = hashParts === undefined ? encodeKeyValue(item[schema.hashKey] as never) : encodeKeyValues(hashParts.map((p) => item[p.name]!));
+  const sk =
+    schema.rangeKey === undefined ? undefined
+    : rangeParts === undefined ? encodeKeyValue(item[schema.rangeKey] as never)
+    : encodeKeyValues(rangeParts.map((p) => item[p.name]!));
+  if (extra.length === 0) {
+    // Every item read and write builds one of these: one allocation, the sort key copied in.
+    if (sk === undefined) return partitionPrefixWithRoom(tableId, indexNo, encodedPk, 0);
+    const key = partitionPrefixWithRoom(tableId, indexNo, encodedPk, sk.length);
+    sk.copy(key, key.length - sk.length);
+    return key;
   }
-  if (extra.length > 0) {
-    const encoded = Buffer.concat(extra.map((v) => encodeKeyValue(v as never)));
-    parts.push(compactPart(encoded, length + 1 + encoded.length <= LAYOUT_MAX_KEY_BYTES));
-  }
+  const prefix = encodedPartitionPrefix(tableId, indexNo, encodedPk);
+  const parts = sk === undefined ? [prefix] : [prefix, sk];
+  const length = prefix.length + (sk?.length ?? 0);
+  const encoded = Buffer.concat(extra.map((v) => encodeKeyValue(v as never)));
+  parts.push(compactPart(encoded, length + 1 + encoded.length <= LAYOUT_MAX_KEY_BYTES));
   return Buffer.concat(parts);
 }
 

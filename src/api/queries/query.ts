@@ -2,16 +2,17 @@
 import { isPromise, type MaybePromise } from '../../engine/maybePromise.js';
 import type { Page } from '../../engine/reads.js';
 import { DynamoError, validationError } from '../../errors.js';
-import { compileRequest, type ConditionNode, type KeyCondition } from '../../expressions/index.js';
+import { compileRequest, type CompiledRequest, type ConditionNode, type KeyCondition } from '../../expressions/index.js';
 import type { KeyView } from '../../engine/keyView.js';
 import { queryBounds, sortKeyPrefix } from '../../engine/reads.js';
 import { valuesEqual } from '../../values/compare.js';
 import { encodeKeyValue, type KeyValue } from '../../values/keycodec.js';
 import { partitionKeyParts, sortKeyParts } from '../../values/keys.js';
 import type { AttributeValue, Item } from '../../values/types.js';
-import type { Operation } from '../context.js';
+import type { ApiContext, Operation } from '../context.js';
+import type { Table } from '../../engine/database.js';
 import type { PageResult } from '../results.js';
-import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResult, resolveView } from './readCommon.js';
+import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResult, resolveView, type Select } from './readCommon.js';
 
 /** Options only other front ends set: under a symbol key, so no client can send them. */
 export const QUERY_OPTIONS = Symbol('query options');
@@ -41,14 +42,17 @@ export const query: Operation<PageResult> = (ctx, input) => {
   const bounds = queryBounds(view, keyCondition.partition ?? [pk], keyCondition.sortPrefix ?? [], keyCondition.range);
   const page = ctx.db.readPage(view, bounds, forward, { limit: input.Limit, exclusiveStart, maxBytes: options?.maxBytes }, input.ConsistentRead === true);
   // Over an embedded store the page is already here: no closures on that path.
-  const finish = (read: Page): MaybePromise<PageResult> => {
-    const indexed = indexPage(ctx.db, table, view, input, compiled, read);
-    return isPromise(indexed)
-      ? indexed.then((full) => pageResult(ctx, 'Query', table, view, pk, input, compiled, select, full))
-      : pageResult(ctx, 'Query', table, view, pk, input, compiled, select, indexed);
-  };
-  return isPromise(page) ? page.then(finish) : finish(page);
+  return isPromise(page)
+    ? page.then((read) => finish(ctx, table, view, pk, input, compiled, select, read))
+    : finish(ctx, table, view, pk, input, compiled, select, page);
 };
+
+function finish(ctx: ApiContext, table: Table, view: KeyView, pk: AttributeValue, input: Record<string, any>, compiled: CompiledRequest, select: Select, read: Page): MaybePromise<PageResult> {
+  const indexed = indexPage(ctx.db, table, view, input, compiled, read);
+  return isPromise(indexed)
+    ? indexed.then((full) => pageResult(ctx, 'Query', table, view, pk, input, compiled, select, full))
+    : pageResult(ctx, 'Query', table, view, pk, input, compiled, select, indexed);
+}
 
 /** A Query filter may not test the key attributes: those belong in the key condition. */
 function checkFilterAvoidsKey(input: Record<string, any>, filter: ConditionNode | undefined, schema: KeyView['schema']): void {
