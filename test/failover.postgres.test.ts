@@ -27,11 +27,11 @@ describe('failover to a promoted synchronous standby', { skip: postgres.skip }, 
     const standby = await primary.startStandby();
     const replication = new pg.Client({ connectionString: primary.url });
     await replication.connect();
-    let states: unknown[] = [];
-    // The standby connects to its primary shortly after it starts.
-    for (let tries = 0; tries < 100 && states.length === 0; tries++) {
+    let states: { sync_state: string }[] = [];
+    // The standby connects shortly after it starts, and reports 'async' until it has caught up.
+    for (let tries = 0; tries < 150 && states[0]?.sync_state !== 'sync'; tries++) {
       states = (await replication.query('SELECT sync_state FROM pg_stat_replication')).rows;
-      if (states.length === 0) await sleep(100);
+      if (states[0]?.sync_state !== 'sync') await sleep(100);
     }
     await replication.end();
     assert.deepEqual(states, [{ sync_state: 'sync' }], 'the standby is synchronous');
