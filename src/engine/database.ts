@@ -198,6 +198,20 @@ export class Database extends ReadFacade {
     return table;
   }
 
+  /**
+   * The table a catalog name names as `ops` sees the catalog. A background job may run
+   * between a commit that creates its table and this process caching that table (a job
+   * runner already polling sees the commit first), so jobs that fill a new table ask the
+   * transaction they run in, not only the cache.
+   */
+  tableInCatalog(ops: ReadOps, name: string): Table | undefined {
+    const stored = ops.get(catalogKey(name));
+    if (stored === undefined) return undefined;
+    const meta = JSON.parse(stored.toString('utf8')) as TableMeta;
+    const cached = this.findTable(name);
+    return cached?.meta.id === meta.id ? cached : this.tableOf(meta);
+  }
+
   private tableOfArn(arn: string, namespace: Namespace): Table | undefined {
     const found = this.tables.get(catalogNameOfArn(arn, namespace, (account, region) => accountRegionKey(account, region, this.defaultNamespace)));
     if (found !== undefined || !namespace.crossAccount) return found;

@@ -4,7 +4,7 @@
  * own key range and outlives its table.
  */
 import { randomBytes } from 'node:crypto';
-import type { WriteOps } from '../../storage/kv.js';
+import type { ReadOps, WriteOps } from '../../storage/kv.js';
 import { dynamoError } from '../../errors.js';
 import type { Database, Table, TableSpec } from '../database.js';
 import { counterKey } from '../keyspace.js';
@@ -167,7 +167,7 @@ export class Backups {
   }
 
   private restoreBatch(txn: WriteOps, { no, tableName, tableId }: RestoreJob, after: string | undefined) {
-    const table = this.restoreTarget(tableName, tableId);
+    const table = this.restoreTarget(txn, tableName, tableId);
     if (table === undefined) return { state: after, processed: 0, done: true };
     const batch = backupItems(txn, no, after === undefined ? undefined : Buffer.from(after, 'hex'), RESTORE_BATCH);
     writeRestoredItems(txn, table, batch.map((b) => ({ put: b.stored })));
@@ -176,8 +176,8 @@ export class Backups {
   }
 
   /** The table a restore job fills, while it is still that table. */
-  restoreTarget(tableName: string, tableId: number): Table | undefined {
-    const table = this.db.findTable(tableName);
+  restoreTarget(txn: ReadOps, tableName: string, tableId: number): Table | undefined {
+    const table = this.db.tableInCatalog(txn, tableName);
     return table?.meta.id === tableId ? table : undefined;
   }
 

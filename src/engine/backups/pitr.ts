@@ -127,7 +127,7 @@ export class PointInTimeRecovery {
   }
 
   private restoreBatch(txn: WriteOps, params: RestoreJob, state: RestoreState | undefined) {
-    const table = this.backups.restoreTarget(params.tableName, params.tableId);
+    const table = this.backups.restoreTarget(txn, params.tableName, params.tableId);
     if (table === undefined) return { state, processed: 0, done: true };
     const base = readBackup(txn, params.baseNo);
     if (base === undefined) throw new Error('The source table\'s recovery base was dropped during the restore');
