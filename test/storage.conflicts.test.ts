@@ -7,7 +7,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { StorageConflict } from '../src/storage/kv.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StorageConflict, type KVStore } from '../src/storage/kv.js';
+import { MemoryStore } from '../src/storage/memory.js';
+import { openStore } from '../src/storage/open.js';
 import { transact, type RetryPolicy } from '../src/engine/transact.js';
 import { FaultInjectingStore } from './faultInjectingStore.js';
 import { createTable, expectError, startTestServer } from './helpers.js';
@@ -72,6 +77,45 @@ describe('storage conflicts', () => {
     assert.equal(store.get(key)!.readUInt32BE(0), 300);
     assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => i + 1));
     assert.ok(store.conflicts > 100, `conflicts: ${store.conflicts}`);
+  });
+});
+
+describe('stores that never conflict', () => {
+  it('are the embedded adapters; the fault-injecting store does not claim it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'openddb-conflicts-'));
+    const lmdb = await openStore({ dataDir });
+    try {
+      assert.equal(new MemoryStore().neverConflicts, true);
+      assert.equal(lmdb.neverConflicts, true);
+      assert.notEqual((new FaultInjectingStore() as KVStore).neverConflicts, true);
+    } finally {
+      await lmdb.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('are called without the retry wrapper: the engine answers with the store\'s own promise', async () => {
+    const inner = new MemoryStore();
+    const answered: Promise<unknown>[] = [];
+    const store: KVStore = {
+      maxKeyBytes: inner.maxKeyBytes,
+      neverConflicts: true,
+      transact: (fn) => {
+        const answer = inner.transact(fn);
+        answered.push(answer);
+        return answer;
+      },
+      snapshot: (fn) => inner.snapshot(fn),
+      close: () => inner.close(),
+    };
+    const direct = transact(store, (txn) => (txn.put(key, Buffer.from('v')), 'done'));
+    assert.equal(direct, answered[0]);
+    assert.equal(await direct, 'done');
+    // The same store without the claim gets the retry loop around its promise.
+    const retried = transact({ ...store, neverConflicts: undefined }, () => 'again');
+    assert.notEqual(retried, answered[1]);
+    assert.equal(await retried, 'again');
+    assert.deepEqual(inner.get(key), Buffer.from('v'));
   });
 });
 

@@ -64,6 +64,13 @@ export interface KVStore {
    */
   readonly maxKeyBytes: number;
   /**
+   * True when `transact` never rejects with `StorageConflict` (an embedded store whose
+   * transactions run one after another). The engine then calls `transact` without its
+   * retry wrapper, one promise fewer per write. Absent means it may conflict: a store
+   * that wraps another must say so itself, not inherit it.
+   */
+  readonly neverConflicts?: boolean;
+  /**
    * Run `fn` as one serializable read-write transaction. Reads inside `fn` see the
    * transaction's own writes. The promise resolves once the commit is durable; if
    * `fn` throws, nothing is written and the promise rejects with that error. It may also

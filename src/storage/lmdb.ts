@@ -91,6 +91,8 @@ function settle(batch: QueuedTransaction[], outcomes: Outcome[]): void {
 export class LmdbStore implements LocalKVStore, CopyableStore {
   /** LMDB's limit with 8 KiB pages (`pageSize` below). */
   readonly maxKeyBytes = 4026;
+  /** LMDB serialises writers, across processes too. */
+  readonly neverConflicts = true;
   private readonly db: RootDatabase<Buffer, Buffer>;
   private readonly onClose: (() => void) | undefined;
   private readonly shared: boolean;

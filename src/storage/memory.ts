@@ -29,6 +29,8 @@ export class MemoryStore implements LocalKVStore, CopyableStore {
   private frozen: BTree<string, string> | undefined;
   private closed = false;
 
+  readonly neverConflicts = true;
+
   constructor(readonly maxKeyBytes = DEFAULT_MAX_KEY_BYTES) {}
 
   get(key: Buffer): Buffer | undefined {
