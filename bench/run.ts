@@ -16,6 +16,8 @@ import { evaluateGoals } from './goals.js';
 import { runLoad, type MeasuredLoad } from './loadRunner.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
 import { postgresPhase } from './postgres.js';
+import { pitrCostPhase } from './pitrCost.js';
+import { sdkFrontsPhase } from './sdkFronts.js';
 import { createTable, preload } from './preload.js';
 import { rawItemBytes } from './rawBytes.js';
 import { diskBytes, rss } from './procStats.js';
@@ -281,6 +283,12 @@ async function main(): Promise<void> {
   }
   // OpenDDB nodes over PostgreSQL beside pgbench (bench/postgres.ts); skipped, saying why, without PostgreSQL.
   await postgresPhase({ connections: opts.connections, warmupMs: opts.warmupMs, durationMs: opts.durationMs });
+  // What point-in-time recovery costs on disk: the same PutItem load with it off and on (bench/pitrCost.ts).
+  log('\n== Point-in-time recovery: PutItem throughput and disk growth, off and on');
+  await pitrCostPhase(opts.quick);
+  // GetItem through the same SDK client, in-process handler against HTTP (bench/sdkFronts.ts).
+  log('\n== In-process request handler against HTTP');
+  await sdkFrontsPhase({ seconds: opts.quick ? 1 : 3, concurrency: opts.connections, items: 1000 });
   log(`benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
