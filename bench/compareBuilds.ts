@@ -5,7 +5,7 @@
  * median of the per-round ratios B / A and their spread. Both checkouts must be built;
  * an older one needs this directory's inProcess.ts, workloads.ts and data.ts copied in.
  *
- *   node dist/bench/compareBuilds.js --a ../base --b . [--rounds 6] [--workloads put,get,query-10] [--seconds 2]
+ *   node dist/bench/compareBuilds.js --a ../base --b . [--rounds 6] [--workloads put,get,query-10] [--seconds 2] [--on-disk]
  */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     workloads: { type: 'string', default: 'put,get,query-10' },
     seconds: { type: 'string', default: '2' },
+    'on-disk': { type: 'boolean', default: false },
   },
 });
 if (values.a === undefined) throw new Error('--a <checkout> is required (the build to compare against)');
@@ -28,7 +29,7 @@ const rounds = Number(values.rounds);
 
 /** One run of a build: µs CPU per operation by workload title. */
 async function runOnce(dir: string): Promise<Map<string, number>> {
-  const { stdout: out } = await run(process.execPath, [join(dir, 'dist/bench/inProcess.js'), '--workloads', values.workloads!, '--seconds', values.seconds!], { cwd: dir, encoding: 'utf8' });
+  const { stdout: out } = await run(process.execPath, [join(dir, 'dist/bench/inProcess.js'), '--workloads', values.workloads!, '--seconds', values.seconds!, ...(values['on-disk'] ? ['--on-disk'] : [])], { cwd: dir, encoding: 'utf8' });
   const figures = new Map<string, number>();
   for (const line of out.split('\n')) {
     const match = /^(.*?)\s+([\d.]+) µs CPU\/op$/.exec(line);

@@ -6,8 +6,13 @@
  * than wall time, which also counts waiting for other processes. For comparing two builds of the same code on the same machine
  * (run each build back to back); it says nothing of throughput over the network.
  *
- *   npm run build && node dist/bench/inProcess.js [--workloads get,put] [--items 10000] [--partitions 100] [--seconds 3]
+ *   npm run build && node dist/bench/inProcess.js [--workloads get,put] [--items 10000] [--partitions 100] [--seconds 3] [--on-disk]
+ *
+ * `--on-disk` runs against the on-disk store (LMDB, synced commits) in a temporary directory.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runOperation } from '../src/api/operations.js';
 import type { ApiContext } from '../src/api/context.js';
@@ -73,10 +78,12 @@ async function main(): Promise<void> {
       items: { type: 'string', default: '10000' },
       partitions: { type: 'string', default: '100' },
       seconds: { type: 'string', default: '3' },
+      'on-disk': { type: 'boolean', default: false },
     },
   });
   const sizes: DataSizes = { items: Number(values.items), partitions: Number(values.partitions), perPartition: 100 };
-  const store = await openStore({ inMemory: true });
+  const dataDir = values['on-disk'] ? mkdtempSync(join(tmpdir(), 'openddb-inprocess-')) : undefined;
+  const store = await openStore(dataDir === undefined ? { inMemory: true } : { dataDir });
   const db = await Database.open(store, { region: 'us-east-1', accountId: '000000000000', delayTransientStatuses: false });
   const metrics = new Metrics(() => []);
   const ctx: ApiContext = { db, endpointAddress: 'localhost', metrics, namespace: db.defaultNamespace, throttle: new ThrottleGate(metrics, false, () => db.clock.now()) };
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
     console.log(`${workload.title.padEnd(40)} ${us.toFixed(1).padStart(8)} µs CPU/op`);
   }
   await store.close();
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
 }
 
 await main();
