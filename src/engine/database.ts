@@ -8,12 +8,13 @@ import { type KVStore, type ReadOps, type WriteOps } from '../storage/kv.js';
 import { createLogger, type Logger } from '../logger.js';
 import { resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item } from '../values/types.js';
-import { CATALOG_END, CATALOG_PREFIX, catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
+import { catalogKey, counterKey, itemKey, LAYOUT_MAX_KEY_BYTES } from './keyspace.js';
 import { adjustStats, readStats } from './stats.js';
 import { keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
 import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
+import { readCatalogEntries, readCatalogEntry, writeCatalogEntry } from './catalogEntries.js';
 import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
 import { transact } from './transact.js';
 import { JobRunner } from './jobs/runner.js';
@@ -118,7 +119,7 @@ export class Database extends ReadFacade {
     const db = new Database(store, options);
     const { version, catalog } = await store.snapshot((snap) => ({
       version: readCatalogVersion(snap),
-      catalog: [...snap.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })].map(({ value }) => JSON.parse(value.toString('utf8')) as TableMeta),
+      catalog: readCatalogEntries(snap),
     }));
     db.catalogVersion = version;
     const interrupted: TableMeta[] = [];
@@ -146,7 +147,7 @@ export class Database extends ReadFacade {
   async reloadCatalog(): Promise<void> {
     const { version, metas } = await this.store.snapshot((snap) => ({
       version: readCatalogVersion(snap),
-      metas: [...snap.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })].map(({ value }) => JSON.parse(value.toString('utf8')) as TableMeta),
+      metas: readCatalogEntries(snap),
     }));
     this.catalogVersion = version;
     this.tables.clear();
@@ -205,9 +206,8 @@ export class Database extends ReadFacade {
    * transaction they run in, not only the cache.
    */
   tableInCatalog(ops: ReadOps, name: string): Table | undefined {
-    const stored = ops.get(catalogKey(name));
-    if (stored === undefined) return undefined;
-    const meta = JSON.parse(stored.toString('utf8')) as TableMeta;
+    const meta = readCatalogEntry(ops, name);
+    if (meta === undefined) return undefined;
     const cached = this.findTable(name);
     return cached?.meta.id === meta.id ? cached : this.tableOf(meta);
   }
@@ -252,7 +252,7 @@ export class Database extends ReadFacade {
   private readNewerCatalog(ops: ReadOps): { version: number; metas: TableMeta[] } | undefined {
     const version = readCatalogVersion(ops);
     if (version <= this.catalogVersion) return undefined;
-    const metas = [...ops.range({ gte: CATALOG_PREFIX, lt: CATALOG_END })].map(({ value }) => JSON.parse(value.toString('utf8')) as TableMeta);
+    const metas = readCatalogEntries(ops);
     return { version, metas };
   }
 
@@ -347,8 +347,8 @@ export class Database extends ReadFacade {
     const now = this.clock.now();
     const delay = this.options.delayTransientStatuses;
     const meta = await transact(this.store, (txn) => {
-      const key = catalogKey(catalogName(namespace.key, spec.name));
-      if (txn.get(key) !== undefined) throw resourceInUse(`Table already exists: ${spec.name}`);
+      const name = catalogName(namespace.key, spec.name);
+      if (txn.get(catalogKey(name)) !== undefined) throw resourceInUse(`Table already exists: ${spec.name}`);
       const counter = counterKey('table-id');
       const id = (txn.get(counter)?.readUInt32BE(0) ?? 0) + 1;
       const idBuf = Buffer.allocUnsafe(4);
@@ -364,7 +364,7 @@ export class Database extends ReadFacade {
         status: delay || options.holdCreating ? 'CREATING' : 'ACTIVE',
         settlesAt: delay && !options.holdCreating ? now + TRANSIENT_MS : 0,
       };
-      txn.put(key, encodeMeta(created));
+      writeCatalogEntry(txn, name, created);
       for (const job of options.jobs?.(created) ?? []) this.jobs.enqueue(txn, job);
       applyLogChange(txn, undefined, created, now);
       bumpCatalogVersion(txn);
@@ -384,7 +384,7 @@ export class Database extends ReadFacade {
     // The in-memory catalog changes as the write is queued, so writes queued after it
     // already maintain a new index, and concurrent catalog changes build on each other.
     const committed = transact(this.store, (txn) => {
-      txn.put(catalogKey(name), encodeMeta(next));
+      writeCatalogEntry(txn, name, next);
       applyLogChange(txn, current, next, this.clock.now());
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, next);
@@ -414,7 +414,7 @@ export class Database extends ReadFacade {
       if (current === undefined) throw resourceNotFound();
       this.settle(current.meta);
       const next = this.nextMeta(current.meta, mutate, transient);
-      txn.put(catalogKey(name), encodeMeta(next));
+      writeCatalogEntry(txn, name, next);
       applyLogChange(txn, current.meta, next, this.clock.now());
       bumpCatalogVersion(txn);
       this.enqueueTableJobs(txn, next);
@@ -437,7 +437,7 @@ export class Database extends ReadFacade {
     const delay = this.options.delayTransientStatuses;
     const removeAt = this.clock.now() + TRANSIENT_MS;
     await transact(this.store, (txn) => {
-      txn.put(catalogKey(name), encodeMeta(meta));
+      writeCatalogEntry(txn, name, meta);
       bumpCatalogVersion(txn);
       this.pitr.dropWithTable(txn, meta);
       if (delay) this.jobs.enqueue(txn, tableDeleteJob(meta, removeAt));
@@ -456,8 +456,7 @@ export class Database extends ReadFacade {
   private async finishDelete(name: string, tableId: number): Promise<void> {
     await transact(this.store, (txn) => {
       // Another process may have finished this deletion and a new table taken the name.
-      const stored = txn.get(catalogKey(name));
-      if (stored === undefined || (JSON.parse(stored.toString('utf8')) as TableMeta).id !== tableId) return;
+      if (readCatalogEntry(txn, name)?.id !== tableId) return;
       txn.delete(catalogKey(name));
       bumpCatalogVersion(txn);
       const stats = readStats(txn, tableId);
@@ -519,6 +518,3 @@ function onlyResult(results: WriteResult[]): WriteResult {
   return results[0]!;
 }
 
-function encodeMeta(meta: TableMeta): Buffer {
-  return Buffer.from(JSON.stringify(meta), 'utf8');
-}

@@ -9,7 +9,7 @@
  */
 import type { WriteOps } from '../../storage/kv.js';
 import type { Database } from '../database.js';
-import { catalogKey } from '../keyspace.js';
+import { readCatalogEntry } from '../catalogEntries.js';
 import { type TableMeta } from '../tableMeta.js';
 import { catalogNameOf } from '../namespace.js';
 import { logLabel } from '../changelog/lifecycle.js';
@@ -110,7 +110,6 @@ export function registerUpkeepJobs(db: Database, options: UpkeepOptions): void {
 
 /** The table's catalog entry as `txn` reads it, if `name` is still the live table `tableId`. */
 function liveMeta(txn: WriteOps, name: string, tableId: number): TableMeta | undefined {
-  const stored = txn.get(catalogKey(name));
-  const meta = stored === undefined ? undefined : (JSON.parse(stored.toString('utf8')) as TableMeta);
+  const meta = readCatalogEntry(txn, name);
   return meta?.id === tableId && meta.status !== 'DELETING' ? meta : undefined;
 }
