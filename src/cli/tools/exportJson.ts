@@ -5,8 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { fromItem, type AttributeValue } from '../../testing/plainJson.js';
-import { openTarget, parseToolArgs, TARGET_USAGE } from './target.js';
-import { ToolUsageError } from './toolUsage.js';
+import { openTarget, parseTableFileArgs, TARGET_USAGE } from './target.js';
 
 export const EXPORT_USAGE = `Usage: openddb export-json <table> [file]   (default or -: standard output)
 
@@ -15,15 +14,13 @@ export const EXPORT_USAGE = `Usage: openddb export-json <table> [file]   (defaul
 ${TARGET_USAGE}
 `;
 
+/** The first is the default. */
 const FORMATS = ['dynamodb', 'plain'];
 
 export async function exportJson(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const { values, positionals } = parseToolArgs(argv, { format: { type: 'string' } }, EXPORT_USAGE);
-  if (values.help) return EXPORT_USAGE;
-  const [table, file, ...extra] = positionals;
-  if (table === undefined || extra.length > 0) throw new ToolUsageError('name a table and at most one file', EXPORT_USAGE);
-  const format = values.format ?? 'dynamodb';
-  if (!FORMATS.includes(format)) throw new ToolUsageError(`--format must be one of ${FORMATS.join(', ')}`, EXPORT_USAGE);
+  const args = parseTableFileArgs(argv, EXPORT_USAGE, FORMATS);
+  if (args === undefined) return EXPORT_USAGE;
+  const { values, table, file, format } = args;
   const target = await openTarget(values, env, EXPORT_USAGE);
   const toFile = file !== undefined && file !== '-';
   let count = 0;

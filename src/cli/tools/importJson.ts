@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { writeItems } from '../../testing/fixtures.js';
 import { toItem } from '../../testing/plainJson.js';
-import { openTarget, parseToolArgs, TARGET_USAGE } from './target.js';
+import { openTarget, parseTableFileArgs, TARGET_USAGE } from './target.js';
 import { ToolUsageError } from './toolUsage.js';
 
 export const IMPORT_USAGE = `Usage: openddb import-json <table> [file]   (file: JSON lines; default or -: standard input)
@@ -16,17 +16,15 @@ export const IMPORT_USAGE = `Usage: openddb import-json <table> [file]   (file: 
 ${TARGET_USAGE}
 `;
 
+/** The first is the default. */
 const FORMATS = ['auto', 'dynamodb', 'plain'];
 const TYPES = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
 const BATCH = 25;
 
 export async function importJson(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const { values, positionals } = parseToolArgs(argv, { format: { type: 'string' } }, IMPORT_USAGE);
-  if (values.help) return IMPORT_USAGE;
-  const [table, file, ...extra] = positionals;
-  if (table === undefined || extra.length > 0) throw new ToolUsageError('name a table and at most one file', IMPORT_USAGE);
-  const format = values.format ?? 'auto';
-  if (!FORMATS.includes(format)) throw new ToolUsageError(`--format must be one of ${FORMATS.join(', ')}`, IMPORT_USAGE);
+  const args = parseTableFileArgs(argv, IMPORT_USAGE, FORMATS);
+  if (args === undefined) return IMPORT_USAGE;
+  const { values, table, file, format } = args;
   const fromStdin = file === undefined || file === '-';
   if (fromStdin && process.stdin.isTTY) throw new ToolUsageError('name a file, or pipe JSON lines into standard input', IMPORT_USAGE);
   const target = await openTarget(values, env, IMPORT_USAGE);

@@ -36,6 +36,17 @@ export function parseToolArgs<O extends NonNullable<ParseArgsConfig['options']>>
   }
 }
 
+/** The arguments of a table tool (`<table> [file] --format F`), or undefined when --help asked for the usage. */
+export function parseTableFileArgs(argv: string[], usage: string, formats: readonly string[]) {
+  const { values, positionals } = parseToolArgs(argv, { format: { type: 'string' } }, usage);
+  if (values.help) return undefined;
+  const [table, file, ...extra] = positionals;
+  if (table === undefined || extra.length > 0) throw new ToolUsageError('name a table and at most one file', usage);
+  const format = values.format ?? formats[0]!;
+  if (!formats.includes(format)) throw new ToolUsageError(`--format must be one of ${formats.join(', ')}`, usage);
+  return { values, table, file, format };
+}
+
 export async function openTarget(values: TargetValues, env: NodeJS.ProcessEnv, usage: string): Promise<Target> {
   const chosen = [values.endpoint !== undefined, values['data-dir'] !== undefined, values['in-memory'] === true].filter(Boolean).length;
   if (chosen > 1) throw new ToolUsageError('name one of --endpoint, --data-dir and --in-memory', usage);
