@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { startInProcess, startServer } from '../src/index.js';
 
 export interface SdkFrontsOptions {
@@ -54,20 +54,24 @@ async function measure(client: DynamoDBClient, { seconds, concurrency, items }: 
   return run(seconds * 1000);
 }
 
+/** Loads the data through a client of this front, then measures it; ops/s. */
+async function rateThrough(front: Pick<DynamoDBClientConfig, 'endpoint' | 'requestHandler'>, options: SdkFrontsOptions): Promise<number> {
+  const client = new DynamoDBClient({ ...front, region: 'us-east-1', credentials: CREDENTIALS });
+  try {
+    await load(client, options.items);
+    return await measure(client, options);
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Measures both fronts and prints their ops/s, ratio and verdict. */
 export async function sdkFrontsPhase(options: SdkFrontsOptions): Promise<void> {
   const inProcess = await startInProcess();
-  const local = new DynamoDBClient({ requestHandler: inProcess.requestHandler, region: 'us-east-1', credentials: CREDENTIALS });
-  await load(local, options.items);
-  const inProcessRate = await measure(local, options);
-  local.destroy();
+  const inProcessRate = await rateThrough({ requestHandler: inProcess.requestHandler }, options);
   await inProcess.close();
-
   const server = await startServer();
-  const remote = new DynamoDBClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS });
-  await load(remote, options.items);
-  const httpRate = await measure(remote, options);
-  remote.destroy();
+  const httpRate = await rateThrough({ endpoint: server.url }, options);
   await server.close();
 
   const ratio = inProcessRate / httpRate;
