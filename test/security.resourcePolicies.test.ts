@@ -4,8 +4,10 @@ import {
   CreateTableCommand, DeleteResourcePolicyCommand, ListTablesCommand, DescribeTableCommand, GetItemCommand, GetResourcePolicyCommand, ListTagsOfResourceCommand,
   PutItemCommand, PutResourcePolicyCommand, TagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { startServer, type RunningServer } from '../src/index.js';
 import { expectError } from './helpers.js';
+import { readStream } from './streams.helpers.js';
 import { signedClient, writeUsersFile, type TestUser } from './security.helpers.js';
 
 const OWNER = '111111111111';
@@ -14,7 +16,10 @@ const TABLE_ARN = `arn:aws:dynamodb:eu-west-1:${OWNER}:table/shared`;
 const owner: TestUser = { accessKeyId: 'AKIAOWNER', secretAccessKey: 'o', account: OWNER, name: 'owner' };
 const colleague: TestUser = { accessKeyId: 'AKIACOLLEAGUE', secretAccessKey: 'c', account: OWNER, name: 'colleague', policies: [{ Statement: [{ Effect: 'Allow', Action: 'dynamodb:ListTables', Resource: '*' }] }] };
 const partner: TestUser = { accessKeyId: 'AKIAPARTNER', secretAccessKey: 'p', account: OTHER, name: 'partner',
-  policies: [{ Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: `arn:aws:dynamodb:*:${OWNER}:table/shared` }] }] };
+  policies: [{ Statement: [
+    { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: `arn:aws:dynamodb:*:${OWNER}:table/shared` },
+    { Effect: 'Allow', Action: ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords'], Resource: `arn:aws:dynamodb:*:${OWNER}:table/streamed/stream/*` },
+  ] }] };
 const stranger: TestUser = { accessKeyId: 'AKIASTRANGER', secretAccessKey: 's', account: OTHER, name: 'stranger' };
 const KEY = { pk: { S: 'a' } };
 const statement = (Effect: string, AWS: string | string[], Action: string | string[]) => ({ Effect, Principal: { AWS }, Action, Resource: TABLE_ARN });
@@ -35,6 +40,10 @@ describe('resource-based policies and accounts', () => {
     await as(owner).send(new CreateTableCommand({ TableName: 'shared', BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
     await as(owner).send(new PutItemCommand({ TableName: 'shared', Item: { ...KEY, v: { S: 'x' } } }));
+    await as(owner).send(new CreateTableCommand({ TableName: 'streamed', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }));
+    await as(owner).send(new PutItemCommand({ TableName: 'streamed', Item: { ...KEY, v: { S: 'streamed' } } }));
   });
   after(async () => {
     for (const c of clients) c.destroy();
@@ -49,7 +58,7 @@ describe('resource-based policies and accounts', () => {
   });
 
   it('ListTables lists the tables of the caller\'s account and region', async () => {
-    assert.deepEqual((await as(owner).send(new ListTablesCommand({}))).TableNames, ['shared']);
+    assert.deepEqual((await as(owner).send(new ListTablesCommand({}))).TableNames, ['shared', 'streamed']);
     assert.deepEqual((await as(stranger).send(new ListTablesCommand({}))).TableNames, []);
     const otherRegion = signedClient(server.url, owner, { region: 'us-west-2' });
     clients.push(otherRegion);
@@ -113,5 +122,44 @@ describe('resource-based policies and accounts', () => {
       /^Invalid policy document: A statement's Resource must be the ARN of the resource the policy is attached to/);
     const indexes = JSON.stringify({ Statement: [{ ...statement('Allow', OTHER, 'dynamodb:Query'), Resource: [TABLE_ARN, `${TABLE_ARN}/index/byOwner`] }] });
     await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: indexes }));
+  });
+
+  it('a stream has a policy of its own, which grants another account its records', async () => {
+    const streamArn = (await as(owner).send(new DescribeTableCommand({ TableName: 'streamed' }))).Table!.LatestStreamArn!;
+    const partnerStreams = new DynamoDBStreamsClient({ endpoint: server.url, region: 'eu-west-1', credentials: partner, maxAttempts: 1 });
+    try {
+      const deniedOnStream = (action: string, reason: string) =>
+        `User: arn:aws:iam::${OTHER}:user/partner is not authorized to perform: dynamodb:${action} on resource: ${streamArn} ${reason}`;
+      await expectError(partnerStreams.send(new DescribeStreamCommand({ StreamArn: streamArn })), 'AccessDeniedException',
+        deniedOnStream('DescribeStream', 'because no resource-based policy allows the dynamodb:DescribeStream action'));
+      await expectError(as(owner).send(new GetResourcePolicyCommand({ ResourceArn: streamArn })), 'PolicyNotFoundException');
+
+      // A stream's policy names the stream; the table's ARN (or an index's) is refused there.
+      const onTable = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'dynamodb:GetRecords', Resource: TABLE_ARN.replace('shared', 'streamed') }] });
+      await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: onTable })), 'ValidationException',
+        /^Invalid policy document: A statement's Resource must be the ARN of the resource the policy is attached to/);
+      await expectError(as(owner).send(new PutResourcePolicyCommand({ ResourceArn: `${streamArn.replace(/\/stream\/.*$/, '')}/stream/2000-01-01T00:00:00.000`, Policy: onTable })),
+        'ResourceNotFoundException');
+
+      const document = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: OTHER },
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords'], Resource: streamArn }] });
+      const { RevisionId } = await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: document }));
+      const got = await as(owner).send(new GetResourcePolicyCommand({ ResourceArn: streamArn }));
+      assert.deepEqual([got.Policy, got.RevisionId], [document, RevisionId]);
+      // The table's own policy is untouched by the stream's.
+      await expectError(as(owner).send(new GetResourcePolicyCommand({ ResourceArn: TABLE_ARN.replace('shared', 'streamed') })), 'PolicyNotFoundException');
+
+      // readStream: DescribeStream, GetShardIterator and GetRecords, as the partner.
+      const records = await readStream(partnerStreams, streamArn);
+      assert.deepEqual(records.map((r) => r.dynamodb?.NewImage?.v), [{ S: 'streamed' }]);
+      // The stream's policy grants nothing on the table.
+      await expectError(as(partner).send(new GetItemCommand({ TableName: TABLE_ARN.replace('shared', 'streamed'), Key: KEY })), 'AccessDeniedException');
+
+      await expectError(as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: streamArn, ExpectedRevisionId: '1' })), 'PolicyNotFoundException');
+      assert.equal((await as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: streamArn, ExpectedRevisionId: RevisionId }))).RevisionId, RevisionId);
+      await expectError(partnerStreams.send(new DescribeStreamCommand({ StreamArn: streamArn })), 'AccessDeniedException');
+    } finally {
+      partnerStreams.destroy();
+    }
   });
 });

@@ -62,13 +62,19 @@ export interface TableMeta {
   /** Time to Live: the attribute and whether expired items are deleted. */
   ttl?: TtlMeta;
   /** The resource-based policy (PutResourcePolicy): its JSON text and revision id. */
-  resourcePolicy?: { document: string; revisionId: string };
+  resourcePolicy?: StoredPolicy;
   /** Backups of the table being taken (their numbers): its writes save what they overwrite. */
   snapshotCopies?: number[];
   /** Point-in-time recovery, while enabled: the window and the base snapshot's backup number. */
   pitr?: PitrMeta;
   /** Set on a table restored from a backup: DynamoDB's RestoreSummary. */
   restore?: RestoreMeta;
+}
+
+/** A resource-based policy as PutResourcePolicy stored it: its JSON text and revision id. */
+export interface StoredPolicy {
+  document: string;
+  revisionId: string;
 }
 
 export interface PitrMeta {
@@ -92,6 +98,8 @@ export interface StreamMeta {
   viewType: StreamViewType;
   createdAt: number;
   disabledAt?: number;
+  /** The stream's own resource-based policy (PutResourcePolicy on the stream's ARN). */
+  resourcePolicy?: StoredPolicy;
 }
 
 export interface TtlMeta {

@@ -1,6 +1,6 @@
-/** GetResourcePolicy: a table's resource-based policy and its revision id. */
+/** GetResourcePolicy: a table's or stream's resource-based policy and its revision id. */
 import type { Operation } from '../context.js';
-import { policyNotFound, policyTable } from './policyTarget.js';
+import { attachedPolicy, policyNotFound, policyTarget } from './policyTarget.js';
 
 export interface PolicyResult {
   Policy: string;
@@ -8,7 +8,8 @@ export interface PolicyResult {
 }
 
 export const getResourcePolicy: Operation<PolicyResult> = (ctx, input) => {
-  const policy = policyTable(ctx, input.ResourceArn).resourcePolicy;
+  const { table, streamLabel } = policyTarget(ctx, input.ResourceArn);
+  const policy = attachedPolicy(table, streamLabel);
   if (policy === undefined) throw policyNotFound(input.ResourceArn);
   return { Policy: policy.document, RevisionId: policy.revisionId };
 };
