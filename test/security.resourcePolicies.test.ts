@@ -106,7 +106,19 @@ describe('resource-based policies and accounts', () => {
     const deleted = await as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: TABLE_ARN, ExpectedRevisionId: RevisionId }));
     assert.equal(deleted.RevisionId, RevisionId);
     await as(owner).send(new PutItemCommand({ TableName: 'shared', Item: { ...KEY, v: { S: 'y' } } }));
-    await expectError(as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: TABLE_ARN })), 'PolicyNotFoundException');
+    // Deleting is idempotent: no policy, no error — unless a revision was expected.
+    assert.equal((await as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: TABLE_ARN }))).RevisionId, undefined);
+    await expectError(as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: TABLE_ARN, ExpectedRevisionId: RevisionId })), 'PolicyNotFoundException');
+  });
+
+  it('putting the same document again keeps its revision id', async () => {
+    const document = JSON.stringify({ Statement: [statement('Allow', OTHER, 'dynamodb:GetItem')] });
+    const first = await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: document }));
+    const again = await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: document, ExpectedRevisionId: first.RevisionId }));
+    assert.equal(again.RevisionId, first.RevisionId);
+    const changed = await as(owner).send(new PutResourcePolicyCommand({ ResourceArn: TABLE_ARN, Policy: JSON.stringify({ Statement: [statement('Allow', OTHER, 'dynamodb:Query')] }) }));
+    assert.ok(Number(changed.RevisionId) > Number(first.RevisionId));
+    await as(owner).send(new DeleteResourcePolicyCommand({ ResourceArn: TABLE_ARN }));
   });
 
   it('refuses invalid, oversized or misaddressed policies', async () => {

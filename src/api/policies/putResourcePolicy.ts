@@ -26,6 +26,11 @@ export const putResourcePolicy: Operation<RevisionResult> = async (ctx, input) =
   await ctx.db.updateTable(catalogNameOf(table), (meta) => {
     const current = attachedPolicy(meta, streamLabel);
     checkExpectedRevision(meta, current, input.ExpectedRevisionId);
+    // The same document again keeps its revision id (PutResourcePolicy is idempotent).
+    if (current?.document === document) {
+      revisionId = current.revisionId;
+      return meta;
+    }
     revisionId = nextRevision(ctx.db.clock.now(), current?.revisionId);
     attachPolicy(meta, streamLabel, { document, revisionId });
     return meta;
