@@ -288,7 +288,7 @@ async function main(): Promise<void> {
   await pitrCostPhase(opts.quick);
   // GetItem through the same SDK client, in-process handler against HTTP (bench/sdkFronts.ts).
   log('\n== In-process request handler against HTTP');
-  await sdkFrontsPhase({ seconds: opts.quick ? 1 : 3, concurrency: opts.connections, items: 1000 });
+  await sdkFrontsPhase({ seconds: opts.quick ? 1 : 2, rounds: opts.quick ? 3 : 5, concurrency: opts.connections, items: 1000 });
   log(`benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 

@@ -6,7 +6,7 @@
  * `startInProcess`; the HTTP figure is what it gets from a local server. Target: the
  * in-process handler at least 3 × HTTP. `npm run bench` runs it as one phase.
  *
- *   npm run build && node dist/bench/sdkFronts.js [--seconds 3] [--concurrency 16] [--items 1000]
+ *   npm run build && node dist/bench/sdkFronts.js [--seconds 2] [--rounds 5] [--concurrency 16] [--items 1000]
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ export interface SdkFrontsOptions {
   seconds: number;
   concurrency: number;
   items: number;
+  /** Alternating measuring windows per front. */
+  rounds: number;
 }
 
 /** In-process GetItem ops/s over HTTP's, with the same SDK client: at least this much. */
@@ -36,53 +38,69 @@ async function load(client: DynamoDBClient, items: number): Promise<void> {
   }
 }
 
-/** GetItems from `concurrency` loops for `seconds` (after a one-second warm-up); ops/s. */
-async function measure(client: DynamoDBClient, { seconds, concurrency, items }: SdkFrontsOptions): Promise<number> {
-  const run = async (ms: number) => {
-    let done = 0;
-    const until = performance.now() + ms;
-    await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-      for (let i = worker; performance.now() < until; i += concurrency) {
-        const out = await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: `item-${i % items}` } } }));
-        if (out.Item === undefined) throw new Error('missing item');
-        done++;
-      }
-    }));
-    return done / (ms / 1000);
-  };
-  await run(1000);
-  return run(seconds * 1000);
+/** GetItems from `concurrency` loops for `ms`; ops/s. */
+async function measure(client: DynamoDBClient, ms: number, { concurrency, items }: SdkFrontsOptions): Promise<number> {
+  let done = 0;
+  const until = performance.now() + ms;
+  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
+    for (let i = worker; performance.now() < until; i += concurrency) {
+      const out = await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: `item-${i % items}` } } }));
+      if (out.Item === undefined) throw new Error('missing item');
+      done++;
+    }
+  }));
+  return done / (ms / 1000);
 }
 
-/** Loads the data through a client of this front, then measures it; ops/s. */
-async function rateThrough(front: Pick<DynamoDBClientConfig, 'endpoint' | 'requestHandler'>, options: SdkFrontsOptions): Promise<number> {
+/** A client of one front, its data loaded and warmed up. */
+async function readyClient(front: Pick<DynamoDBClientConfig, 'endpoint' | 'requestHandler'>, options: SdkFrontsOptions): Promise<DynamoDBClient> {
   const client = new DynamoDBClient({ ...front, region: 'us-east-1', credentials: CREDENTIALS });
-  try {
-    await load(client, options.items);
-    return await measure(client, options);
-  } finally {
-    client.destroy();
-  }
+  await load(client, options.items);
+  await measure(client, 1000, options);
+  return client;
 }
 
-/** Measures both fronts and prints their ops/s, ratio and verdict. */
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Measures both fronts in alternating windows (so a shared machine's changing load falls on
+ * both alike) and prints the median ops/s of each, the median of the per-round ratios and
+ * the verdict.
+ */
 export async function sdkFrontsPhase(options: SdkFrontsOptions): Promise<void> {
   const inProcess = await startInProcess();
-  const inProcessRate = await rateThrough({ requestHandler: inProcess.requestHandler }, options);
-  await inProcess.close();
   const server = await startServer();
-  const httpRate = await rateThrough({ endpoint: server.url }, options);
-  await server.close();
+  const inProcessClient = await readyClient({ requestHandler: inProcess.requestHandler }, options);
+  const httpClient = await readyClient({ endpoint: server.url }, options);
+  const inProcessRates: number[] = [];
+  const httpRates: number[] = [];
+  const ratios: number[] = [];
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      inProcessRates.push(await measure(inProcessClient, options.seconds * 1000, options));
+      httpRates.push(await measure(httpClient, options.seconds * 1000, options));
+      ratios.push(inProcessRates[round]! / httpRates[round]!);
+    }
+  } finally {
+    inProcessClient.destroy();
+    httpClient.destroy();
+    await inProcess.close();
+    await server.close();
+  }
 
-  const ratio = inProcessRate / httpRate;
+  const ratio = median(ratios);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  process.stdout.write(`GetItem, same SDK client, ${options.concurrency} concurrent, ${options.seconds} s each:\n`);
-  process.stdout.write(`  in-process handler: ${fmt(inProcessRate)} ops/s\n`);
-  process.stdout.write(`  HTTP (local port):  ${fmt(httpRate)} ops/s\n`);
-  process.stdout.write(`  ratio:              ${ratio.toFixed(2)}x (target >= ${IN_PROCESS_TARGET}x: ${ratio >= IN_PROCESS_TARGET ? 'pass' : 'FAIL'})\n`);
+  process.stdout.write(`GetItem, same SDK client, ${options.concurrency} concurrent, ${options.rounds} alternating rounds of ${options.seconds} s (medians):\n`);
+  process.stdout.write(`  in-process handler: ${fmt(median(inProcessRates))} ops/s\n`);
+  process.stdout.write(`  HTTP (local port):  ${fmt(median(httpRates))} ops/s\n`);
+  process.stdout.write(`  ratio:              ${ratio.toFixed(2)}x, rounds ${ratios.map((r) => r.toFixed(2)).join(' ')} (target >= ${IN_PROCESS_TARGET}x: ${ratio >= IN_PROCESS_TARGET ? 'pass' : 'FAIL'})\n`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, concurrency: { type: 'string' }, items: { type: 'string' } } });
-  await sdkFrontsPhase({ seconds: Number(values.seconds ?? 3), concurrency: Number(values.concurrency ?? 16), items: Number(values.items ?? 1000) });
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, concurrency: { type: 'string' }, items: { type: 'string' }, rounds: { type: 'string' } } });
+  await sdkFrontsPhase({ seconds: Number(values.seconds ?? 2), concurrency: Number(values.concurrency ?? 16), items: Number(values.items ?? 1000), rounds: Number(values.rounds ?? 5) });
 }
