@@ -97,13 +97,29 @@ function start(ctx: ApiContext, name: string, input: Record<string, unknown>, te
   // Over a store other nodes share, the catalog is brought up to date first.
   const catalogRead = ctx.db.refreshCatalog();
   // The request's namespace and caller join the context (no copy for the shared namespace without --auth).
-  const scoped = caller === undefined && namespace === undefined ? ctx : { ...ctx, caller, namespace: namespace ?? ctx.namespace };
+  const scoped = caller === undefined && namespace === undefined ? ctx : scopedContext(ctx, caller, namespace ?? ctx.namespace);
   if (catalogRead instanceof Promise) return catalogRead.then(() => run(operation, scoped, name, input, text));
   try {
     return run(operation, scoped, name, input, text);
   } catch (error) {
     throw named(error, name);
   }
+}
+
+/**
+ * The context of a request with its caller and namespace. Both are reused across requests
+ * (authenticate and the namespace selector cache them), so the scoped copy is made once
+ * per pair rather than per request.
+ */
+const scopedContexts = new WeakMap<object, ApiContext>();
+
+function scopedContext(ctx: ApiContext, caller: Caller | undefined, namespace: Namespace): ApiContext {
+  const key = caller ?? namespace;
+  const known = scopedContexts.get(key);
+  if (known !== undefined && known.db === ctx.db && known.endpointAddress === ctx.endpointAddress && known.namespace === namespace && known.caller === caller) return known;
+  const scoped = { ...ctx, caller, namespace };
+  scopedContexts.set(key, scoped);
+  return scoped;
 }
 
 function run(operation: Operation, ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined): Promise<object> | object {

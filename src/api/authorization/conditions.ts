@@ -173,12 +173,20 @@ function ipTest(policyValues: string[]): ValueTest {
       throw new PolicyError(`Invalid IP address or range in an IpAddress condition: ${cidr}`);
     }
   }
+  // A BlockList check allocates a SocketAddress; callers come from few addresses, so remember each answer.
+  const known = new Map<string, boolean>();
   return (v) => {
-    const address = v.startsWith('::ffff:') && isIPv4(v.slice(7)) ? v.slice(7) : v;
-    try {
-      return list.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
-    } catch {
-      return false;
+    let inside = known.get(v);
+    if (inside === undefined) {
+      const address = v.startsWith('::ffff:') && isIPv4(v.slice(7)) ? v.slice(7) : v;
+      try {
+        inside = list.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
+      } catch {
+        inside = false;
+      }
+      if (known.size >= 1024) known.clear();
+      known.set(v, inside);
     }
+    return inside;
   };
 }

@@ -4,7 +4,7 @@ import { DynamoError } from '../../errors.js';
 import type { Caller } from '../../api/authorization/authorize.js';
 import { checkAuthorization } from '../auth.js';
 import { isPresigned, verifySignature } from './sigv4.js';
-import type { UserDirectory } from './users.js';
+import type { AuthUser, UserDirectory } from './users.js';
 
 export interface Authenticator {
   users: UserDirectory;
@@ -20,18 +20,30 @@ export function authenticate(auth: Authenticator, req: IncomingMessage, rawBody:
       if (problem) return problem;
     }
     const { user, region } = verifySignature(req, rawBody, auth.users, auth.now());
-    return {
-      arn: user.arn,
-      account: user.account,
-      name: user.name,
-      userId: user.userId,
-      region,
-      policy: user.policy,
-      sourceIp: req.socket.remoteAddress ?? '',
-      secureTransport: 'encrypted' in req.socket && req.socket.encrypted === true,
-    };
+    return callerOf(user, region, req.socket.remoteAddress ?? '', 'encrypted' in req.socket && req.socket.encrypted === true);
   } catch (err) {
     if (err instanceof DynamoError) return err;
     throw err;
   }
+}
+
+/**
+ * Callers are few and their requests many: one Caller per (user, region, peer address,
+ * transport), so the objects built from it downstream are reused too. Keyed by the user
+ * object, so a reload (new user objects) starts afresh; bounded against many peers.
+ */
+const callers = new WeakMap<AuthUser, Map<string, Caller>>();
+const MAX_CALLERS_PER_USER = 1024;
+
+function callerOf(user: AuthUser, region: string, sourceIp: string, secureTransport: boolean): Caller {
+  let mine = callers.get(user);
+  if (mine === undefined) callers.set(user, (mine = new Map()));
+  const key = `${region}\n${sourceIp}\n${secureTransport}`;
+  let caller = mine.get(key);
+  if (caller === undefined) {
+    if (mine.size >= MAX_CALLERS_PER_USER) mine.clear();
+    caller = { arn: user.arn, account: user.account, name: user.name, userId: user.userId, region, policy: user.policy, sourceIp, secureTransport };
+    mine.set(key, caller);
+  }
+  return caller;
 }
