@@ -77,6 +77,8 @@ export class Database extends ReadFacade {
   readonly defaultNamespace: Namespace;
   /** The catalog version the cached catalog reflects (shared stores only). */
   private catalogVersion = 0;
+  /** The catalog read the requests of this event-loop turn share, until it is sent (refreshCatalog). */
+  private pendingCatalogRead: Promise<void> | undefined;
 
   /** Time as this database sees it: test controls set or advance it. */
   readonly clock: Clock;
@@ -245,7 +247,16 @@ export class Database extends ReadFacade {
    */
   refreshCatalog(): MaybePromise<void> {
     if (!this.options.shared || this.local !== undefined) return undefined;
-    return mapMaybe(this.store.snapshot((ops) => this.readNewerCatalog(ops)), (newer) => this.installCatalog(newer));
+    // Requests arriving before the read is sent share it: it starts after every one of them
+    // arrived, so it still sees each write acknowledged before any of them. One query per
+    // turn instead of one per request.
+    if (this.pendingCatalogRead === undefined) {
+      this.pendingCatalogRead = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.pendingCatalogRead = undefined;
+        return mapMaybe(this.store.snapshot((ops) => this.readNewerCatalog(ops)), (newer) => this.installCatalog(newer));
+      });
+    }
+    return this.pendingCatalogRead;
   }
 
   /** The stored catalog if it is newer than the cached one (a pure read: it may run twice). */
