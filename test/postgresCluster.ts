@@ -125,7 +125,14 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  // Also when a test process ends without stopping it (shared by a whole test file).
+  // Also when a test process ends without stopping it (shared by a whole test file), or is
+  // interrupted or terminated (a signal ends the process without its 'exit' event).
   process.once('exit', stop);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      stop();
+      process.exit(code);
+    });
+  }
   return { cluster: clusterAt(data, port) };
 }
