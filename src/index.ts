@@ -272,11 +272,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const fronts = tlsFront ? [front, tlsFront] : [front];
   for (const { server } of fronts) if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
   const port = options.inProcess ? 0 : await listen(front.server, options.port ?? 0, host);
+  // Set before anything else is awaited: requests may arrive as soon as the port listens.
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  ctx.endpointAddress = options.inProcess ? IN_PROCESS_HOST : `${urlHost}:${port}`;
   const tlsPort = tlsFront && !options.inProcess ? await listen(tlsFront.server, options.tlsPort!, host) : undefined;
   const admin = options.adminPort !== undefined && !options.inProcess ? createControlsServer(controlOptions) : undefined;
   const adminPort = admin && (await listen(admin, options.adminPort!, host));
-  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  ctx.endpointAddress = options.inProcess ? IN_PROCESS_HOST : `${urlHost}:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = () => {

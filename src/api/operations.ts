@@ -111,14 +111,18 @@ function start(ctx: ApiContext, name: string, input: Record<string, unknown>, te
  * (authenticate and the namespace selector cache them), so the scoped copy is made once
  * per pair rather than per request.
  */
-const scopedContexts = new WeakMap<object, ApiContext>();
+const scopedContexts = new WeakMap<ApiContext, WeakMap<object, ApiContext>>();
 
 function scopedContext(ctx: ApiContext, caller: Caller | undefined, namespace: Namespace): ApiContext {
+  let mine = scopedContexts.get(ctx);
+  if (mine === undefined) scopedContexts.set(ctx, (mine = new WeakMap()));
+  // Under --auth the caller decides the namespace; without it the namespace is the key.
   const key = caller ?? namespace;
-  const known = scopedContexts.get(key);
-  if (known !== undefined && known.db === ctx.db && known.endpointAddress === ctx.endpointAddress && known.namespace === namespace && known.caller === caller) return known;
-  const scoped = { ...ctx, caller, namespace };
-  scopedContexts.set(key, scoped);
+  let scoped = mine.get(key);
+  if (scoped === undefined || scoped.namespace !== namespace) {
+    scoped = { ...ctx, caller, namespace };
+    mine.set(key, scoped);
+  }
   return scoped;
 }
 
