@@ -38,9 +38,16 @@ async function load(client: DynamoDBClient, items: number): Promise<void> {
   }
 }
 
-/** GetItems from `concurrency` loops for `ms`; ops/s. */
-async function measure(client: DynamoDBClient, ms: number, { concurrency, items }: SdkFrontsOptions): Promise<number> {
+interface Rate {
+  opsPerSecond: number;
+  /** This process's CPU time (user + system, all threads) per GetItem, in µs. */
+  cpuMicrosPerOp: number;
+}
+
+/** GetItems from `concurrency` loops for `ms`. */
+async function measure(client: DynamoDBClient, ms: number, { concurrency, items }: SdkFrontsOptions): Promise<Rate> {
   let done = 0;
+  const cpuBefore = process.cpuUsage();
   const until = performance.now() + ms;
   await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
     for (let i = worker; performance.now() < until; i += concurrency) {
@@ -49,7 +56,8 @@ async function measure(client: DynamoDBClient, ms: number, { concurrency, items 
       done++;
     }
   }));
-  return done / (ms / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { opsPerSecond: done / (ms / 1000), cpuMicrosPerOp: (cpu.user + cpu.system) / done };
 }
 
 /** A client of one front, its data loaded and warmed up. */
@@ -76,14 +84,14 @@ export async function sdkFrontsPhase(options: SdkFrontsOptions): Promise<void> {
   const server = await startServer();
   const inProcessClient = await readyClient({ requestHandler: inProcess.requestHandler }, options);
   const httpClient = await readyClient({ endpoint: server.url }, options);
-  const inProcessRates: number[] = [];
-  const httpRates: number[] = [];
+  const inProcessRates: Rate[] = [];
+  const httpRates: Rate[] = [];
   const ratios: number[] = [];
   try {
     for (let round = 0; round < options.rounds; round++) {
       inProcessRates.push(await measure(inProcessClient, options.seconds * 1000, options));
       httpRates.push(await measure(httpClient, options.seconds * 1000, options));
-      ratios.push(inProcessRates[round]! / httpRates[round]!);
+      ratios.push(inProcessRates[round]!.opsPerSecond / httpRates[round]!.opsPerSecond);
     }
   } finally {
     inProcessClient.destroy();
@@ -95,8 +103,10 @@ export async function sdkFrontsPhase(options: SdkFrontsOptions): Promise<void> {
   const ratio = median(ratios);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   process.stdout.write(`GetItem, same SDK client, ${options.concurrency} concurrent, ${options.rounds} alternating rounds of ${options.seconds} s (medians):\n`);
-  process.stdout.write(`  in-process handler: ${fmt(median(inProcessRates))} ops/s\n`);
-  process.stdout.write(`  HTTP (local port):  ${fmt(median(httpRates))} ops/s\n`);
+  const ops = (rates: Rate[]) => fmt(median(rates.map((r) => r.opsPerSecond)));
+  const cpu = (rates: Rate[]) => median(rates.map((r) => r.cpuMicrosPerOp));
+  process.stdout.write(`  in-process handler: ${ops(inProcessRates)} ops/s, ${fmt(cpu(inProcessRates))} µs CPU per GetItem\n`);
+  process.stdout.write(`  HTTP (local port):  ${ops(httpRates)} ops/s, ${fmt(cpu(httpRates))} µs CPU per GetItem\n`);
   process.stdout.write(`  ratio:              ${ratio.toFixed(2)}x, rounds ${ratios.map((r) => r.toFixed(2)).join(' ')} (target >= ${IN_PROCESS_TARGET}x: ${ratio >= IN_PROCESS_TARGET ? 'pass' : 'FAIL'})\n`);
 }
 

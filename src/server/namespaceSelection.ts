@@ -5,11 +5,11 @@
  * request's credential, as DynamoDB Local keeps one database per pair; otherwise none
  * (the shared default namespace).
  */
-import type { IncomingMessage } from 'node:http';
+import type { DynamoRequest } from './dynamoRequest.js';
 import type { Caller } from '../api/authorization/authorize.js';
 import { accessKeyRegionKey, accountRegionKey, type Namespace } from '../engine/namespace.js';
 
-export type NamespaceSelector = (req: IncomingMessage, caller: Caller | undefined) => Namespace | undefined;
+export type NamespaceSelector = (req: DynamoRequest, caller: Caller | undefined) => Namespace | undefined;
 
 /** Namespaces are few and reused: each is built once (the cache is bounded against made-up keys). */
 const MAX_CACHED = 10_000;
@@ -44,7 +44,7 @@ export function namespaceSelector(server: Namespace, options: { auth: boolean; p
 }
 
 /** `Credential=<key>/<date>/<region>/...` of the Authorization header, or of a presigned query string. */
-function credentialOf(req: IncomingMessage): string | undefined {
+function credentialOf(req: DynamoRequest): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined) {
     const at = auth.indexOf('Credential=');

@@ -4,7 +4,7 @@
  * operation, audit, metrics, and every failure turned into DynamoDB's error envelope.
  * The HTTP front and the in-process SDK handler both answer through here.
  */
-import type { IncomingMessage } from 'node:http';
+import type { DynamoRequest } from './dynamoRequest.js';
 import { DynamoError, internalError, serializationError, serviceError } from '../errors.js';
 import { checkAuthorization } from './auth.js';
 import { BodyEncodingError, BodyTooLargeError } from './body.js';
@@ -66,7 +66,7 @@ function operationOf(target: string | string[] | undefined): string | undefined 
  * else a promise. `req` gives the method, URL, headers and peer the signature and
  * audit need. Never rejects.
  */
-export function answerRequest(options: PipelineOptions, req: IncomingMessage, body: Buffer, rawBody: Buffer | undefined, requestId: string): DynamoAnswer | Promise<DynamoAnswer> {
+export function answerRequest(options: PipelineOptions, req: DynamoRequest, body: Buffer, rawBody: Buffer | undefined, requestId: string): DynamoAnswer | Promise<DynamoAnswer> {
   // A presigned request may carry its X-Amz-Target in the query string, as the SDKs hoist it.
   const operation = operationOf(req.headers['x-amz-target'] ?? (options.auth && presignedTarget(req.url)));
   if (operation === undefined || !options.knownOperations.has(operation)) {
@@ -148,7 +148,7 @@ function asDynamoError(logger: Logger, operation: string, err: unknown): DynamoE
 }
 
 /** Records one request in the audit log, given how it ended. */
-function auditRecorder(options: PipelineOptions, req: IncomingMessage, operation: string, requestId: string) {
+function auditRecorder(options: PipelineOptions, req: DynamoRequest, operation: string, requestId: string) {
   return (outcome: Pick<AuditedRequest, 'input' | 'caller' | 'response' | 'errorCode' | 'errorMessage'>) => options.audit!.record({
     ...outcome,
     operation,

@@ -6,14 +6,14 @@
  *   new DynamoDBClient({ requestHandler: handler, region, credentials })
  * The shapes are declared here structurally, so the SDK stays an optional peer.
  */
-import { IncomingMessage } from 'node:http';
-import { Socket } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { serviceError } from '../errors.js';
 import { BodyTooLargeError, decode, MAX_BODY_BYTES } from './body.js';
 import { responseStyle } from './negotiate.js';
 import { answerRequest, failure, unreadableBody, type DynamoAnswer, type PipelineOptions } from './pipeline.js';
 import { DEFAULT_STYLE, newRequestId } from './respond.js';
+import type { DynamoRequest } from './dynamoRequest.js';
 
 /** The members of smithy's HttpRequest this handler reads. */
 export interface SdkHttpRequest {
@@ -34,8 +34,8 @@ export interface SdkHttpResponse {
 /** The host the in-process front's clients name (and DescribeEndpoints reports); nothing listens there. */
 export const IN_PROCESS_HOST = 'openddb.in-process';
 
-/** Stands for the peer of every in-process request (the loopback: no network is involved). */
-const NO_PEER = new Socket();
+/** The peer of every in-process request: none, no network is involved. */
+const NO_PEER: DynamoRequest['socket'] = Object.freeze({ remoteAddress: undefined, encrypted: false });
 
 export class InProcessHandler {
   readonly metadata = { handlerProtocol: 'http/1.1' };
@@ -49,14 +49,7 @@ export class InProcessHandler {
   handle(request: SdkHttpRequest, options?: { abortSignal?: { aborted: boolean } }): Promise<{ response: SdkHttpResponse }> {
     if (options?.abortSignal?.aborted) return Promise.reject(abortError());
     const requestId = newRequestId();
-    const req = new IncomingMessage(NO_PEER);
-    req.method = request.method;
-    req.url = request.path + queryString(request.query);
-    for (const name in request.headers) {
-      const value = request.headers[name]!;
-      req.headers[name.toLowerCase()] = value;
-      req.rawHeaders.push(name, value);
-    }
+    const req = requestOf(request);
     const style = responseStyle(req.headers);
     const respond = (answer: DynamoAnswer) => ({ response: asResponse(answer, requestId, (style ?? DEFAULT_STYLE).contentType) });
     if (request.method !== 'POST' || style === undefined) return Promise.resolve(respond(failure(serviceError('UnknownOperationException', 'Unknown operation'))));
@@ -82,6 +75,29 @@ export class InProcessHandler {
   }
 
   destroy(): void {}
+}
+
+/** The SDK's request as the pipeline reads it (SDK headers are single-valued). */
+function requestOf(request: SdkHttpRequest): DynamoRequest {
+  const headers: IncomingHttpHeaders = {};
+  const rawHeaders: string[] = [];
+  for (const name in request.headers) {
+    const value = request.headers[name]!;
+    headers[name.toLowerCase()] = value;
+    rawHeaders.push(name, value);
+  }
+  return {
+    method: request.method,
+    url: request.path + queryString(request.query),
+    headers,
+    rawHeaders,
+    get headersDistinct() {
+      const distinct: NodeJS.Dict<string[]> = {};
+      for (let i = 0; i < rawHeaders.length; i += 2) (distinct[rawHeaders[i]!.toLowerCase()] ??= []).push(rawHeaders[i + 1]!);
+      return distinct;
+    },
+    socket: NO_PEER,
+  };
 }
 
 function asResponse(answer: DynamoAnswer, requestId: string, contentType: string): SdkHttpResponse {

@@ -6,7 +6,7 @@
  */
 import { createWriteStream, existsSync, fstatSync, openSync, renameSync, type WriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { DynamoRequest } from '../dynamoRequest.js';
 import type { Caller } from '../../api/authorization/authorize.js';
 
 export interface AuditOptions {
@@ -99,7 +99,7 @@ export class AuditLog {
 }
 
 /** The access key named by a request's Authorization header or presigned query string. */
-export function accessKeyOf(req: IncomingMessage): string | undefined {
+export function accessKeyOf(req: DynamoRequest): string | undefined {
   const auth = req.headers['authorization'];
   const fromHeader = typeof auth === 'string' ? /Credential=\s*([^/,\s]+)/.exec(auth)?.[1] : undefined;
   return fromHeader ?? /[?&]X-Amz-Credential=([^%/&]+)/.exec(req.url ?? '')?.[1];

@@ -1,5 +1,5 @@
 /** `--auth` at the HTTP front: the request's signature -> the Caller the API authorizes. */
-import type { IncomingMessage } from 'node:http';
+import type { DynamoRequest } from '../dynamoRequest.js';
 import { DynamoError } from '../../errors.js';
 import type { Caller } from '../../api/authorization/authorize.js';
 import { checkAuthorization } from '../auth.js';
@@ -13,7 +13,7 @@ export interface Authenticator {
 }
 
 /** The verified caller, or the DynamoDB error to answer with (anything else thrown is a bug). */
-export function authenticate(auth: Authenticator, req: IncomingMessage, rawBody: Buffer): Caller | DynamoError {
+export function authenticate(auth: Authenticator, req: DynamoRequest, rawBody: Buffer): Caller | DynamoError {
   try {
     if (!isPresigned(req.url)) {
       const problem = checkAuthorization(req.headers);

@@ -6,7 +6,7 @@
  * requests. Returns who signed, or throws DynamoDB's error.
  */
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { DynamoRequest } from '../dynamoRequest.js';
 import { DynamoError, serviceError } from '../../errors.js';
 import { hmacHex, signingKey } from './signingKeys.js';
 import type { AuthUser, UserDirectory } from './users.js';
@@ -54,7 +54,7 @@ export function presignedTarget(url: string | undefined): string | undefined {
   return queryPairs(url!).find(([key]) => key.toLowerCase() === 'x-amz-target')?.[1];
 }
 
-export function verifySignature(req: IncomingMessage, rawBody: Buffer, users: UserDirectory, nowMs: number): SignedIdentity {
+export function verifySignature(req: DynamoRequest, rawBody: Buffer, users: UserDirectory, nowMs: number): SignedIdentity {
   const parts = isPresigned(req.url) ? presignedParts(req) : headerParts(req);
   const scope = checkedScope(parts.credential, parts.dateText);
   checkTime(scope.requestTime, parts.expires, nowMs);
@@ -141,7 +141,7 @@ function sameSignature(expected: string, given: string): boolean {
   return difference === 0;
 }
 
-function headerParts(req: IncomingMessage): SignatureParts {
+function headerParts(req: DynamoRequest): SignatureParts {
   const auth = req.headers['authorization'] ?? '';
   const space = auth.indexOf(' ');
   const algorithm = space < 0 ? auth : auth.slice(0, space);
@@ -175,7 +175,7 @@ function headerParts(req: IncomingMessage): SignatureParts {
   };
 }
 
-function presignedParts(req: IncomingMessage): SignatureParts {
+function presignedParts(req: DynamoRequest): SignatureParts {
   const all = queryPairs(req.url ?? '/');
   const get = (name: string) => all.find(([key]) => key === name)?.[1];
   const missing = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'].filter((name) => get(name) === undefined);
@@ -244,7 +244,7 @@ function sameToken(expected: string | undefined, given: string | undefined): boo
  * The payload hash the client signed: x-amz-content-sha256 when sent (UNSIGNED-PAYLOAD
  * leaves the body unsigned; a hash must match the body as sent), else the body's own.
  */
-function payloadHashOf(req: IncomingMessage, rawBody: Buffer): string {
+function payloadHashOf(req: DynamoRequest, rawBody: Buffer): string {
   const declared = headerValue(req, 'x-amz-content-sha256');
   if (declared === UNSIGNED_PAYLOAD) return declared;
   const actual = sha256Hex(rawBody);
@@ -257,13 +257,13 @@ function sha256Hex(data: string | Buffer): string {
   return hash('sha256', data, 'hex');
 }
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
+function headerValue(req: DynamoRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
 }
 
 /** Each signed header: `name:value`, values trimmed with inner runs of spaces collapsed, repeats joined by commas. */
-function canonicalHeaders(req: IncomingMessage, names: string[]): string {
+function canonicalHeaders(req: DynamoRequest, names: string[]): string {
   // Node joins a repeated header with ', ' where SigV4 wants ','; only then are the separate values needed.
   const repeated = req.rawHeaders.length / 2 !== Object.keys(req.headers).length;
   const distinct = repeated ? req.headersDistinct : undefined;
