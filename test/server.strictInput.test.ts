@@ -140,6 +140,25 @@ describe('strict input', () => {
       assert.doesNotThrow(() => parseRequestJson(Buffer.from(`{"TableName":"${'['.repeat(2000)}\\"{"}`)));
     });
 
+    it('judges depth alike whether the body is parsed first (up to 8192 openings) or walked first (more)', () => {
+      // `depth` levels, then `width` sibling empty objects that add openings but no depth.
+      const body = (depth: number, width: number, closed = true) => {
+        const siblings = Array.from({ length: width }, () => '{}').join(',');
+        return Buffer.from(`{"Unknown":${'['.repeat(depth - 2)}[${siblings}]${closed ? ']'.repeat(depth - 2) : ''}}`);
+      };
+      for (const width of [0, 1_000, 10_000]) {
+        assert.doesNotThrow(() => parseRequestJson(body(MAX_JSON_DEPTH - 1, width)), `width ${width}`);
+        assert.throws(() => parseRequestJson(body(MAX_JSON_DEPTH + 5, width)), /Nesting Levels/, `width ${width}`);
+        // Malformed and too deep: the depth is reported, as a streaming reader meets it first.
+        assert.throws(() => parseRequestJson(body(MAX_JSON_DEPTH + 5, width, false)), /Nesting Levels/, `unclosed, width ${width}`);
+        assert.throws(() => parseRequestJson(body(MAX_JSON_DEPTH - 1, width, false)), /Start of structure/, `unclosed shallow, width ${width}`);
+      }
+      // Escaped quotes and backslashes inside strings do not end them (the text walk, past 8192 openings).
+      const tricky = (depth: number) => Buffer.from(`{"TableName":"a\\\\\\"${'['.repeat(9000)}\\\\","Unknown":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+      assert.doesNotThrow(() => parseRequestJson(tricky(MAX_JSON_DEPTH - 1)));
+      assert.throws(() => parseRequestJson(tricky(MAX_JSON_DEPTH)), /Nesting Levels/);
+    });
+
     it('answers a million-deep body in an unknown member at once, and keeps serving', async () => {
       const depth = 1_000_000;
       const body = `{"TableName":"strict","Unknown":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
