@@ -144,6 +144,14 @@ describe('namespaces without --auth', () => {
       assert.equal((await aEu.send(new GetItemCommand({ TableName: Table!.TableArn!, Key: { pk: { S: '1' } } }))).Item?.who?.S, 'a');
       // A name spelled like another namespace's catalog key reaches nothing (PartiQL takes any quoted name).
       await expectError(bEu.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "key:keyA:eu-west-1/Orders"' })), 'ResourceNotFoundException');
+      // A whole-database snapshot and its restore bring every namespace's tables back where they were.
+      const id = await server.snapshot();
+      await aEu.send(new PutItemCommand({ TableName: 'Orders', Item: { pk: { S: '2' }, who: { S: 'a' } } }));
+      await server.restore(id);
+      assert.equal((await aEu.send(new GetItemCommand({ TableName: 'Orders', Key: { pk: { S: '1' } } }))).Item?.who?.S, 'a');
+      assert.equal((await aEu.send(new GetItemCommand({ TableName: 'Orders', Key: { pk: { S: '2' } } }))).Item, undefined);
+      assert.deepEqual((await bEu.send(new ListTablesCommand({}))).TableNames, ['Orders']);
+      assert.deepEqual((await aUs.send(new ListTablesCommand({}))).TableNames, []);
     } finally {
       for (const c of clients) c.destroy();
       await server.close();

@@ -1,6 +1,6 @@
 /**
- * The engine's entry point: the table catalog (cached in memory, persisted in the
- * key space) and item reads and writes, each write one storage transaction.
+ * The engine's entry point: the table catalog (persisted in the key space, cached by
+ * catalogCache.ts) and item reads and writes, each write one storage transaction.
  */
 import { randomUUID } from 'node:crypto';
 import { Clock } from './clock.js';
@@ -14,8 +14,9 @@ import { keySchemaInfo, type TableMeta } from './tableMeta.js';
 import { decodeStoredItem, storedItemSize } from './storedItem.js';
 import { indexInfos, type IndexInfo } from './indexes/indexInfo.js';
 import { ITEM_COLLECTION_LIMIT_BYTES, type IndexedTable } from './indexes/maintain.js';
-import { readCatalogEntries, readCatalogEntry, writeCatalogEntry } from './catalogEntries.js';
-import { bumpCatalogVersion, readCatalogVersion } from './catalogVersion.js';
+import { readCatalogEntry, writeCatalogEntry } from './catalogEntries.js';
+import { bumpCatalogVersion } from './catalogVersion.js';
+import { CatalogCache, readStoredCatalog } from './catalogCache.js';
 import { transact } from './transact.js';
 import { JobRunner } from './jobs/runner.js';
 import type { JobView } from './jobs/jobRecord.js';
@@ -26,7 +27,7 @@ import { catalogNameOfArn, isArn } from './tableArn.js';
 import { accountRegionKey, catalogName, catalogNameOf, type Namespace } from './namespace.js';
 import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
-import { mapMaybe, type MaybePromise } from './maybePromise.js';
+import type { MaybePromise } from './maybePromise.js';
 import { applyLogChange, logLabel } from './changelog/lifecycle.js';
 import { Backups } from './backups/backups.js';
 import { PointInTimeRecovery } from './backups/pitr.js';
@@ -72,13 +73,9 @@ export type { DescribedStats, Table, TableSpec };
 
 export class Database extends ReadFacade {
   /** Every namespace's tables, by catalog name (namespace.ts). */
-  private readonly tables = new Map<string, Table>();
+  private readonly tables: CatalogCache;
   /** The shared namespace: requests that name none, and background jobs (which use catalog names). */
   readonly defaultNamespace: Namespace;
-  /** The catalog version the cached catalog reflects (shared stores only). */
-  private catalogVersion = 0;
-  /** The catalog read the requests of this event-loop turn share, until it is sent (refreshCatalog). */
-  private pendingCatalogRead: Promise<void> | undefined;
 
   /** Time as this database sees it: test controls set or advance it. */
   readonly clock: Clock;
@@ -97,6 +94,13 @@ export class Database extends ReadFacade {
   private constructor(store: KVStore, readonly options: DatabaseOptions) {
     super(store);
     this.defaultNamespace = { key: '', region: options.region, accountId: options.accountId };
+    this.tables = new CatalogCache({
+      store,
+      local: this.local,
+      shared: options.shared === true,
+      delayTransientStatuses: options.delayTransientStatuses,
+      tableOf: (meta) => this.tableOf(meta),
+    });
     this.clock = options.clock ?? new Clock();
     this.jobs = new JobRunner({ store, clock: this.clock, logger: options.logger ?? createLogger('warn'), ...options.jobTiming });
     this.logChange = changeLogObserver(() => this.clock.now());
@@ -119,16 +123,9 @@ export class Database extends ReadFacade {
       throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
     }
     const db = new Database(store, options);
-    const { version, catalog } = await store.snapshot((snap) => ({
-      version: readCatalogVersion(snap),
-      catalog: readCatalogEntries(snap),
-    }));
-    db.catalogVersion = version;
-    const interrupted: TableMeta[] = [];
-    for (const meta of catalog) {
-      if (meta.status === 'DELETING') interrupted.push(meta);
-      else db.tables.set(catalogNameOf(meta), db.tableOf(meta));
-    }
+    const { version, metas: catalog } = await readStoredCatalog(store);
+    db.tables.load(version, catalog.filter((meta) => meta.status !== 'DELETING'));
+    const interrupted = catalog.filter((meta) => meta.status === 'DELETING');
     const resume = options.resumeJobs !== false;
     if (resume) {
       // A deletion cut short by a restart is finished now (its keys are purged in the background).
@@ -147,13 +144,8 @@ export class Database extends ReadFacade {
    * the catalog is read again from what the store now holds, and due jobs are looked for.
    */
   async reloadCatalog(): Promise<void> {
-    const { version, metas } = await this.store.snapshot((snap) => ({
-      version: readCatalogVersion(snap),
-      metas: readCatalogEntries(snap),
-    }));
-    this.catalogVersion = version;
-    this.tables.clear();
-    for (const meta of metas) if (meta.status !== 'DELETING') this.tables.set(meta.name, this.tableOf(meta));
+    const { version, metas } = await readStoredCatalog(this.store);
+    this.tables.load(version, metas.filter((meta) => meta.status !== 'DELETING'));
     this.jobs.wake();
   }
 
@@ -191,7 +183,7 @@ export class Database extends ReadFacade {
    * ARN throws). Without a namespace, `reference` is a catalog name (background jobs).
    */
   findTable(reference: string, namespace?: Namespace): Table | undefined {
-    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
+    this.tables.syncIfShared();
     // Most requests name the table: the ARN parse (and its closure) only for an ARN.
     const table = isArn(reference) ? this.tableOfArn(reference, namespace ?? this.defaultNamespace)
       : namespace === undefined ? this.tables.get(reference)
@@ -224,77 +216,19 @@ export class Database extends ReadFacade {
 
   /** The names of a namespace's tables, sorted; without a namespace, every table's catalog name. */
   tableNames(namespace?: Namespace): string[] {
-    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
-    if (namespace === undefined) return [...this.tables.keys()].sort();
+    this.tables.syncIfShared();
+    if (namespace === undefined) return [...this.tables.names()].sort();
     const names: string[] = [];
     for (const { meta } of this.tables.values()) if ((meta.namespace ?? '') === namespace.key) names.push(meta.name);
     return names.sort();
   }
 
   /**
-   * Reloads the cached catalog if another process changed it. A table that is still
-   * the same (same id) keeps its Table object, updated in place, so requests holding
-   * it write with its current indexes; see `assertCurrent`.
-   */
-  private syncCatalog(ops: ReadOps): void {
-    this.installCatalog(this.readNewerCatalog(ops));
-  }
-
-  /**
-   * Over a networked store shared with other nodes, table lookups cannot read the store
-   * in the same turn: this brings the cached catalog up to date before each request
-   * (one read of the catalog version). Nothing to do otherwise.
+   * Over a networked store shared with other nodes: brings the cached catalog up to date
+   * before a request (catalogCache.ts). Nothing to do otherwise.
    */
   refreshCatalog(): MaybePromise<void> {
-    if (!this.options.shared || this.local !== undefined) return undefined;
-    // Requests arriving before the read is sent share it: it starts after every one of them
-    // arrived, so it still sees each write acknowledged before any of them. One query per
-    // turn instead of one per request.
-    if (this.pendingCatalogRead === undefined) {
-      this.pendingCatalogRead = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.pendingCatalogRead = undefined;
-        return mapMaybe(this.store.snapshot((ops) => this.readNewerCatalog(ops)), (newer) => this.installCatalog(newer));
-      });
-    }
-    return this.pendingCatalogRead;
-  }
-
-  /** The stored catalog if it is newer than the cached one (a pure read: it may run twice). */
-  private readNewerCatalog(ops: ReadOps): { version: number; metas: TableMeta[] } | undefined {
-    const version = readCatalogVersion(ops);
-    if (version <= this.catalogVersion) return undefined;
-    const metas = readCatalogEntries(ops);
-    return { version, metas };
-  }
-
-  private installCatalog(newer: { version: number; metas: TableMeta[] } | undefined): void {
-    // The counter only grows: a lower number comes from an older read snapshot.
-    if (newer === undefined || newer.version <= this.catalogVersion) return;
-    this.catalogVersion = newer.version;
-    const fresh = new Map<string, Table>();
-    for (const meta of newer.metas) {
-      // As in the deleting process: a DELETING table stays visible only while its status is held.
-      if (meta.status === 'DELETING' && !this.options.delayTransientStatuses) continue;
-      fresh.set(catalogNameOf(meta), this.installed(meta));
-    }
-    this.tables.clear();
-    for (const [name, table] of fresh) this.tables.set(name, table);
-  }
-
-  /** The Table for a catalog entry: in a shared store, the cached object updated in place. */
-  private installed(meta: TableMeta): Table {
-    const current = this.tables.get(catalogNameOf(meta));
-    if (!this.options.shared || current?.meta.id !== meta.id) return this.tableOf(meta);
-    return Object.assign(current, this.tableOf(meta));
-  }
-
-  /**
-   * Inside a write transaction on a shared store: brings the catalog up to date and
-   * refuses a write to a table another process has dropped since the request looked it up.
-   */
-  private assertCurrent(txn: ReadOps, tables: Iterable<Table>): void {
-    this.syncCatalog(txn);
-    for (const table of tables) if (this.tables.get(catalogNameOf(table.meta)) !== table) throw resourceNotFound();
+    return this.tables.refresh();
   }
 
   private tableOf(meta: TableMeta): Table {
@@ -327,7 +261,7 @@ export class Database extends ReadFacade {
 
   /** The live table if it is still the one with this id. */
   private liveTable(name: string, tableId: number): Table | undefined {
-    if (this.options.shared && this.local !== undefined) this.syncCatalog(this.local);
+    this.tables.syncIfShared();
     const table = this.tables.get(name);
     return table?.meta.id === tableId && table.meta.status !== 'DELETING' ? table : undefined;
   }
@@ -337,7 +271,7 @@ export class Database extends ReadFacade {
    * live one and the index still needs it (another process may have dropped either).
    */
   private backfillTarget(txn: ReadOps, name: string, tableId: number, indexNo: number): IndexInfo | undefined {
-    if (this.options.shared) this.syncCatalog(txn);
+    if (this.options.shared) this.tables.sync(txn);
     const table = this.tables.get(name);
     const live = table?.meta.id === tableId && table.meta.status !== 'DELETING';
     const index = live ? table.indexing.indexes.find((i) => i.no === indexNo) : undefined;
@@ -382,7 +316,7 @@ export class Database extends ReadFacade {
       this.enqueueTableJobs(txn, created);
       return created;
     });
-    this.tables.set(catalogNameOf(meta), this.installed(meta));
+    this.tables.set(catalogNameOf(meta), this.tables.installed(meta));
     this.jobs.wake();
     return meta;
   }
@@ -420,7 +354,7 @@ export class Database extends ReadFacade {
   private async updateSharedTable(name: string, mutate: (meta: TableMeta) => TableMeta, transient: boolean): Promise<TableMeta> {
     this.table(name);
     const next = await transact(this.store, (txn) => {
-      this.syncCatalog(txn);
+      this.tables.sync(txn);
       const current = this.tables.get(name);
       if (current === undefined) throw resourceNotFound();
       this.settle(current.meta);
@@ -431,7 +365,7 @@ export class Database extends ReadFacade {
       this.enqueueTableJobs(txn, next);
       return next;
     });
-    if (this.tables.get(name)?.meta.id === next.id) this.tables.set(name, this.installed(next));
+    if (this.tables.get(name)?.meta.id === next.id) this.tables.set(name, this.tables.installed(next));
     this.jobs.wake();
     return next;
   }
@@ -490,7 +424,7 @@ export class Database extends ReadFacade {
   writeItems(writes: ItemWrite[]): Promise<WriteResult[]> {
     if (!this.options.shared) return transact(this.store, (txn) => applyItemWrites(txn, writes));
     return transact(this.store, (txn) => {
-      this.assertCurrent(txn, writes.map((w) => w.table));
+      this.tables.assertCurrent(txn, writes.map((w) => w.table));
       return applyItemWrites(txn, writes);
     });
   }
@@ -507,7 +441,7 @@ export class Database extends ReadFacade {
   /** Item-level reads and writes inside a storage transaction someone else runs (a background job's batch). */
   withItems<T>(kv: WriteOps, fn: (txn: ItemTransaction) => T): T {
     const shared = this.options.shared === true;
-    if (shared) this.syncCatalog(kv);
+    if (shared) this.tables.sync(kv);
     const stats = new StatsDeltas();
     const result = fn({
       kv,
@@ -516,7 +450,7 @@ export class Database extends ReadFacade {
         return stored === undefined ? undefined : { item: decodeStoredItem(stored), size: storedItemSize(stored) };
       },
       write: (write) => {
-        if (shared) this.assertCurrent(kv, [write.table]);
+        if (shared) this.tables.assertCurrent(kv, [write.table]);
         return applyItemWrite(kv, write, stats);
       },
     });
