@@ -21,6 +21,8 @@ export interface BenchOptions {
   write: boolean;
   /** Directory for `node --cpu-prof` profiles of the OpenDDB targets, or undefined. */
   profileDir: string | undefined;
+  /** Only the targets' workloads: no PostgreSQL, point-in-time recovery or in-process phases. */
+  targetsOnly: boolean;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -39,6 +41,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --soak <minutes>      also run the mixed load on OpenDDB on disk this long, sampling RSS
   --write / --no-write  write docs/performance.md (default: yes for a full run)
   --profile <dir>       run OpenDDB under node --cpu-prof, profiles written to <dir>
+  --targets-only        skip the phases after the targets (PostgreSQL, point-in-time recovery,
+                        in-process handler)
+  Environment: OPENDDB_BENCH_BUILD=<checkout> benchmarks another built checkout's OpenDDB
+  with this checkout's load generator (to compare two builds over HTTP).
   --help
 `;
 
@@ -75,6 +81,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | undefined {
       write: { type: 'boolean' },
       'no-write': { type: 'boolean' },
       profile: { type: 'string' },
+      'targets-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -99,5 +106,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | undefined {
     coldStartRounds: Math.round(positive('cold-starts', values['cold-starts'], quick ? 3 : 7, true)),
     write: values['no-write'] === true ? false : (values.write ?? !quick),
     profileDir: values.profile,
+    targetsOnly: values['targets-only'] === true,
   };
 }

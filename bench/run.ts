@@ -289,6 +289,7 @@ async function main(): Promise<void> {
     writeResults(DOC, markdown, DOC_INTRO);
     log(`\nwrote ${DOC}`);
   }
+  if (opts.targetsOnly) return;
   // OpenDDB nodes over PostgreSQL beside pgbench (bench/postgres.ts); skipped, saying why, without PostgreSQL.
   await postgresPhase({ connections: opts.connections, warmupMs: opts.warmupMs, durationMs: opts.durationMs });
   // What point-in-time recovery costs on disk: the same PutItem load with it off and on (bench/pitrCost.ts).

@@ -39,7 +39,12 @@ export const TARGETS: TargetSpec[] = [
 ];
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const OPENDDB_CLI = join(ROOT, 'dist/src/cli/main.js');
+/**
+ * The OpenDDB under test: this checkout's build, or another checkout's named by
+ * OPENDDB_BENCH_BUILD (a built checkout's directory), to compare two builds over HTTP
+ * with the same load generator.
+ */
+export const OPENDDB_CLI = join(process.env.OPENDDB_BENCH_BUILD ?? ROOT, 'dist/src/cli/main.js');
 const CEILING = fileURLToPath(new URL('./ceilingServer.js', import.meta.url));
 
 function dynaliteCli(): string {
