@@ -3,13 +3,16 @@
  * cluster: pgbench select-only and simple-update, then GetItem and PutItem through 1, 2
  * and 4 OpenDDB nodes (separate processes over the same database), all at the same
  * concurrency. Goals: GetItem >= 0.5 x select-only TPS, PutItem >= 0.5 x simple-update TPS.
+ * The same load against one node on the default store (LMDB in a temporary directory)
+ * gives the adapter's cost as a ratio to the same workload without it.
  *
  * Part of `npm run bench` (skipped, with the reason, without the PostgreSQL binaries or
  * with OPENDDB_BENCH_POSTGRES=0); on its own: `node dist/bench/postgres.js [--connections n]
  * [--duration s]`.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -33,6 +36,8 @@ export interface PostgresBenchResult {
   pgbench: { selectOnly: number; simpleUpdate: number };
   /** Operations per second by node count. */
   nodes: { count: number; getItem: number; putItem: number }[];
+  /** The same load against one node on the default store (LMDB, synced commits). */
+  defaultStore: { getItem: number; putItem: number };
 }
 
 const TABLE = 'pgbench_items';
@@ -60,7 +65,7 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<P
     log(`  pgbench select-only    ${Math.round(selectOnly)} tps`);
     const simpleUpdate = await pgbench('-N');
     log(`  pgbench simple-update  ${Math.round(simpleUpdate)} tps`);
-    const result: PostgresBenchResult = { connections: options.connections, pgbench: { selectOnly, simpleUpdate }, nodes: [] };
+    const result: PostgresBenchResult = { connections: options.connections, pgbench: { selectOnly, simpleUpdate }, nodes: [], defaultStore: await onDefaultStore(options) };
     const nodes: OpenDDBNode[] = [];
     try {
       for (const count of NODE_COUNTS) {
@@ -85,8 +90,25 @@ interface OpenDDBNode {
   stop(): void;
 }
 
-async function startNode(url: string): Promise<OpenDDBNode> {
-  const child: ChildProcess = spawn(process.execPath, [OPENDDB_CLI, '--storage', url, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** GetItem and PutItem through one node on the default store, in a temporary data directory. */
+async function onDefaultStore(options: PostgresBenchOptions): Promise<{ getItem: number; putItem: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'openddb-bench-pg-reference-'));
+  const node = await startNode(['--data-dir', dataDir]);
+  try {
+    await preload(node.client);
+    const getItem = await load([node], options, 'GetItem');
+    const putItem = await load([node], options, 'PutItem');
+    log(`  default store, 1 node  GetItem ${Math.round(getItem)}/s  PutItem ${Math.round(putItem)}/s`);
+    return { getItem, putItem };
+  } finally {
+    node.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function startNode(storage: string | string[]): Promise<OpenDDBNode> {
+  const storageArgs = typeof storage === 'string' ? ['--storage', storage] : storage;
+  const child: ChildProcess = spawn(process.execPath, [OPENDDB_CLI, ...storageArgs, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -157,6 +179,8 @@ export function postgresBenchMarkdown(result: PostgresBenchResult): string {
     '| OpenDDB nodes | GetItem/s | × select-only (goal ≥ 0.5) | PutItem/s | × simple-update (goal ≥ 0.5) |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
+    '',
+    defaultStoreLine(result),
   ].join('\n');
 }
 
@@ -175,4 +199,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     warmupMs: Number(values.warmup ?? 1) * 1000,
     durationMs: Number(values.duration ?? 5) * 1000,
   });
+}
+
+/** The adapter's cost: one node over PostgreSQL against one node on the default store, same load. */
+function defaultStoreLine({ nodes, defaultStore }: PostgresBenchResult): string {
+  const one = nodes.find((n) => n.count === 1);
+  const ratio = (over: number | undefined, base: number) => (over === undefined ? 'n/a' : `${(over / base).toFixed(2)} ×`);
+  return `The same load through one node on the default store (LMDB, synced commits): GetItem ${Math.round(defaultStore.getItem)}/s, ` +
+    `PutItem ${Math.round(defaultStore.putItem)}/s; one node over PostgreSQL does ${ratio(one?.getItem, defaultStore.getItem)} and ${ratio(one?.putItem, defaultStore.putItem)} of that.`;
 }
