@@ -48,11 +48,15 @@ export class CatalogCache {
 
   constructor(private readonly options: CatalogCacheOptions) {}
 
-  /** Replaces the cached catalog with one read from the store (at open, and after the store's contents were swapped). */
-  load(version: number, metas: Iterable<TableMeta>): void {
+  /**
+   * Replaces the cached catalog with one read from the store (at open, and after the
+   * store's contents were swapped). DELETING tables are left out: an open finishes their
+   * deletion, and after a swap their delayed-deletion jobs do.
+   */
+  load({ version, metas }: CatalogRead): void {
     this.version = version;
     this.tables.clear();
-    for (const meta of metas) this.tables.set(catalogNameOf(meta), this.options.tableOf(meta));
+    for (const meta of metas) if (meta.status !== 'DELETING') this.tables.set(catalogNameOf(meta), this.options.tableOf(meta));
   }
 
   get(name: string): Table | undefined {

@@ -123,9 +123,9 @@ export class Database extends ReadFacade {
       throw new Error(`The storage engine accepts keys of up to ${store.maxKeyBytes} bytes; OpenDDB needs ${LAYOUT_MAX_KEY_BYTES}`);
     }
     const db = new Database(store, options);
-    const { version, metas: catalog } = await readStoredCatalog(store);
-    db.tables.load(version, catalog.filter((meta) => meta.status !== 'DELETING'));
-    const interrupted = catalog.filter((meta) => meta.status === 'DELETING');
+    const catalog = await readStoredCatalog(store);
+    db.tables.load(catalog);
+    const interrupted = catalog.metas.filter((meta) => meta.status === 'DELETING');
     const resume = options.resumeJobs !== false;
     if (resume) {
       // A deletion cut short by a restart is finished now (its keys are purged in the background).
@@ -144,8 +144,7 @@ export class Database extends ReadFacade {
    * the catalog is read again from what the store now holds, and due jobs are looked for.
    */
   async reloadCatalog(): Promise<void> {
-    const { version, metas } = await readStoredCatalog(this.store);
-    this.tables.load(version, metas.filter((meta) => meta.status !== 'DELETING'));
+    this.tables.load(await readStoredCatalog(this.store));
     this.jobs.wake();
   }
 

@@ -29,16 +29,17 @@ export function parseRequestJson(body: Buffer): Record<string, unknown> {
   // than walking the text of a 25-item batch; beyond that the text is walked first.
   const openings = body.length > MAX_JSON_DEPTH ? countOpeningBrackets(body) : 0;
   if (openings > PARSE_FIRST_OPENINGS && textNestsTooDeep(body)) throw tooDeep();
+  const checkAfterParsing = openings > MAX_JSON_DEPTH && openings <= PARSE_FIRST_OPENINGS;
   let input: unknown;
   try {
     input = JSON.parse(body.toString('utf8'));
   } catch {
     // Malformed and too deep: the depth is what DynamoDB's reader meets first.
-    if (openings > MAX_JSON_DEPTH && openings <= PARSE_FIRST_OPENINGS && textNestsTooDeep(body)) throw tooDeep();
+    if (checkAfterParsing && textNestsTooDeep(body)) throw tooDeep();
     throw serializationError(NOT_A_STRUCTURE);
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw serializationError(NOT_A_STRUCTURE);
-  if (openings > MAX_JSON_DEPTH && openings <= PARSE_FIRST_OPENINGS && containersNestTooDeep(input)) throw tooDeep();
+  if (checkAfterParsing && containersNestTooDeep(input)) throw tooDeep();
   return input as Record<string, unknown>;
 }
 

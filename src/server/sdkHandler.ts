@@ -77,7 +77,7 @@ export class InProcessHandler {
   destroy(): void {}
 }
 
-/** The SDK's request as the pipeline reads it (SDK headers are single-valued). */
+/** The SDK's request as the pipeline reads it. */
 function requestOf(request: SdkHttpRequest): DynamoRequest {
   const headers: IncomingHttpHeaders = {};
   const rawHeaders: string[] = [];
@@ -86,18 +86,20 @@ function requestOf(request: SdkHttpRequest): DynamoRequest {
     headers[name.toLowerCase()] = value;
     rawHeaders.push(name, value);
   }
-  return {
-    method: request.method,
-    url: request.path + queryString(request.query),
-    headers,
-    rawHeaders,
-    get headersDistinct() {
-      const distinct: NodeJS.Dict<string[]> = {};
-      for (let i = 0; i < rawHeaders.length; i += 2) (distinct[rawHeaders[i]!.toLowerCase()] ??= []).push(rawHeaders[i + 1]!);
-      return distinct;
-    },
-    socket: NO_PEER,
-  };
+  return new SdkRequest(request.method, request.path + queryString(request.query), headers, rawHeaders);
+}
+
+class SdkRequest implements DynamoRequest {
+  readonly socket = NO_PEER;
+
+  constructor(readonly method: string, readonly url: string, readonly headers: IncomingHttpHeaders, readonly rawHeaders: string[]) {}
+
+  /** Only read when two header names differ in case alone (SigV4 then joins their values itself). */
+  get headersDistinct(): NodeJS.Dict<string[]> {
+    const distinct: NodeJS.Dict<string[]> = {};
+    for (let i = 0; i < this.rawHeaders.length; i += 2) (distinct[this.rawHeaders[i]!.toLowerCase()] ??= []).push(this.rawHeaders[i + 1]!);
+    return distinct;
+  }
 }
 
 function asResponse(answer: DynamoAnswer, requestId: string, contentType: string): SdkHttpResponse {
