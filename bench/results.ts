@@ -4,6 +4,7 @@ import type { Rss } from './procStats.js';
 import type { TargetSpec } from './targets.js';
 import type { ColdStarts } from './coldStart.js';
 import type { CommitRate } from './commitRate.js';
+import type { AlternatingResult } from './alternating.js';
 
 export type WorkloadOutcome =
   | { status: 'ok'; load: MeasuredLoad }
@@ -54,4 +55,6 @@ export interface RunReport {
   coldStarts?: ColdStarts[];
   /** The storage engine's synced commit rate per workload id it stands beside (put, batch-write). */
   commitRates: Record<string, CommitRate>;
+  /** Per workload id: the in-memory target (A) and the `--auth` target (B) in alternating windows. */
+  authPairs: Record<string, AlternatingResult>;
 }

@@ -25,6 +25,8 @@ import { goalSummary, resultsMarkdown, writeResults } from './report.js';
 import type { RunReport, ScaleCheck, SoakSample, TargetReport, WorkloadOutcome } from './results.js';
 import { startTarget, TARGETS, type RunningTarget, type TargetSpec } from './targets.js';
 import { findWorkload, SCALE_QUERY, type Workload } from './workloads.js';
+import { alternate, describeRatios, type AlternatingResult } from './alternating.js';
+import { AUTH_WORKLOADS } from './goals.js';
 
 const DOC = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
 const DOC_INTRO = '# Performance\n\nHow fast OpenDDB is next to its peers, measured with `npm run bench` (code in `bench/`).';
@@ -168,7 +170,23 @@ async function setUpTarget(spec: TargetSpec, opts: BenchOptions): Promise<Target
 /** Puts per storage transaction of the workloads durable writes are judged against the disk for. */
 const COMMIT_SHAPES: Record<string, number> = { put: 1, 'batch-write': 25 };
 
-async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions, commitRates: Record<string, CommitRate>): Promise<void> {
+/**
+ * The `--auth` target's goal is a ratio to the same server without `--auth`: judged on
+ * alternating windows of the two (bench/alternating.ts), not on one window each.
+ */
+async function pairAuth(sessions: TargetSession[], id: string, opts: BenchOptions, authPairs: Record<string, AlternatingResult>): Promise<void> {
+  const plain = sessions.find((s) => s.target.spec.id === 'openddb-memory');
+  const auth = sessions.find((s) => s.target.spec.id === 'openddb-auth');
+  if (plain === undefined || auth === undefined || !AUTH_WORKLOADS.includes(id)) return;
+  const rounds = opts.quick ? 3 : 5;
+  const pair = await alternate(plain.target, auth.target, {
+    workload: id, sizes: opts.sizes, connections: opts.connections, warmupMs: 500, durationMs: opts.quick ? 1500 : 3000, rounds,
+  });
+  authPairs[id] = pair;
+  log(`  ${'auth / mem'.padEnd(15)} ops/s ${describeRatios(pair.opsRatios)}, server CPU per op ${describeRatios(pair.cpuRatios)}, ${rounds} alternating rounds`);
+}
+
+async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions, commitRates: Record<string, CommitRate>, authPairs: Record<string, AlternatingResult>): Promise<void> {
   const workload = findWorkload(id);
   log(`\n== ${workload.id}`);
   for (const { target, client, report } of sessions.filter((s) => s.target.spec.workloads?.includes(id) ?? true)) {
@@ -176,6 +194,7 @@ async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts
     report.workloads[id] = outcome;
     log(`  ${target.spec.id.padEnd(15)} ${outcome.status === 'ok' ? describeLoad(outcome.load) : outcome.status === 'unsupported' ? 'unsupported' : `failed: ${outcome.message}`}`);
   }
+  await pairAuth(sessions, id, opts, authPairs);
   const itemsPerTransaction = COMMIT_SHAPES[id];
   if (itemsPerTransaction !== undefined && sessions.some((s) => s.target.spec.id === 'openddb-disk')) {
     // Right after the workload, so the two figures of the ratio see the same disk.
@@ -226,12 +245,12 @@ async function tearDown({ dataDir, target, client }: TargetSession): Promise<voi
  * apart (this machine's speed drifts by ±10 % over a quarter of an hour). Idle
  * targets take no CPU while another is measured.
  */
-async function benchTargets(specs: TargetSpec[], opts: BenchOptions, commitRates: Record<string, CommitRate>): Promise<TargetReport[]> {
+async function benchTargets(specs: TargetSpec[], opts: BenchOptions, commitRates: Record<string, CommitRate>, authPairs: Record<string, AlternatingResult>): Promise<TargetReport[]> {
   const sessions: TargetSession[] = [];
   const reports: TargetReport[] = [];
   try {
     for (const spec of specs) sessions.push(await setUpTarget(spec, opts));
-    for (const id of opts.workloads) await runWorkloadEverywhere(sessions, id, opts, commitRates);
+    for (const id of opts.workloads) await runWorkloadEverywhere(sessions, id, opts, commitRates, authPairs);
     while (sessions.length > 0) reports.push(await finishTarget(sessions.shift()!, opts));
     return reports;
   } finally {
@@ -277,10 +296,11 @@ async function main(): Promise<void> {
   const specs = TARGETS.filter((t) => opts.targets.includes(t.id));
   const coldStarts = await coldStartPhase(specs, opts);
   const commitRates: Record<string, CommitRate> = {};
-  const targets = await benchTargets(specs, opts, commitRates);
+  const authPairs: Record<string, AlternatingResult> = {};
+  const targets = await benchTargets(specs, opts, commitRates, authPairs);
   const run: RunReport = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', quick: opts.quick, machine: machine(), settings: settings(opts),
-    items: opts.sizes.items, rawItemBytes: rawItemBytes(opts.sizes), targets, coldStarts, commitRates,
+    items: opts.sizes.items, rawItemBytes: rawItemBytes(opts.sizes), targets, coldStarts, commitRates, authPairs,
   };
   const goals = evaluateGoals(run);
   const markdown = resultsMarkdown(run, goals);
