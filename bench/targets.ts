@@ -71,6 +71,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Data directory of an on-disk target (the caller creates and removes it). */
   dataDir?: string;
+  /** Another build's `dist/src/cli/main.js` for an OpenDDB target (default OPENDDB_CLI). */
+  cli?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -81,18 +83,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function commandFor(spec: TargetSpec, port: number, dataDir: string | undefined): string[] {
+function commandFor(spec: TargetSpec, port: number, dataDir: string | undefined, cli: string): string[] {
   switch (spec.id) {
     case 'openddb-disk':
-      return [OPENDDB_CLI, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn'];
+      return [cli, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn'];
     case 'openddb-workers':
-      return [OPENDDB_CLI, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn', '--workers', '2'];
+      return [cli, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn', '--workers', '2'];
     case 'openddb-relaxed':
-      return [OPENDDB_CLI, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn', '--durability', 'relaxed'];
+      return [cli, '--port', String(port), '--data-dir', dataDir!, '--log-level', 'warn', '--durability', 'relaxed'];
     case 'openddb-memory':
-      return [OPENDDB_CLI, '--port', String(port), '--in-memory', '--log-level', 'warn'];
+      return [cli, '--port', String(port), '--in-memory', '--log-level', 'warn'];
     case 'openddb-auth':
-      return [OPENDDB_CLI, '--port', String(port), '--in-memory', '--log-level', 'warn', '--auth', benchUsersFile()];
+      return [cli, '--port', String(port), '--in-memory', '--log-level', 'warn', '--auth', benchUsersFile()];
     case 'dynalite':
       return [dynaliteCli(), '--port', String(port), '--host', '127.0.0.1', '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'];
     case 'ceiling':
@@ -106,7 +108,7 @@ export async function startTarget(spec: TargetSpec, options: StartOptions = {}):
   const dataDir = spec.onDisk ? options.dataDir : undefined;
   if (spec.onDisk && dataDir === undefined) throw new Error(`${spec.label} needs a data directory`);
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...commandFor(spec, port, dataDir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...commandFor(spec, port, dataDir, options.cli ?? OPENDDB_CLI)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));

@@ -1,0 +1,66 @@
+/**
+ * Two builds of OpenDDB over HTTP, compared: one server of each (same target kind, same
+ * data), the benchmark's load generator on each in alternating windows
+ * (bench/alternating.ts), and per workload each build's median server CPU per operation
+ * and ops/s, with the medians of the per-round ratios B / A. Both checkouts must be built
+ * (`npx tsc -p .` is enough; the command runs the bundle only when it is current).
+ *
+ *   node dist/bench/compareHttp.js --a ../base --b . [--target openddb-memory] [--workloads get,put,query-10]
+ *     [--rounds 4] [--seconds 3] [--items 30000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { alternate, describeRatios, median } from './alternating.js';
+import { BenchClient } from './client.js';
+import { bigItem, ITEMS_TABLE, RANGES_TABLE, smallItem } from './data.js';
+import { createTable, preload } from './preload.js';
+import { startTarget, TARGETS, type RunningTarget } from './targets.js';
+
+const { values } = parseArgs({
+  options: {
+    a: { type: 'string' },
+    b: { type: 'string', default: '.' },
+    target: { type: 'string', default: 'openddb-memory' },
+    workloads: { type: 'string', default: 'put,get,query-10' },
+    rounds: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '3' },
+    items: { type: 'string', default: '30000' },
+  },
+});
+if (values.a === undefined) throw new Error('--a <checkout> is required (the build to compare against)');
+const spec = TARGETS.find((t) => t.id === values.target && t.isOpenDDB);
+if (spec === undefined) throw new Error(`--target must be one of ${TARGETS.filter((t) => t.isOpenDDB).map((t) => t.id).join(', ')}`);
+const items = Number(values.items);
+const sizes = { items, partitions: Math.max(1, Math.floor(items / 100)), perPartition: 100 };
+
+async function started(checkout: string): Promise<{ target: RunningTarget; dataDir: string | undefined }> {
+  const dataDir = spec!.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-compare-')) : undefined;
+  const target = await startTarget(spec!, { dataDir, cli: join(resolve(checkout), 'dist/src/cli/main.js') });
+  const client = new BenchClient(target.host, target.port);
+  await createTable(client, ITEMS_TABLE);
+  await createTable(client, RANGES_TABLE);
+  await preload(client, ITEMS_TABLE, 0, items, bigItem);
+  await preload(client, RANGES_TABLE, 0, sizes.partitions * sizes.perPartition, (n) => smallItem(Math.floor(n / 100), n % 100));
+  client.close();
+  return { target, dataDir };
+}
+
+const servers = [await started(values.a), await started(values.b!)];
+try {
+  console.log(`A = ${resolve(values.a)}\nB = ${resolve(values.b!)}\n${spec.label}, ${values.rounds} alternating rounds of ${values.seconds} s per workload`);
+  for (const workload of values.workloads!.split(',')) {
+    const pair = await alternate(servers[0]!.target, servers[1]!.target, {
+      workload, sizes, connections: 32, warmupMs: 500, durationMs: Number(values.seconds) * 1000, rounds: Number(values.rounds),
+    });
+    const cpu = (loads: typeof pair.a) => median(loads.map((l) => l.cpuUsPerOp)).toFixed(0).padStart(5);
+    const ops = (loads: typeof pair.a) => Math.round(median(loads.map((l) => l.opsPerSec))).toLocaleString('en-US').padStart(7);
+    console.log(`${workload.padEnd(14)} µs CPU/op A ${cpu(pair.a)} B ${cpu(pair.b)}  B/A ${describeRatios(pair.cpuRatios)}   ops/s A ${ops(pair.a)} B ${ops(pair.b)}  B/A ${describeRatios(pair.opsRatios)}`);
+  }
+} finally {
+  for (const { target, dataDir } of servers) {
+    await target.stop();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
