@@ -6,9 +6,11 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { createHttpServer, type HttpFront } from '../src/server/server.js';
+import { createHttpServer, type HttpFront, type TlsOptions } from '../src/server/server.js';
 import { createLogger } from '../src/logger.js';
 import { startServer } from '../src/index.js';
 import { sdkClient } from './helpers.js';
@@ -30,8 +32,10 @@ after(() => {
   }
 });
 
+const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url));
+
 /** An HTTP front whose GetItem handler waits until released; ListTables answers at once. */
-async function heldFront(): Promise<Held> {
+async function heldFront(tls?: TlsOptions): Promise<Held> {
   const calls: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -44,7 +48,7 @@ async function heldFront(): Promise<Held> {
     knownOperations: new Set(['GetItem', 'ListTables']),
     logger: createLogger('silent'),
     cors: undefined,
-  });
+  }, tls);
   fronts.push(front);
   await new Promise<void>((resolve) => front.server.listen(0, '127.0.0.1', resolve));
   return { front, port: (front.server.address() as AddressInfo).port, calls, release };
@@ -58,8 +62,8 @@ function request(target: string): string {
 }
 
 /** A raw keep-alive connection that collects what the server sends and notes when it closes. */
-function rawConnection(port: number): { socket: Socket; received: () => string; closed: Promise<void> } {
-  const socket = connect(port, '127.0.0.1');
+function rawConnection(port: number, tls = false): { socket: Socket; received: () => string; closed: Promise<void> } {
+  const socket = tls ? connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false }) : connect(port, '127.0.0.1');
   let text = '';
   socket.on('data', (chunk) => (text += chunk.toString()));
   socket.on('error', () => undefined);
@@ -104,6 +108,25 @@ describe('draining the HTTP front', () => {
     assert.match(busy.received(), /Connection: close/i);
     assert.deepEqual(held.calls, ['ListTables', 'GetItem']);
     assert.equal(held.front.server.listening, false);
+  });
+
+  it('over TLS too: the request in flight is answered with Connection: close, an idle connection closes at once', async () => {
+    const held = await heldFront({ cert: fixture('tls-cert.pem'), key: fixture('tls-key.pem') });
+    const idle = rawConnection(held.port, true);
+    idle.socket.write(request('ListTables'));
+    await until('the idle connection to be answered', () => responses(idle.received()) === 1);
+    const busy = rawConnection(held.port, true);
+    busy.socket.write(request('GetItem'));
+    await until('the held request to start', () => held.calls.includes('GetItem'));
+
+    const closing = held.front.drain.close(5_000);
+    await idle.closed;
+    held.release();
+    await busy.closed;
+    await closing;
+    assert.equal(responses(busy.received()), 1, busy.received());
+    assert.match(busy.received(), /^HTTP\/1\.1 200 OK/);
+    assert.match(busy.received(), /Connection: close/i);
   });
 
   it('cuts what is left at the deadline', async () => {

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 /** How long a stop lets requests in flight finish unless told otherwise. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -37,10 +38,17 @@ export class ConnectionDrain {
   private draining = false;
 
   constructor(private readonly server: Server) {
-    server.on('connection', (socket: Socket) => {
-      this.connections.set(socket, { responses: [] });
-      socket.once('close', () => this.connections.delete(socket));
-    });
+    // Over TLS, requests arrive on the TLS socket, not on the TCP socket under it: track
+    // that one, or a drain would destroy a busy connection's TCP socket as if it were idle.
+    const event = server instanceof TlsServer ? 'secureConnection' : 'connection';
+    server.on(event, (socket: Socket) => this.track(socket));
+  }
+
+  private track(socket: Socket): OpenConnection {
+    const connection: OpenConnection = { responses: [] };
+    this.connections.set(socket, connection);
+    socket.once('close', () => this.connections.delete(socket));
+    return connection;
   }
 
   get isDraining(): boolean {
@@ -53,14 +61,14 @@ export class ConnectionDrain {
    */
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     const socket = req.socket;
-    const connection = this.connections.get(socket);
     if (this.draining) {
       // Behind a request in flight (pipelined), the connection closes after that
       // answer; on an otherwise idle connection, now.
-      if ((connection?.responses.length ?? 0) === 0) socket.destroy();
+      if ((this.connections.get(socket)?.responses.length ?? 0) === 0) socket.destroy();
       return false;
     }
-    if (connection === undefined) return true; // its socket already closed: nothing to drain
+    const connection = this.connections.get(socket) ?? (socket.destroyed ? undefined : this.track(socket));
+    if (connection === undefined) return true; // its connection is gone: nothing to drain
     connection.responses.push(res);
     res.once('close', () => {
       const { responses } = connection;
