@@ -82,52 +82,36 @@ async function until(what: string, condition: () => boolean, timeoutMs = 5_000):
 const responses = (text: string) => text.split('HTTP/1.1 ').length - 1;
 
 describe('draining the HTTP front', () => {
-  it('answers the request in flight with Connection: close, closes idle connections at once, runs nothing new', async () => {
-    const held = await heldFront();
-    const idle = rawConnection(held.port);
-    idle.socket.write(request('ListTables'));
-    await until('the idle connection to be answered', () => responses(idle.received()) === 1);
-    assert.match(idle.received(), /Connection: keep-alive/i);
+  // Over TLS the requests arrive on TLS sockets, not on the TCP sockets under them.
+  for (const tls of [false, true]) {
+    it(`answers the request in flight with Connection: close, closes idle connections at once, runs nothing new${tls ? ' (TLS)' : ''}`, async () => {
+      const held = await heldFront(tls ? { cert: fixture('tls-cert.pem'), key: fixture('tls-key.pem') } : undefined);
+      const idle = rawConnection(held.port, tls);
+      idle.socket.write(request('ListTables'));
+      await until('the idle connection to be answered', () => responses(idle.received()) === 1);
+      assert.match(idle.received(), /Connection: keep-alive/i);
 
-    const busy = rawConnection(held.port);
-    busy.socket.write(request('GetItem'));
-    await until('the held request to start', () => held.calls.includes('GetItem'));
+      const busy = rawConnection(held.port, tls);
+      busy.socket.write(request('GetItem'));
+      await until('the held request to start', () => held.calls.includes('GetItem'));
 
-    const closing = held.front.drain.close(5_000);
-    await idle.closed; // idle: closed at once, before the held request is answered
-    assert.equal(responses(busy.received()), 0);
+      const closing = held.front.drain.close(5_000);
+      await idle.closed; // idle: closed at once, before the held request is answered
+      assert.equal(responses(busy.received()), 0);
 
-    // A request sent on the draining connection behind the one in flight is not run.
-    busy.socket.write(request('ListTables'));
-    await new Promise((r) => setTimeout(r, 50));
-    held.release();
-    await busy.closed;
-    await closing;
-    assert.equal(responses(busy.received()), 1, busy.received());
-    assert.match(busy.received(), /^HTTP\/1\.1 200 OK/);
-    assert.match(busy.received(), /Connection: close/i);
-    assert.deepEqual(held.calls, ['ListTables', 'GetItem']);
-    assert.equal(held.front.server.listening, false);
-  });
-
-  it('over TLS too: the request in flight is answered with Connection: close, an idle connection closes at once', async () => {
-    const held = await heldFront({ cert: fixture('tls-cert.pem'), key: fixture('tls-key.pem') });
-    const idle = rawConnection(held.port, true);
-    idle.socket.write(request('ListTables'));
-    await until('the idle connection to be answered', () => responses(idle.received()) === 1);
-    const busy = rawConnection(held.port, true);
-    busy.socket.write(request('GetItem'));
-    await until('the held request to start', () => held.calls.includes('GetItem'));
-
-    const closing = held.front.drain.close(5_000);
-    await idle.closed;
-    held.release();
-    await busy.closed;
-    await closing;
-    assert.equal(responses(busy.received()), 1, busy.received());
-    assert.match(busy.received(), /^HTTP\/1\.1 200 OK/);
-    assert.match(busy.received(), /Connection: close/i);
-  });
+      // A request sent on the draining connection behind the one in flight is not run.
+      busy.socket.write(request('ListTables'));
+      await new Promise((r) => setTimeout(r, 50));
+      held.release();
+      await busy.closed;
+      await closing;
+      assert.equal(responses(busy.received()), 1, busy.received());
+      assert.match(busy.received(), /^HTTP\/1\.1 200 OK/);
+      assert.match(busy.received(), /Connection: close/i);
+      assert.deepEqual(held.calls, ['ListTables', 'GetItem']);
+      assert.equal(held.front.server.listening, false);
+    });
+  }
 
   it('cuts what is left at the deadline', async () => {
     const held = await heldFront();
