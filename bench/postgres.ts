@@ -16,14 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { performance } from 'node:perf_hooks';
 import { BenchClient } from './client.js';
 import { OPENDDB_CLI } from './targets.js';
+import { runLoad } from './loadRunner.js';
+import { PG_ITEMS, PG_TABLE, pgItem } from './workloads.js';
 import { findBinaries, startPostgresCluster } from '../test/postgresCluster.js';
 
 const run = promisify(execFile);
 const log = (text: string) => process.stderr.write(`${text}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface PostgresBenchOptions {
   connections: number;
@@ -40,8 +40,6 @@ export interface PostgresBenchResult {
   defaultStore: { getItem: number; putItem: number };
 }
 
-const TABLE = 'pgbench_items';
-const ITEMS = 1000;
 const NODE_COUNTS = [1, 2, 4];
 
 /** Runs the whole comparison, or answers why it cannot. */
@@ -87,8 +85,13 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<P
 
 interface OpenDDBNode {
   client: BenchClient;
+  pid: number;
+  port: number;
   stop(): void;
 }
+
+/** The load generator's data sizes; the PostgreSQL workloads use only their own table. */
+const PG_SIZES = { items: PG_ITEMS, partitions: 1, perPartition: 1 };
 
 /** GetItem and PutItem through one node on the default store, in a temporary data directory. */
 async function onDefaultStore(options: PostgresBenchOptions): Promise<{ getItem: number; putItem: number }> {
@@ -121,6 +124,8 @@ async function startNode(storage: string | string[]): Promise<OpenDDBNode> {
   const client = new BenchClient('127.0.0.1', port);
   return {
     client,
+    pid: child.pid!,
+    port,
     stop: () => {
       client.close();
       child.kill('SIGTERM');
@@ -128,42 +133,37 @@ async function startNode(storage: string | string[]): Promise<OpenDDBNode> {
   };
 }
 
-const item = (n: number) => ({ pk: { S: `item-${n}` }, payload: { S: 'x'.repeat(100) }, n: { N: String(n) } });
-
 async function preload(client: BenchClient): Promise<void> {
   await client.call('CreateTable', {
-    TableName: TABLE,
+    TableName: PG_TABLE,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
   });
-  for (let n = 0; n < ITEMS; n += 25) {
-    const puts = Array.from({ length: Math.min(25, ITEMS - n) }, (_, i) => ({ PutRequest: { Item: item(n + i) } }));
-    await client.call('BatchWriteItem', { RequestItems: { [TABLE]: puts } });
+  for (let n = 0; n < PG_ITEMS; n += 25) {
+    const puts = Array.from({ length: Math.min(25, PG_ITEMS - n) }, (_, i) => ({ PutRequest: { Item: pgItem(n + i) } }));
+    await client.call('BatchWriteItem', { RequestItems: { [PG_TABLE]: puts } });
   }
 }
 
-/** `connections` request loops spread over the nodes; successful operations per second after a warm-up. */
+/**
+ * `connections` keep-alive connections spread over the nodes, driven by the benchmark's
+ * load generator (pre-signed raw requests, one forked process per node, as for every other
+ * target): what pgbench's C client is to PostgreSQL. Successful operations per second.
+ */
 async function load(nodes: OpenDDBNode[], options: PostgresBenchOptions, operation: 'GetItem' | 'PutItem'): Promise<number> {
-  const measureFrom = performance.now() + options.warmupMs;
-  const measureTo = measureFrom + options.durationMs;
-  let ok = 0;
-  let failed = 0;
-  const loop = async (client: BenchClient, seed: number) => {
-    for (let i = seed; ; i += 7919) {
-      const n = i % ITEMS;
-      const body = operation === 'GetItem' ? { TableName: TABLE, Key: { pk: { S: `item-${n}` } } } : { TableName: TABLE, Item: item(n) };
-      const { status } = await client.send(operation, body);
-      const now = performance.now();
-      if (now > measureTo) return;
-      if (now < measureFrom) continue;
-      if (status === 200) ok++;
-      else failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: options.connections }, (_, c) => loop(nodes[c % nodes.length]!.client, c * 131)));
-  if (failed > 0) log(`  ${operation}: ${failed} requests failed`);
-  return ok / (options.durationMs / 1000);
+  const workload = operation === 'GetItem' ? 'pg-get' : 'pg-put';
+  const loads = await Promise.all(nodes.map((node, k) => runLoad(node.pid, {
+    host: '127.0.0.1', port: node.port, workload, sizes: PG_SIZES,
+    connections: Math.floor(options.connections / nodes.length) + (k < options.connections % nodes.length ? 1 : 0),
+    warmupMs: options.warmupMs, durationMs: options.durationMs, checkBodies: true,
+  })));
+  const failed = loads.reduce((sum, l) => sum + l.errors + l.warmupErrors + l.checkFailures, 0);
+  if (failed > 0) log(`  ${operation}: ${failed} requests failed or answered wrongly (${loads.flatMap((l) => l.samples).slice(0, 2).join('; ')})`);
+  const cores = loads.reduce((sum, l) => sum + l.cpuCores, 0);
+  const ops = loads.reduce((sum, l) => sum + l.ops, 0);
+  log(`    ${operation} on ${nodes.length} node${nodes.length > 1 ? 's' : ''}: ${Math.round((cores * options.durationMs * 1000) / Math.max(1, ops))} µs node CPU per operation, nodes busy ${cores.toFixed(2)} cores, load generator ${loads.reduce((sum, l) => sum + l.loadgenCores, 0).toFixed(2)}, rest of the machine ${Math.max(...loads.map((l) => l.otherCores)).toFixed(2)}`);
+  return loads.reduce((sum, l) => sum + l.opsPerSec, 0);
 }
 
 export function postgresBenchMarkdown(result: PostgresBenchResult): string {

@@ -205,8 +205,30 @@ export const SCALE_QUERY: Workload = {
   check: (body, _i, sizes) => expectCount(body, sizes.perPartition),
 };
 
+/** The PostgreSQL phase's table: rows about the size of pgbench's, which it stands beside. */
+export const PG_TABLE = 'pgbench_items';
+export const PG_ITEMS = 1000;
+
+export function pgItem(n: number): Record<string, Record<string, string>> {
+  return { pk: { S: `item-${n}` }, payload: { S: 'x'.repeat(100) }, n: { N: String(n) } };
+}
+
+/** GetItem and PutItem over the PostgreSQL phase's table (bench/postgres.ts). */
+export const POSTGRES_WORKLOADS: Workload[] = [
+  {
+    id: 'pg-get', title: 'GetItem (PostgreSQL phase)', singleItem: true, poolSize: PG_ITEMS,
+    build: (i) => ({ operation: 'GetItem', body: { TableName: PG_TABLE, Key: { pk: pgItem(spread(i, PG_ITEMS)).pk } } }),
+    check: (body, i) => (body?.Item?.pk?.S === `item-${spread(i, PG_ITEMS)}` ? undefined : `expected Item item-${spread(i, PG_ITEMS)}, got ${JSON.stringify(body).slice(0, 120)}`),
+  },
+  {
+    id: 'pg-put', title: 'PutItem (PostgreSQL phase)', singleItem: true, poolSize: PG_ITEMS,
+    build: (i) => ({ operation: 'PutItem', body: { TableName: PG_TABLE, Item: pgItem(spread(i, PG_ITEMS)) } }),
+    check: (body) => expectEmptyObject(body),
+  },
+];
+
 export function findWorkload(id: string): Workload {
-  const workload = id === SCALE_QUERY.id ? SCALE_QUERY : WORKLOADS.find((w) => w.id === id);
+  const workload = [SCALE_QUERY, ...POSTGRES_WORKLOADS, ...WORKLOADS].find((w) => w.id === id);
   if (workload === undefined) throw new Error(`unknown workload ${id}`);
   return workload;
 }
