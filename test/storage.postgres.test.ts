@@ -76,6 +76,31 @@ describe('PostgreSQL adapter', { skip: postgres.skip }, () => {
     assert.equal(chained, 11);
   });
 
+  it('answers the first point reads of snapshots started together with one statement, each its own values', async () => {
+    await store.transact((txn) => {
+      for (let i = 0; i < 8; i++) txn.put(b(13, i), b(100 + i));
+    });
+    const { result, statements } = await countingRoundTrips(() =>
+      Promise.all([
+        ...Array.from({ length: 8 }, (_, i) => store.snapshot((ops) => ops.get(b(13, i))?.[0])),
+        store.snapshot((ops) => ops.get(b(13, 99))), // absent
+        store.snapshot((ops) => [ops.get(b(13, 1))?.[0], ops.get(b(13, 2))?.[0]]), // two keys, same statement
+      ]),
+    );
+    assert.deepEqual(result, [100, 101, 102, 103, 104, 105, 106, 107, undefined, [101, 102]]);
+    assert.equal(statements.length, 1, statements.join('\n'));
+    assert.match(statements[0]!, /unnest/);
+
+    // A snapshot that needs more than its first point reads reads again inside a transaction of its own.
+    const { result: more } = await countingRoundTrips(() =>
+      store.snapshot((ops) => {
+        const first = ops.get(b(13, 0))?.[0];
+        return first === undefined ? [] : [first, ...[...ops.range({ gte: b(13), lt: b(14), limit: 3 })].map((e) => e.value[0])];
+      }),
+    );
+    assert.deepEqual(more, [100, 100, 101, 102]);
+  });
+
   it('stores bytes as given, empty values included, and orders keys bytewise', async () => {
     await store.transact((txn) => {
       txn.put(b(1, 0xff), b());

@@ -14,6 +14,7 @@ import { ensureTable, statementsFor, type Statements } from './postgresSchema.js
 import { ReadThroughCache, ReplayTransaction, type MissingRead } from './readThrough.js';
 import { HostSelectingPool, isHostLost, parseHostList } from './postgresHosts.js';
 import { ReplicaSet } from './postgresReplicas.js';
+import { PointReadBatch } from './postgresPointReads.js';
 
 /** As long as the longest key the engine builds (LAYOUT_MAX_KEY_BYTES); see postgresSchema.ts for how. */
 export const POSTGRES_MAX_KEY_BYTES = 4026;
@@ -50,6 +51,7 @@ export class PostgresStore implements KVStore {
   readonly maxKeyBytes = POSTGRES_MAX_KEY_BYTES;
   private closed = false;
   private replicaSet: ReplicaSet | undefined;
+  private readonly pointReads = new Map<Source, PointReadBatch>();
 
   private constructor(
     private readonly primary: HostSelectingPool,
@@ -140,9 +142,17 @@ export class PostgresStore implements KVStore {
 
   private async run<T>(source: Source, begin: string, writable: boolean, fn: (txn: WriteOps) => T): Promise<T> {
     if (this.closed) throw new Error('The store is closed');
-    const { client, pool } = await source.connect();
-    // A connection lost between two statements emits 'error': the next statement fails instead.
-    client.on('error', ignoreError);
+    // Taken from the pool when a statement of this run's own is needed: a snapshot answered
+    // by the turn's combined point read never holds a connection.
+    let held: { client: Client; pool: pg.Pool } | undefined;
+    const connection = async (): Promise<Client> => {
+      if (held === undefined) {
+        held = await source.connect();
+        // A connection lost between two statements emits 'error': the next statement fails instead.
+        held.client.on('error', ignoreError);
+      }
+      return held.client;
+    };
     let begun = false;
     let broken = false;
     // Errors `fn` threw are the caller's; only the server's or the connection's say anything about the host.
@@ -162,14 +172,21 @@ export class PostgresStore implements KVStore {
         const missing = cache.takeMissing();
         if (missing !== undefined) {
           // A snapshot's first fetch runs alone, outside a transaction: one statement, one
-          // consistent view, all most reads need. A second fetch starts over inside a transaction.
+          // consistent view, all most reads need; point reads join the turn's combined
+          // statement (postgresPointReads.ts). A second fetch starts over inside a transaction.
           if (!writable && !begun && cache.isEmpty()) {
-            await this.fetch(client, cache, missing, undefined);
+            if (missing.kind === 'keys') {
+              const found = await this.pointReadsOf(source).get(missing.keys);
+              for (const key of missing.keys) cache.addKey(key, found.get(key));
+            } else {
+              await this.fetch(await connection(), cache, missing, undefined);
+            }
             continue;
           }
           // Begun only when there is something to read, in the same round trip as that read.
           if (!begun && !cache.isEmpty()) cache = new ReadThroughCache();
           const opens = !begun;
+          const client = await connection();
           // Set first: a failed round trip may have opened the transaction, so roll back.
           begun = true;
           await this.fetch(client, cache, missing, opens ? begin : undefined);
@@ -181,21 +198,55 @@ export class PostgresStore implements KVStore {
         }
         if (txn.pending.size > 0) {
           const opens = !begun;
+          const client = await connection();
           begun = true;
           await this.writeAndCommit(client, txn.pending, opens ? begin : undefined);
         } else if (begun) {
-          await client.query('COMMIT');
+          await held!.client.query('COMMIT');
         }
         begun = false;
         return outcome.value;
       }
     } catch (error) {
       if (!fromCallback && isHostLost(error)) {
+        // A lost host seen by the combined point read (no connection of this run's own) is handled there.
+        if (held !== undefined) source.lost(held.pool, error);
+        broken = true;
+      }
+      if (begun && !broken && held !== undefined) broken = !(await rollback(held.client));
+      throw asConflict(error);
+    } finally {
+      if (held !== undefined) {
+        held.client.off('error', ignoreError);
+        held.client.release(broken);
+      }
+    }
+  }
+
+  /** The combined point reads of a source (the primary, or a replica). */
+  private pointReadsOf(source: Source): PointReadBatch {
+    let batch = this.pointReads.get(source);
+    if (batch === undefined) {
+      batch = new PointReadBatch((keys) => this.readKeys(source, keys));
+      this.pointReads.set(source, batch);
+    }
+    return batch;
+  }
+
+  /** One getMany statement on a pooled connection of its own. */
+  private async readKeys(source: Source, keys: Buffer[]): Promise<{ key: Buffer; value: Buffer }[]> {
+    if (this.closed) throw new Error('The store is closed');
+    const { client, pool } = await source.connect();
+    client.on('error', ignoreError);
+    let broken = false;
+    try {
+      return (await this.query(client, 'getMany', [keys])).rows as { key: Buffer; value: Buffer }[];
+    } catch (error) {
+      if (isHostLost(error)) {
         source.lost(pool, error);
         broken = true;
       }
-      if (begun && !broken) broken = !(await rollback(client));
-      throw asConflict(error);
+      throw error;
     } finally {
       client.off('error', ignoreError);
       client.release(broken);
