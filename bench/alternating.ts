@@ -8,6 +8,7 @@
 import { runLoad, type MeasuredLoad } from './loadRunner.js';
 import type { DataSizes } from './data.js';
 import type { RunningTarget } from './targets.js';
+import { median } from './median.js';
 
 export interface AlternatingLoad {
   workload: string;
@@ -25,12 +26,6 @@ export interface AlternatingResult {
   opsRatios: number[];
   /** B's server CPU per operation over A's, per round. */
   cpuRatios: number[];
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function measure(target: RunningTarget, load: AlternatingLoad): Promise<MeasuredLoad> {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTarget, type TargetSpec } from './targets.js';
+import { median } from './median.js';
 
 export interface ColdStarts {
   spec: TargetSpec;
@@ -15,12 +16,6 @@ export interface ColdStarts {
   /** The server's CPU time to its first answer, per spawn and median. */
   cpuSamplesMs: number[];
   medianCpuMs: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export async function measureColdStarts(specs: TargetSpec[], rounds: number): Promise<ColdStarts[]> {

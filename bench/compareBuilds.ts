@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { median } from './median.js';
 
 const run = promisify(execFile);
 
@@ -36,12 +37,6 @@ async function runOnce(dir: string): Promise<Map<string, number>> {
     if (match) figures.set(match[1]!, Number(match[2]));
   }
   return figures;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const perBuild: Map<string, number>[][] = [[], []];

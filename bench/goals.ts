@@ -1,7 +1,8 @@
 /** The performance targets, checked against one run's numbers. */
 import type { MeasuredLoad } from './loadRunner.js';
 import type { RunReport, TargetReport } from './results.js';
-import { describeRatios, median, type AlternatingResult } from './alternating.js';
+import { describeRatios, type AlternatingResult } from './alternating.js';
+import { median } from './median.js';
 import { WORKLOADS } from './workloads.js';
 
 export interface GoalResult {

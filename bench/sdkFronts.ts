@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { startInProcess, startServer } from '../src/index.js';
+import { median } from './median.js';
 
 export interface SdkFrontsOptions {
   seconds: number;
@@ -67,12 +68,6 @@ async function readyClient(front: Pick<DynamoDBClientConfig, 'endpoint' | 'reque
   await measure(client, 1000, options);
   return client;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Measures both fronts in alternating windows (so a shared machine's changing load falls on
