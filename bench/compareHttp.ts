@@ -15,8 +15,7 @@ import { parseArgs } from 'node:util';
 import { alternate, describeRatios } from './alternating.js';
 import { median } from './median.js';
 import { BenchClient } from './client.js';
-import { bigItem, ITEMS_TABLE, RANGES_TABLE, smallItem } from './data.js';
-import { createTable, preload } from './preload.js';
+import { loadBenchTables } from './preload.js';
 import { startTarget, TARGETS, type RunningTarget } from './targets.js';
 
 const { values } = parseArgs({
@@ -40,10 +39,7 @@ async function started(checkout: string): Promise<{ target: RunningTarget; dataD
   const dataDir = spec!.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-compare-')) : undefined;
   const target = await startTarget(spec!, { dataDir, cli: join(resolve(checkout), 'dist/src/cli/main.js') });
   const client = new BenchClient(target.host, target.port);
-  await createTable(client, ITEMS_TABLE);
-  await createTable(client, RANGES_TABLE);
-  await preload(client, ITEMS_TABLE, 0, items, bigItem);
-  await preload(client, RANGES_TABLE, 0, sizes.partitions * sizes.perPartition, (n) => smallItem(Math.floor(n / 100), n % 100));
+  await loadBenchTables(client, sizes);
   client.close();
   return { target, dataDir };
 }

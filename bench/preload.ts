@@ -3,7 +3,7 @@
  * where the server has it, PutItem with the same concurrency where it does not.
  */
 import { BenchClient, errorType, isUnsupported } from './client.js';
-import { createTableInput, type Item } from './data.js';
+import { bigItem, createTableInput, ITEMS_TABLE, RANGES_TABLE, smallItem, type DataSizes, type Item } from './data.js';
 
 const CONCURRENCY = 32;
 
@@ -53,4 +53,13 @@ async function batchWrite(client: BenchClient, table: string, from: number, to: 
     requests = out.UnprocessedItems?.[table] ?? [];
     if (requests.length > 0) await new Promise((r) => setTimeout(r, 10 * attempt));
   }
+}
+
+/** Both benchmark tables created and filled: `sizes.items` items of ~1 KB, and the partitions of small items. */
+export async function loadBenchTables(client: BenchClient, sizes: DataSizes): Promise<void> {
+  await createTable(client, ITEMS_TABLE);
+  await createTable(client, RANGES_TABLE);
+  await preload(client, ITEMS_TABLE, 0, sizes.items, bigItem);
+  const per = sizes.perPartition;
+  await preload(client, RANGES_TABLE, 0, sizes.partitions * per, (n) => smallItem(Math.floor(n / per), n % per));
 }

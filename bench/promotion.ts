@@ -11,9 +11,8 @@ import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { startServer } from '../src/index.js';
 import { BenchClient } from './client.js';
-import { bigItem, ITEMS_TABLE, RANGES_TABLE, smallItem } from './data.js';
 import { runLoad } from './loadRunner.js';
-import { createTable, preload } from './preload.js';
+import { loadBenchTables } from './preload.js';
 
 interface SampleNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -28,10 +27,7 @@ const sizes = { items, partitions: Math.max(1, Math.floor(items / 100)), perPart
 const server = await startServer({ port: 0, inMemory: true, logLevel: 'warn' });
 const url = new URL(server.url);
 const client = new BenchClient(url.hostname, Number(url.port));
-await createTable(client, ITEMS_TABLE);
-await createTable(client, RANGES_TABLE);
-await preload(client, ITEMS_TABLE, 0, items, bigItem);
-await preload(client, RANGES_TABLE, 0, sizes.partitions * sizes.perPartition, (n) => smallItem(Math.floor(n / 100), n % 100));
+await loadBenchTables(client, sizes);
 
 const session = new Session();
 session.connect();
