@@ -83,7 +83,7 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<P
   }
 }
 
-interface OpenDDBNode {
+export interface OpenDDBNode {
   client: BenchClient;
   pid: number;
   port: number;
@@ -109,9 +109,10 @@ async function onDefaultStore(options: PostgresBenchOptions): Promise<{ getItem:
   }
 }
 
-async function startNode(storage: string | string[]): Promise<OpenDDBNode> {
+/** `nodeArgs` go to node itself (e.g. --cpu-prof). */
+export async function startNode(storage: string | string[], nodeArgs: string[] = []): Promise<OpenDDBNode> {
   const storageArgs = typeof storage === 'string' ? ['--storage', storage] : storage;
-  const child: ChildProcess = spawn(process.execPath, [OPENDDB_CLI, ...storageArgs, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, OPENDDB_CLI, ...storageArgs, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -133,7 +134,7 @@ async function startNode(storage: string | string[]): Promise<OpenDDBNode> {
   };
 }
 
-async function preload(client: BenchClient): Promise<void> {
+export async function preload(client: BenchClient): Promise<void> {
   await client.call('CreateTable', {
     TableName: PG_TABLE,
     BillingMode: 'PAY_PER_REQUEST',
@@ -151,7 +152,7 @@ async function preload(client: BenchClient): Promise<void> {
  * load generator (pre-signed raw requests, one forked process per node, as for every other
  * target): what pgbench's C client is to PostgreSQL. Successful operations per second.
  */
-async function load(nodes: OpenDDBNode[], options: PostgresBenchOptions, operation: 'GetItem' | 'PutItem'): Promise<number> {
+export async function load(nodes: OpenDDBNode[], options: PostgresBenchOptions, operation: 'GetItem' | 'PutItem'): Promise<number> {
   const workload = operation === 'GetItem' ? 'pg-get' : 'pg-put';
   const loads = await Promise.all(nodes.map((node, k) => runLoad(node.pid, {
     host: '127.0.0.1', port: node.port, workload, sizes: PG_SIZES,

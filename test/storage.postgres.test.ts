@@ -116,36 +116,65 @@ describe('PostgreSQL adapter', { skip: postgres.skip }, () => {
   it('reports a serialization failure as StorageConflict and writes nothing of the loser', async () => {
     const key = b(2);
     await store.transact((txn) => txn.put(key, b(0)));
-    // All read the key, then write it, started together: their round trips interleave.
-    const racer = (value: number) =>
+    // Another session (another node, say) has changed the key and not committed yet.
+    await admin.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    await admin.query('UPDATE adapter_test SET value = $2 WHERE key = $1', [key, b(0, 9)]);
+    const loser = store.transact((txn) => {
+      const current = txn.get(key);
+      txn.put(b(2, 1), b(1));
+      txn.put(key, Buffer.concat([current ?? b(), b(1)]));
+    });
+    // The store read the old value and now waits for the row; the other session commits.
+    for (let waited = 0; ; waited += 10) {
+      const { rows } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()`);
+      if (rows.length > 0) break;
+      assert.ok(waited < 10_000, 'the store never waited for the row');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await admin.query('COMMIT');
+    await assert.rejects(loser, (error) => error instanceof StorageConflict);
+    const final = await store.snapshot((snap) => ({ value: [...snap.get(key)!], markers: [...snap.range({ gte: b(2, 0), lt: b(3) })].length }));
+    assert.deepEqual(final, { value: [0, 9], markers: 0 });
+  });
+
+  it('runs the write transactions started together in one database transaction, one after another', async () => {
+    const key = b(8);
+    await store.transact((txn) => txn.put(key, b(0)));
+    const appender = (value: number) =>
       store.transact((txn) => {
-        const current = txn.get(key);
-        txn.put(b(2, value), b(value));
-        txn.put(key, Buffer.concat([current ?? b(), b(value)]));
-        return value;
+        const current = txn.get(key)!;
+        txn.put(b(8, value), b(value));
+        txn.put(key, Buffer.concat([current, b(value)]));
+        // One of them fails after writing: it must leave nothing behind, the others unharmed.
+        if (value === 3) throw new Error('three refused');
+        return current.length;
       });
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => racer(i + 1)));
-    const rejected = results.filter((r) => r.status === 'rejected');
-    const fulfilled = results.filter((r): r is PromiseFulfilledResult<number> => r.status === 'fulfilled').map((r) => r.value);
-    assert.ok(rejected.length > 0 && fulfilled.length > 0, `${rejected.length} conflicts`);
-    for (const r of rejected) assert.ok((r as PromiseRejectedResult).reason instanceof StorageConflict, String((r as PromiseRejectedResult).reason));
-    const final = await store.snapshot((snap) => ({ value: snap.get(key), markers: [...snap.range({ gte: b(2, 0), lt: b(3) })].map((e) => e.key[1]) }));
-    // Exactly the winners' markers are there, and the value chains the winners (no lost update).
-    assert.deepEqual(final.markers, [...fulfilled].sort());
-    assert.equal(final.value!.length, 1 + fulfilled.length);
+    const { result: results, statements } = await countingRoundTrips(() => Promise.allSettled([1, 2, 3, 4, 5].map(appender)));
+    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), [1, 2, 'three refused', 3, 4]);
+    // Each saw the writes of those before it: one serial order, no conflict among them.
+    const final = await store.snapshot((snap) => ({ value: [...snap.get(key)!], markers: [...snap.range({ gte: b(8, 0), lt: b(9) })].map((e) => e.key[1]) }));
+    assert.deepEqual(final, { value: [0, 1, 2, 4, 5], markers: [1, 2, 4, 5] });
+    // BEGIN with the reads, then the writes with COMMIT: two round trips for all five.
+    assert.equal(statements.length, 2, statements.join('\n'));
   });
 
   it('runs concurrent read-modify-writes to the right total through the engine retry loop', async () => {
     const counter = b(3);
-    const increment = () =>
-      transact(store, (txn) => {
-        const n = txn.get(counter)?.readUInt32BE(0) ?? 0;
-        const next = Buffer.alloc(4);
-        next.writeUInt32BE(n + 1);
-        txn.put(counter, next);
-      }, { attempts: 100, baseDelayMs: 1, maxDelayMs: 50 });
-    await Promise.all(Array.from({ length: 40 }, increment));
-    assert.equal((await store.snapshot((snap) => snap.get(counter)))!.readUInt32BE(0), 40);
+    // Two stores over one table, as two nodes: their write groups conflict with each other.
+    const other = await PostgresStore.open({ url: postgres.cluster!.url, table: 'adapter_test' });
+    try {
+      const increment = (on: PostgresStore) =>
+        transact(on, (txn) => {
+          const n = txn.get(counter)?.readUInt32BE(0) ?? 0;
+          const next = Buffer.alloc(4);
+          next.writeUInt32BE(n + 1);
+          txn.put(counter, next);
+        }, { attempts: 100, baseDelayMs: 1, maxDelayMs: 50 });
+      await Promise.all(Array.from({ length: 40 }, (_, i) => increment(i % 2 === 0 ? store : other)));
+      assert.equal((await store.snapshot((snap) => snap.get(counter)))!.readUInt32BE(0), 40);
+    } finally {
+      await other.close();
+    }
   });
 
   it('reruns the callback for each read it had not fetched, and fetches ranges in growing chunks', async () => {

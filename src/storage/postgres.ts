@@ -3,9 +3,12 @@
  * ordered as postgresSchema.ts explains. bytea compares bytewise, the order the interface
  * asks for.
  *
- * `transact` runs a SERIALIZABLE transaction and `snapshot` a REPEATABLE READ READ ONLY
- * one, each driving `fn` by read-through replay (readThrough.ts). Serialization failures
- * and deadlocks reject with `StorageConflict`; the engine's retry loop runs them again.
+ * `transact` runs in a SERIALIZABLE transaction, together with the other write
+ * transactions started in the same run of the microtask queue (a write group: one after
+ * another, each seeing the writes of those before it, committed together), and `snapshot`
+ * in a REPEATABLE READ READ ONLY one, each driving `fn` by read-through replay
+ * (readThrough.ts). Serialization failures and deadlocks reject with `StorageConflict`
+ * (every transaction of the group); the engine's retry loop runs them again.
  */
 import pg from 'pg';
 import { keyString, type TreeEntry } from './btreeRange.js';
@@ -20,6 +23,7 @@ import { PointReadBatch } from './postgresPointReads.js';
 export const POSTGRES_MAX_KEY_BYTES = 4026;
 
 const SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+const SERIALIZABLE = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
 
@@ -44,6 +48,21 @@ export interface PostgresStoreOptions {
 
 type Client = pg.PoolClient;
 
+/** What one `fn` of a run came to: its value, or what it threw. */
+type Outcome = { value: unknown } | { error: unknown };
+
+interface QueuedWrite {
+  fn: (txn: WriteOps) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * At most this many write transactions share a database transaction: a conflict makes
+ * them all run again, and their reads share one run's budget of speculative point misses.
+ */
+const MAX_WRITE_GROUP = 16;
+
 /** Where a transaction or snapshot runs: the primary, or a replica. */
 type Source = HostSelectingPool;
 
@@ -52,6 +71,8 @@ export class PostgresStore implements KVStore {
   private closed = false;
   private replicaSet: ReplicaSet | undefined;
   private readonly pointReads = new Map<Source, PointReadBatch>();
+  /** Write transactions started in this run of the microtask queue, not sent yet. */
+  private writeQueue: QueuedWrite[] = [];
 
   private constructor(
     private readonly primary: HostSelectingPool,
@@ -84,35 +105,36 @@ export class PostgresStore implements KVStore {
     return store;
   }
 
+  /**
+   * Joins the write group of this run of the microtask queue: the transactions started
+   * together run one after another inside one PostgreSQL transaction (see `run`), so N
+   * concurrent writes cost two round trips, not 2N.
+   */
   transact<T>(fn: (txn: WriteOps) => T): Promise<T> {
-    return this.run(this.primary, 'BEGIN ISOLATION LEVEL SERIALIZABLE', true, fn);
+    return new Promise<T>((resolve, reject) => {
+      if (this.writeQueue.length === 0) queueMicrotask(() => this.flushWrites());
+      this.writeQueue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+    });
   }
 
   snapshot<T>(fn: (txn: ReadOps) => T): Promise<T> {
-    return this.run(this.primary, SNAPSHOT, false, fn);
+    return this.run(this.primary, SNAPSHOT, false, [fn]).then(onlyOutcome<T>);
   }
 
   /** From a replica within the lag bound, if one is; else from the primary. */
   async staleSnapshot<T>(fn: (txn: ReadOps) => T): Promise<T> {
     const replica = this.replicaSet?.pick();
     if (replica === undefined) return this.snapshot(fn);
-    let thrownByFn: unknown;
-    const tracked = (ops: ReadOps): T => {
-      try {
-        return fn(ops);
-      } catch (error) {
-        thrownByFn = error;
-        throw error;
-      }
-    };
+    let outcomes: Outcome[];
     try {
-      return await this.run(replica, SNAPSHOT, false, tracked);
+      outcomes = await this.run(replica, SNAPSHOT, false, [fn]);
     } catch (error) {
-      if (error === thrownByFn || !isHostLost(error)) throw error;
+      if (!isHostLost(error)) throw error;
       // The replica went away mid-read: skip it and read from the primary (fn may rerun).
       this.replicaSet!.failed(replica);
       return this.snapshot(fn);
     }
+    return onlyOutcome<T>(outcomes);
   }
 
   replicas(): ReplicaState[] {
@@ -140,7 +162,30 @@ export class PostgresStore implements KVStore {
     }
   }
 
-  private async run<T>(source: Source, begin: string, writable: boolean, fn: (txn: WriteOps) => T): Promise<T> {
+  /** Sends the queued write transactions, up to MAX_WRITE_GROUP to a database transaction. */
+  private flushWrites(): void {
+    const queued = this.writeQueue;
+    this.writeQueue = [];
+    for (let first = 0; first < queued.length; first += MAX_WRITE_GROUP) {
+      const group = queued.slice(first, first + MAX_WRITE_GROUP);
+      this.run(this.primary, SERIALIZABLE, true, group.map((member) => member.fn)).then(
+        (outcomes) => outcomes.forEach((outcome, k) => ('error' in outcome ? group[k]!.reject(outcome.error) : group[k]!.resolve(outcome.value))),
+        (error: unknown) => {
+          for (const member of group) member.reject(error);
+        },
+      );
+    }
+  }
+
+  /**
+   * Runs `fns` one after another in one database transaction, by read-through replay: each
+   * sees the writes of those before it that did not throw; one that throws leaves nothing
+   * behind and gets its error as its outcome. Every run of the group starts over from the
+   * first, until a run completes without a miss; then the writes of that run are committed
+   * together. Rejects (every `fn` alike) only for the database's or the connection's errors,
+   * serialization failures as `StorageConflict`.
+   */
+  private async run(source: Source, begin: string, writable: boolean, fns: ((txn: WriteOps) => unknown)[]): Promise<Outcome[]> {
     if (this.closed) throw new Error('The store is closed');
     // Taken from the pool when a statement of this run's own is needed: a snapshot answered
     // by the turn's combined point read never holds a connection.
@@ -155,20 +200,22 @@ export class PostgresStore implements KVStore {
     };
     let begun = false;
     let broken = false;
-    // Errors `fn` threw are the caller's; only the server's or the connection's say anything about the host.
-    let fromCallback = false;
     try {
       let cache = new ReadThroughCache();
       for (;;) {
-        const txn = new ReplayTransaction(cache, this.maxKeyBytes, writable);
-        let outcome: { value: T } | { error: unknown };
-        try {
-          outcome = { value: fn(txn) };
-        } catch (error) {
-          outcome = { error };
-        } finally {
-          txn.finish();
-        }
+        const written = new Map<string, Buffer | null>();
+        const outcomes = fns.map((fn): Outcome => {
+          const txn = new ReplayTransaction(cache, this.maxKeyBytes, writable, written);
+          try {
+            const value = fn(txn);
+            for (const [key, write] of txn.pending) written.set(key, write);
+            return { value };
+          } catch (error) {
+            return { error };
+          } finally {
+            txn.finish();
+          }
+        });
         const missing = cache.takeMissing();
         if (missing !== undefined) {
           // A snapshot's first fetch runs alone, outside a transaction: one statement, one
@@ -192,23 +239,20 @@ export class PostgresStore implements KVStore {
           await this.fetch(client, cache, missing, opens ? begin : undefined);
           continue;
         }
-        if ('error' in outcome) {
-          fromCallback = true;
-          throw outcome.error;
-        }
-        if (txn.pending.size > 0) {
+        if (written.size > 0) {
           const opens = !begun;
           const client = await connection();
           begun = true;
-          await this.writeAndCommit(client, txn.pending, opens ? begin : undefined);
+          await this.writeAndCommit(client, written, opens ? begin : undefined);
         } else if (begun) {
-          await held!.client.query('COMMIT');
+          // Nothing written: commit what answered, roll back what only failed (as before groups).
+          await held!.client.query(outcomes.some((outcome) => !('error' in outcome)) ? 'COMMIT' : 'ROLLBACK');
         }
         begun = false;
-        return outcome.value;
+        return outcomes;
       }
     } catch (error) {
-      if (!fromCallback && isHostLost(error)) {
+      if (isHostLost(error)) {
         // A lost host seen by the combined point read (no connection of this run's own) is handled there.
         if (held !== undefined) source.lost(held.pool, error);
         broken = true;
@@ -329,6 +373,12 @@ function literal(value: unknown): string {
   if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(',')}]::bytea[]`;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new Error(`Cannot inline ${typeof value} into SQL`);
+}
+
+function onlyOutcome<T>(outcomes: Outcome[]): T {
+  const outcome = outcomes[0]!;
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value as T;
 }
 
 function ignoreError(): void {}

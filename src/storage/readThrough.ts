@@ -175,7 +175,11 @@ export class ReadThroughCache {
   }
 }
 
-/** One run of `fn`: reads through the cache, writes kept aside until the adapter commits. */
+/**
+ * One run of `fn`: reads through the cache, writes kept aside until the adapter commits.
+ * `beneath` holds the writes of the transactions run before this one in the same database
+ * transaction (a write group, postgres.ts): read as if committed, left unchanged.
+ */
 export class ReplayTransaction implements WriteOps {
   private active = true;
   /** Writes of this run (`null` = deleted). */
@@ -185,6 +189,7 @@ export class ReplayTransaction implements WriteOps {
     private readonly cache: ReadThroughCache,
     private readonly maxKeyBytes: number,
     private readonly writable: boolean,
+    private readonly beneath: ReadonlyMap<string, Buffer | null> = NOTHING_BENEATH,
   ) {}
 
   finish(): void {
@@ -193,7 +198,10 @@ export class ReplayTransaction implements WriteOps {
 
   get(key: Buffer): Buffer | undefined {
     this.assertActive();
-    const written = this.pending.get(keyString(key));
+    const text = keyString(key);
+    // Not `??`: null (deleted here) must hide what lies beneath.
+    const own = this.pending.get(text);
+    const written = own !== undefined ? own : this.beneath.get(text);
     if (written !== undefined) return written ?? undefined;
     return this.cache.get(key);
   }
@@ -206,9 +214,10 @@ export class ReplayTransaction implements WriteOps {
     const high = options.lt === undefined ? undefined : keyString(options.lt);
     const reverse = options.reverse === true;
     const committed = this.cache.range(low, high, reverse, options.limit);
-    // Without writes of its own, stop at the limit: the merge reads one entry ahead, a fetch too many.
-    if (this.pending.size === 0) return asKVEntries(take(committed, limit));
-    const writes = sortedPending(this.pending, { gte: options.gte, lt: options.lt, reverse });
+    const written = this.beneath.size === 0 ? this.pending : new Map([...this.beneath, ...this.pending]);
+    // Without writes to merge, stop at the limit: the merge reads one entry ahead, a fetch too many.
+    if (written.size === 0) return asKVEntries(take(committed, limit));
+    const writes = sortedPending(written, { gte: options.gte, lt: options.lt, reverse });
     return asKVEntries(mergeRanges(committed, writes, reverse, limit));
   }
 
@@ -233,6 +242,8 @@ export class ReplayTransaction implements WriteOps {
     if (!this.active) throw new Error('The transaction has already finished');
   }
 }
+
+const NOTHING_BENEATH: ReadonlyMap<string, Buffer | null> = new Map();
 
 function* take<T>(entries: Iterable<T>, limit: number): Generator<T> {
   if (limit <= 0) return;
