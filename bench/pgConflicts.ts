@@ -6,14 +6,15 @@
  * index entry, so no B-tree page for SERIALIZABLE's predicate locks to collide on).
  *
  * `npm run build && node dist/bench/pgConflicts.js [--nodes 1] [--connections 32] [--seconds 4] [--rounds 2]
- * [--profile dir]` (the last writes each node's CPU profile there when it stops)
+ * [--operation GetItem] [--profile dir]` (the last writes each node's CPU profile there when it stops)
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { findBinaries, startPostgresCluster } from '../test/postgresCluster.js';
 import { load, preload, startNode, type OpenDDBNode } from './postgres.js';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string' }, connections: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string' }, connections: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'string' }, operation: { type: 'string' } } });
+const operation = values.operation === 'GetItem' ? 'GetItem' : 'PutItem';
 const nodeCount = Number(values.nodes ?? 1);
 const options = { connections: Number(values.connections ?? 32), warmupMs: 1000, durationMs: Number(values.seconds ?? 4) * 1000 };
 
@@ -39,13 +40,13 @@ try {
   await preload(nodes[0]!.client);
   for (let round = 0; round < Number(values.rounds ?? 2); round++) {
     const before = await counters(stats);
-    const putsPerSecond = await load(nodes, options, 'PutItem');
+    const putsPerSecond = await load(nodes, options, operation);
     await new Promise((resolve) => setTimeout(resolve, 600)); // let the backends report
     const after = await counters(stats);
     const writes = putsPerSecond * ((options.durationMs + options.warmupMs) / 1000);
     const updates = after.updates - before.updates;
     process.stdout.write(
-      `round ${round + 1}: ${Math.round(putsPerSecond)} PutItem/s, ${((after.rollbacks - before.rollbacks) / writes).toFixed(2)} rollbacks per write, ` +
+      `round ${round + 1}: ${Math.round(putsPerSecond)} ${operation}/s, ${((after.rollbacks - before.rollbacks) / writes).toFixed(2)} rollbacks per write, ` +
       `${((after.commits - before.commits) / writes).toFixed(2)} commits per write, HOT updates ${((100 * (after.hotUpdates - before.hotUpdates)) / Math.max(1, updates)).toFixed(0)} % of ${updates}\n`,
     );
   }
