@@ -24,6 +24,16 @@ describe('ResponseBody', () => {
     assert.equal(body.length, Buffer.byteLength(body.toString('utf8')));
   });
 
+  it('keeps the bytes before a stored item that starts the body or follows a comma', () => {
+    const a = encodeStoredItem({ a: { S: text } }, 1);
+    const b = encodeStoredItem({ b: { N: '2' } }, 1);
+    // A stored item first (no text before it), items back to back, a comma after text.
+    const body = new ResponseBody().storedItem(a).comma().storedItem(b).comma().storedItem(a).text(',').storedItem(b).finish();
+    const expected = `{"a":{"S":"${text}"}},{"b":{"N":"2"}},{"a":{"S":"${text}"}},{"b":{"N":"2"}}`;
+    assert.equal(body.toString('utf8'), expected);
+    assert.equal(body.length, Buffer.byteLength(expected));
+  });
+
   it('wraps one stored item as a GetItem answer', () => {
     const stored = encodeStoredItem({ k: { S: text } }, 1);
     assert.equal(itemResponse(stored).toString('utf8'), `{"Item":{"k":{"S":"${text}"}}}`);

@@ -5,6 +5,8 @@
  */
 
 const COMMA = Buffer.from(',');
+/** The stored item's size header (storedItem.ts), left out of the body. */
+const SIZE_HEADER = 4;
 
 export class ResponseBody {
   private readonly parts: Buffer[] = [];
@@ -23,7 +25,7 @@ export class ResponseBody {
   /** Appends a stored item's JSON. */
   storedItem(stored: Buffer): this {
     this.flush();
-    return this.push(stored, 4);
+    return this.push(stored, SIZE_HEADER);
   }
 
   comma(): this {
@@ -41,13 +43,26 @@ export class ResponseBody {
   finish(): Buffer {
     this.flush();
     if (this.parts.length === 1 && this.starts[0] === 0) return this.parts[0]!;
-    const out = Buffer.allocUnsafe(this.length);
-    let at = 0;
+    // Each part goes in with one TypedArray set, no view made of it: a stored item is copied
+    // whole, its size header landing on the bytes just before (restored after), which the
+    // slack in front of the body provides for a stored item at the start.
+    const out = Buffer.allocUnsafe(this.length + SIZE_HEADER);
+    let at = SIZE_HEADER;
     for (let i = 0; i < this.parts.length; i++) {
       const part = this.parts[i]!;
-      at += part.copy(out, at, this.starts[i]!);
+      if (part === COMMA) {
+        out[at++] = 0x2c;
+      } else if (this.starts[i] === 0) {
+        out.set(part, at);
+        at += part.length;
+      } else {
+        const before = out.readUInt32LE(at - SIZE_HEADER);
+        out.set(part, at - SIZE_HEADER);
+        out.writeUInt32LE(before, at - SIZE_HEADER);
+        at += part.length - SIZE_HEADER;
+      }
     }
-    return out;
+    return out.subarray(SIZE_HEADER);
   }
 
   private flush(): void {
