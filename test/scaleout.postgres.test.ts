@@ -5,7 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import pg from 'pg';
+import { counterKey } from '../src/engine/keyspace.js';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startServer, type RunningServer } from '../src/index.js';
 import { sdkClient } from './helpers.js';
@@ -76,6 +78,54 @@ describe('two nodes over one PostgreSQL database', { skip: postgres.skip }, () =
     assert.equal(won, 40);
     assert.equal(final.version, 40);
     assert.equal(new Set(final.log).size, 40);
+  });
+
+  it('answers GetItem from the current catalog when the table is new to this node or was recreated on the other', async () => {
+    const [a, b] = [nodes[0]!, nodes[1]!];
+    const create = (keyName: string) => a.client.send(new CreateTableCommand({
+      TableName: 'recreated',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: keyName, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: keyName, AttributeType: 'S' }],
+    }));
+    await create('pk');
+    await a.doc.send(new PutCommand({ TableName: 'recreated', Item: { pk: 'x', v: 1 } }));
+    // B has not seen the table: its first request about it is this GetItem.
+    assert.deepEqual((await b.doc.send(new GetCommand({ TableName: 'recreated', Key: { pk: 'x' } }))).Item, { pk: 'x', v: 1 });
+    // Dropped and created again on A with another key: B's cached table is stale.
+    await a.client.send(new DeleteTableCommand({ TableName: 'recreated' }));
+    await create('id');
+    await a.doc.send(new PutCommand({ TableName: 'recreated', Item: { id: 'x', v: 2 } }));
+    assert.deepEqual((await b.doc.send(new GetCommand({ TableName: 'recreated', Key: { id: 'x' } }))).Item, { id: 'x', v: 2 });
+    await assert.rejects(b.doc.send(new GetCommand({ TableName: 'recreated', Key: { pk: 'x' } })), (error: Error) => error.name === 'ValidationException');
+    await assert.rejects(b.doc.send(new GetCommand({ TableName: 'never-created', Key: { pk: 'x' } })), (error: Error) => error.name === 'ResourceNotFoundException');
+  });
+
+  it('reads the catalog version in the same statement as the item, for GetItem', async () => {
+    const b = nodes[1]!;
+    await b.doc.send(new PutCommand({ TableName: 'shared', Item: { pk: 'y', v: 3 } }));
+    const versionKey = counterKey('catalog-version');
+    // The keys each statement fetched (the combined point read binds them as one array).
+    const fetched: Buffer[][] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const values = (args[0] as { values?: unknown[] }).values;
+      if (Array.isArray(values?.[0])) fetched.push(values[0] as Buffer[]);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    let items;
+    try {
+      items = await Promise.all(Array.from({ length: 8 }, (_, i) => b.doc.send(new GetCommand({ TableName: 'shared', Key: { pk: i % 2 === 0 ? 'x' : 'y' } }))));
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    assert.deepEqual(items.map((r) => r.Item?.v), [2, 3, 2, 3, 2, 3, 2, 3]);
+    // One statement per turn at most, each with the version and items; before, the version went alone first.
+    assert.ok(fetched.length > 0 && fetched.length <= items.length, `${fetched.length} statements`);
+    for (const keys of fetched) {
+      assert.ok(keys.some((key) => key.equals(versionKey)), 'the catalog version is read with the items');
+      assert.ok(keys.length >= 2, 'no statement reads the catalog version alone');
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 /** The operation table (name -> module), with model-driven input validation in front; typed results or wire JSON out. */
-import { serviceError } from '../errors.js';
+import { DynamoError, serviceError } from '../errors.js';
+import { CatalogStale } from '../engine/catalogCache.js';
 import { ForeignTableDenied } from '../engine/tableArn.js';
 import type { Namespace } from '../engine/namespace.js';
 import { validateInput } from './shapeValidation.js';
@@ -94,10 +95,11 @@ function start(ctx: ApiContext, name: string, input: Record<string, unknown>, te
   // Operations of DynamoDB's API that this server does not serve yet are refused as unknown.
   if (operation === undefined) throw serviceError('UnknownOperationException', `Operation ${name} is not supported by this server yet`);
   validateInput(name, input);
-  // Over a store other nodes share, the catalog is brought up to date first.
-  const catalogRead = ctx.db.refreshCatalog();
   // The request's namespace and caller join the context (no copy for the shared namespace without --auth).
   const scoped = caller === undefined && namespace === undefined ? ctx : scopedContext(ctx, caller, namespace ?? ctx.namespace);
+  if (name === 'GetItem' && ctx.db.catalogCheckedInReads) return getItemCheckingCatalog(operation, scoped, input, text);
+  // Over a store other nodes share, the catalog is brought up to date first.
+  const catalogRead = ctx.db.refreshCatalog();
   if (catalogRead instanceof Promise) return catalogRead.then(() => run(operation, scoped, name, input, text));
   try {
     return run(operation, scoped, name, input, text);
@@ -124,6 +126,30 @@ function scopedContext(ctx: ApiContext, caller: Caller | undefined, namespace: N
     mine.set(key, scoped);
   }
   return scoped;
+}
+
+/**
+ * GetItem over a store other nodes share: its read checks the catalog version in the
+ * item's own statement (one round trip, not two). Without --auth the catalog refresh
+ * before it is skipped; a refusal (a table this node has not cached yet, a key of a
+ * schema since replaced) or a catalog another node changed refreshes the catalog and
+ * runs the request again. Under --auth the refresh stays first, as authorization reads
+ * the tables' policies.
+ */
+async function getItemCheckingCatalog(operation: Operation, ctx: ApiContext, input: Record<string, unknown>, text: Buffer | undefined): Promise<object> {
+  const optimistic = ctx.caller === undefined;
+  if (!optimistic) await ctx.db.refreshCatalog();
+  try {
+    return await run(operation, ctx, 'GetItem', input, text);
+  } catch (error) {
+    // Without the refresh, any refusal (no such table, a key of another schema...) may come
+    // from a stale cache: only one made with the current catalog is answered. (The caller
+    // names a denial: runOperation, callOperation.)
+    const mayBeStale = error instanceof CatalogStale || (optimistic && error instanceof DynamoError);
+    if (!mayBeStale) throw error;
+    await ctx.db.refreshCatalog();
+    return run(operation, ctx, 'GetItem', input, text);
+  }
 }
 
 function run(operation: Operation, ctx: ApiContext, name: string, input: Record<string, unknown>, text: Buffer | undefined): Promise<object> | object {

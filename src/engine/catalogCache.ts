@@ -17,6 +17,14 @@ import { catalogNameOf } from './namespace.js';
 import type { Table } from './table.js';
 import type { TableMeta } from './tableMeta.js';
 
+/** A read found the cached catalog out of date: refresh it (`refresh`) and run the request again. */
+export class CatalogStale extends Error {
+  constructor() {
+    super('The cached table catalog is out of date');
+    this.name = 'CatalogStale';
+  }
+}
+
 export interface CatalogRead {
   version: number;
   metas: TableMeta[];
@@ -121,6 +129,20 @@ export class CatalogCache {
   assertCurrent(txn: ReadOps, tables: Iterable<Table>): void {
     this.sync(txn);
     for (const table of tables) if (this.tables.get(catalogNameOf(table.meta)) !== table) throw resourceNotFound();
+  }
+
+  /**
+   * Over a networked store shared with other nodes, a read may check the catalog version
+   * in its own statement instead of the request refreshing the catalog before it
+   * (`assertCurrentIn`); nothing to do otherwise.
+   */
+  get checkedInReads(): boolean {
+    return this.options.shared && this.options.local === undefined;
+  }
+
+  /** Throws CatalogStale if `ops` sees a newer catalog than the cached one. */
+  assertCurrentIn(ops: ReadOps): void {
+    if (readCatalogVersion(ops) > this.version) throw new CatalogStale();
   }
 
   /** The Table for a catalog entry: in a shared store, the cached object updated in place. */

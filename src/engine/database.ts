@@ -230,6 +230,19 @@ export class Database extends ReadFacade {
     return this.tables.refresh();
   }
 
+  /**
+   * Over a networked store shared with other nodes: a read can check the catalog itself
+   * (getStoredItem's `checkCatalog`), so a request that retries on CatalogStale may skip
+   * `refreshCatalog` before it.
+   */
+  get catalogCheckedInReads(): boolean {
+    return this.tables.checkedInReads;
+  }
+
+  protected override assertCatalogCurrent(ops: ReadOps): void {
+    this.tables.assertCurrentIn(ops);
+  }
+
   private tableOf(meta: TableMeta): Table {
     const schema = keySchemaInfo(meta);
     const indexes: IndexInfo[] = indexInfos(meta, schema);

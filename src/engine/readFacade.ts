@@ -26,12 +26,21 @@ export class ReadFacade {
 
   /**
    * The stored item (see storedItem.ts), or undefined. `consistent: false` (an eventually
-   * consistent read) lets a store with read replicas answer from one.
+   * consistent read) lets a store with read replicas answer from one. `checkCatalog`: over
+   * a networked store, the same snapshot also checks the cached catalog is current
+   * (rejecting with CatalogStale if not), in the item's own statement.
    */
-  getStoredItem(table: Table, key: Item, consistent = true): MaybePromise<Buffer | undefined> {
+  getStoredItem(table: Table, key: Item, consistent = true, checkCatalog = false): MaybePromise<Buffer | undefined> {
     const storageKey = itemKey(table.meta.id, table.schema, key);
-    return this.local !== undefined ? this.local.get(storageKey) : this.snapshotOf(consistent, (ops) => ops.get(storageKey));
+    if (this.local !== undefined) return this.local.get(storageKey);
+    return this.snapshotOf(consistent, (ops) => {
+      if (checkCatalog) this.assertCatalogCurrent(ops);
+      return ops.get(storageKey);
+    });
   }
+
+  /** Throws CatalogStale when `ops` sees a newer catalog than the one cached (Database has one). */
+  protected assertCatalogCurrent(_ops: ReadOps): void {}
 
   /**
    * Several stored items read from ONE consistent snapshot (TransactGetItems). `address`:

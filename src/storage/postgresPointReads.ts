@@ -1,7 +1,7 @@
 /**
- * The first point reads of the snapshots that start together — in one run of the
- * microtask queue; the catalog read shared per turn (engine/catalogCache.ts) starts a
- * turn's requests together over a shared store — sent to PostgreSQL as one statement: N concurrent GetItems cost one round trip, one pooled
+ * The first point reads of the snapshots that start in one turn of the event loop (sent
+ * in its check phase, when the requests its I/O brought in have all asked) go to
+ * PostgreSQL as one statement: N concurrent GetItems cost one round trip, one pooled
  * connection and one wake-up of a backend instead of N. The statement is sent after every
  * one of those requests arrived, so it sees each write acknowledged before any of them,
  * as a statement of its own would (the same argument as the catalog read shared per turn,
@@ -25,8 +25,9 @@ export class PointReadBatch {
 
   /** The values found for `keys` (latin1 key strings), from the turn's combined statement. */
   get(keys: readonly string[]): Promise<Map<string, Buffer>> {
-    // Sent once every snapshot started in this run of the microtask queue has asked.
-    if (this.waiting.length === 0) queueMicrotask(() => this.send());
+    // Sent once every snapshot started in this turn of the event loop has asked: at the
+    // turn's check phase, after the I/O callbacks that brought its requests in.
+    if (this.waiting.length === 0) setImmediate(() => this.send());
     for (const key of keys) this.keys.add(key);
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }

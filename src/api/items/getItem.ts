@@ -18,7 +18,8 @@ export const getItem: Operation<GetItemResult> = (ctx, input) => {
   const pk = key[table.schema.hashKey];
   const refused = ctx.throttle.refuseRead(table, 'GetItem', undefined, pk);
   if (refused !== undefined) throw refused;
-  const stored = ctx.db.getStoredItem(table, key, input.ConsistentRead === true);
+  // Over a store other nodes share, the read checks the catalog in its own statement (operations.ts).
+  const stored = ctx.db.getStoredItem(table, key, input.ConsistentRead === true, true);
   // Over an embedded store the item is already here: answered without a closure.
   return isPromise(stored) ? stored.then((found) => answer(ctx, input, compiled, table, pk, found)) : answer(ctx, input, compiled, table, pk, stored);
 };
