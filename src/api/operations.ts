@@ -128,13 +128,16 @@ function scopedContext(ctx: ApiContext, caller: Caller | undefined, namespace: N
   return scoped;
 }
 
+/** Refusals a stale cached catalog can cause: no such table, a key of another schema. */
+const STALE_CATALOG_REFUSALS = /#(ResourceNotFoundException|ValidationException)$/;
+
 /**
  * GetItem over a store other nodes share: its read checks the catalog version in the
  * item's own statement (one round trip, not two). Without --auth the catalog refresh
- * before it is skipped; a refusal (a table this node has not cached yet, a key of a
- * schema since replaced) or a catalog another node changed refreshes the catalog and
- * runs the request again. Under --auth the refresh stays first, as authorization reads
- * the tables' policies.
+ * before it is skipped; a refusal the cached catalog may have caused (a table this node
+ * has not cached yet, a key of a schema since replaced) or a catalog another node changed
+ * refreshes the catalog and runs the request again. Under --auth the refresh stays first,
+ * as authorization reads the tables' policies.
  */
 async function getItemCheckingCatalog(operation: Operation, ctx: ApiContext, input: Record<string, unknown>, text: Buffer | undefined): Promise<object> {
   const optimistic = ctx.caller === undefined;
@@ -142,10 +145,11 @@ async function getItemCheckingCatalog(operation: Operation, ctx: ApiContext, inp
   try {
     return await run(operation, ctx, 'GetItem', input, text);
   } catch (error) {
-    // Without the refresh, any refusal (no such table, a key of another schema...) may come
-    // from a stale cache: only one made with the current catalog is answered. (The caller
+    // Without the refresh, a missing table or a key refused by the cached schema may come
+    // from a stale cache: only such a refusal made with the current catalog is answered.
+    // (Throttling is not rerun: that would count the refused request twice. The caller
     // names a denial: runOperation, callOperation.)
-    const mayBeStale = error instanceof CatalogStale || (optimistic && error instanceof DynamoError);
+    const mayBeStale = error instanceof CatalogStale || (optimistic && error instanceof DynamoError && STALE_CATALOG_REFUSALS.test(error.type));
     if (!mayBeStale) throw error;
     await ctx.db.refreshCatalog();
     return run(operation, ctx, 'GetItem', input, text);
