@@ -109,7 +109,7 @@ export class CatalogCache {
    * (one read of the catalog version). Nothing to do otherwise.
    */
   refresh(): MaybePromise<void> {
-    if (!this.options.shared || this.options.local !== undefined) return undefined;
+    if (!this.sharedOverNetwork) return undefined;
     // Requests arriving before the read is sent share it: it starts after every one of them
     // arrived, so it still sees each write acknowledged before any of them. One query per
     // turn instead of one per request.
@@ -132,11 +132,10 @@ export class CatalogCache {
   }
 
   /**
-   * Over a networked store shared with other nodes, a read may check the catalog version
-   * in its own statement instead of the request refreshing the catalog before it
-   * (`assertCurrentIn`); nothing to do otherwise.
+   * A networked store shared with other nodes: lookups cannot read the store in the same
+   * turn, so requests `refresh` first, or a read checks the version itself (`assertCurrentIn`).
    */
-  get checkedInReads(): boolean {
+  get sharedOverNetwork(): boolean {
     return this.options.shared && this.options.local === undefined;
   }
 

@@ -236,7 +236,7 @@ export class Database extends ReadFacade {
    * `refreshCatalog` before it.
    */
   get catalogCheckedInReads(): boolean {
-    return this.tables.checkedInReads;
+    return this.tables.sharedOverNetwork;
   }
 
   protected override assertCatalogCurrent(ops: ReadOps): void {
