@@ -191,3 +191,16 @@ describe('SigV4 authentication (--auth)', () => {
     await assert.rejects(startServer({ logLevel: 'silent', auth: file }), /users\[0\]\.policies: A Statement needs a Resource or NotResource/);
   });
 });
+
+describe('SigV4 signing keys', () => {
+  it('sign as HMAC-SHA256 does, for short, long and non-ASCII texts, again and again', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { signingKey } = await import('../src/server/auth/signingKeys.js');
+    const key = signingKey('secret', '20261205', 'us-east-1', 'dynamodb');
+    const raw = createHmac('sha256', createHmac('sha256', createHmac('sha256', createHmac('sha256', 'AWS4secret').update('20261205').digest())
+      .update('us-east-1').digest()).update('dynamodb').digest()).update('aws4_request').digest();
+    const texts = ['', 'AWS4-HMAC-SHA256\n20261205T000000Z\n20261205/us-east-1/dynamodb/aws4_request\n' + 'ab'.repeat(32),
+      'x'.repeat(1000), 'short', 'é and ✓', 'y'.repeat(200), 'x'.repeat(63)];
+    for (const text of [...texts, ...texts]) assert.equal(key.hmacHex(text), createHmac('sha256', raw).update(text, 'utf8').digest('hex'), text);
+  });
+});

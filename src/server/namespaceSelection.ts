@@ -26,12 +26,22 @@ export function namespaceSelector(server: Namespace, options: { auth: boolean; p
     return namespace;
   };
   if (options.auth) {
-    return (_req, caller) => caller && cached(`${caller.account}:${caller.region}`, () => ({
-      key: accountRegionKey(caller.account, caller.region, server),
-      region: caller.region,
-      accountId: caller.account,
-      crossAccount: true,
-    }));
+    // Callers are reused objects (one per user, region and peer): each remembers its namespace.
+    const ofCaller = new WeakMap<Caller, Namespace>();
+    return (_req, caller) => {
+      if (caller === undefined) return undefined;
+      let namespace = ofCaller.get(caller);
+      if (namespace === undefined) {
+        namespace = cached(`${caller.account}:${caller.region}`, () => ({
+          key: accountRegionKey(caller.account, caller.region, server),
+          region: caller.region,
+          accountId: caller.account,
+          crossAccount: true,
+        }));
+        ofCaller.set(caller, namespace);
+      }
+      return namespace;
+    };
   }
   if (!options.perKeyRegion) return undefined;
   return (req) => {

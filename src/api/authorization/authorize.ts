@@ -6,6 +6,7 @@
  */
 import { serviceError, type DynamoError } from '../../errors.js';
 import type { ApiContext } from '../context.js';
+import type { TableMeta } from '../../engine/tableMeta.js';
 import type { ConditionValues } from './conditions.js';
 import { evaluate, type CompiledPolicy, type Verdict } from './policy.js';
 import { accessChecks, type AccessCheck, type ResourceScope } from './requestChecks.js';
@@ -33,13 +34,22 @@ export type ResourcePolicyLookup = (arn: string) => CompiledPolicy | undefined;
 
 /** Authorizes one operation of a caller in the API's context; throws AccessDeniedException. */
 export function checkAccess(ctx: ApiContext, caller: Caller, operation: string, input: Record<string, unknown>): void {
-  const tableMeta = (reference: string) => tableIfAny(ctx, reference);
+  // The checks ask for the same table by name, then by its ARN: one catalog lookup serves them.
+  let lastReference: string | undefined;
+  let lastMeta: TableMeta | undefined;
+  const tableMeta = (reference: string): TableMeta | undefined => {
+    if (reference !== lastReference && (lastMeta === undefined || reference !== lastMeta.arn)) {
+      lastMeta = tableIfAny(ctx, reference);
+      lastReference = reference;
+    }
+    return lastMeta;
+  };
   const scope: ResourceScope = { region: caller.region, account: caller.account, tableMeta };
   authorize(caller, operation, input, scope, ctx.db.clock.now(), (arn) => resourcePolicyOf(arn, tableMeta));
 }
 
 /** A malformed ARN is the operation's to refuse, after authorization. */
-function tableIfAny(ctx: ApiContext, reference: string) {
+function tableIfAny(ctx: ApiContext, reference: string): TableMeta | undefined {
   try {
     return ctx.db.findTable(reference, ctx.namespace)?.meta;
   } catch {
@@ -66,7 +76,7 @@ export function authorizeAction(caller: Caller, action: string, nowMs: number): 
 function denial(caller: Caller, check: AccessCheck, nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): DynamoError | undefined {
   const values = new RequestValues(caller, check.keys, nowMs);
   const request = { action: check.action, resource: check.resource, principalArn: caller.arn, principalAccount: caller.account, values };
-  const resourceAccount = check.resource === '*' ? caller.account : (check.resource.split(':')[4] ?? '');
+  const resourceAccount = check.resource === '*' ? caller.account : accountOfArn(check.resource);
   const sameAccount = resourceAccount === caller.account;
   const identity: Verdict = caller.policy === undefined ? (sameAccount ? 'allow' : 'none') : evaluate(caller.policy, request);
   const resourcePolicy = check.resource === '*' ? undefined : resourcePolicyOf?.(governingArn(check.resource));
@@ -80,6 +90,17 @@ function denial(caller: Caller, check: AccessCheck, nowMs: number, resourcePolic
 
 function accessDenied(caller: Caller, check: AccessCheck, reason: string): DynamoError {
   return serviceError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: ${check.action} on resource: ${check.resource} ${reason}`);
+}
+
+/** The fifth colon-separated field of an ARN (its account), or '' when it has none. */
+function accountOfArn(arn: string): string {
+  let at = 0;
+  for (let field = 0; field < 4; field++) {
+    at = arn.indexOf(':', at) + 1;
+    if (at === 0) return '';
+  }
+  const end = arn.indexOf(':', at);
+  return end < 0 ? arn.slice(at) : arn.slice(at, end);
 }
 
 /** An index's table governs it; a stream's policy is its own. */

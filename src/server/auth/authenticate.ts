@@ -2,8 +2,7 @@
 import type { DynamoRequest } from '../dynamoRequest.js';
 import { DynamoError } from '../../errors.js';
 import type { Caller } from '../../api/authorization/authorize.js';
-import { checkAuthorization } from '../auth.js';
-import { isPresigned, verifySignature } from './sigv4.js';
+import { verifySignature } from './sigv4.js';
 import type { AuthUser, UserDirectory } from './users.js';
 
 export interface Authenticator {
@@ -15,10 +14,6 @@ export interface Authenticator {
 /** The verified caller, or the DynamoDB error to answer with (anything else thrown is a bug). */
 export function authenticate(auth: Authenticator, req: DynamoRequest, rawBody: Buffer): Caller | DynamoError {
   try {
-    if (!isPresigned(req.url)) {
-      const problem = checkAuthorization(req.headers);
-      if (problem) return problem;
-    }
     const { user, region } = verifySignature(req, rawBody, auth.users, auth.now());
     return callerOf(user, region, req.socket.remoteAddress ?? '', 'encrypted' in req.socket && req.socket.encrypted === true);
   } catch (err) {

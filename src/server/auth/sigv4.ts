@@ -8,7 +8,8 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { DynamoRequest } from '../dynamoRequest.js';
 import { DynamoError, serviceError } from '../../errors.js';
-import { hmacHex, signingKey } from './signingKeys.js';
+import { signingKey } from './signingKeys.js';
+import { checkAuthorization } from '../auth.js';
 import type { AuthUser, UserDirectory } from './users.js';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -68,7 +69,7 @@ export function verifySignature(req: DynamoRequest, rawBody: Buffer, users: User
   const canonical = `${req.method ?? 'POST'}\n${canonicalPath(req.url ?? '/')}\n${canonicalQuery(parts.query)}\n` +
     `${canonicalHeaders(req, signedHeaders)}\n${parts.signedHeaders}\n${payloadHash}`;
   const stringToSign = `${ALGORITHM}\n${scope.amzDate}\n${scope.credentialScope}\n${sha256Hex(canonical)}`;
-  const expected = hmacHex(signingKey(user.secretAccessKey, scope.scopeDate, scope.region, SERVICE), stringToSign);
+  const expected = signingKey(user.secretAccessKey, scope.scopeDate, scope.region, SERVICE).hmacHex(stringToSign);
   if (!sameSignature(expected, parts.signature)) throw signatureMismatch();
   return { user, region: scope.region };
 }
@@ -144,32 +145,39 @@ function sameSignature(expected: string, given: string): boolean {
 function headerParts(req: DynamoRequest): SignatureParts {
   const auth = req.headers['authorization'] ?? '';
   const space = auth.indexOf(' ');
-  const algorithm = space < 0 ? auth : auth.slice(0, space);
-  if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'.`);
   // `name=value` parts separated by commas; the last of a repeated name counts.
   let credential = '';
   let signedHeaders = '';
   let signature = '';
-  for (let start = space + 1; start <= auth.length; ) {
+  let found = 0;
+  for (let start = space + 1; space >= 0 && start <= auth.length; ) {
     let end = auth.indexOf(',', start);
     if (end < 0) end = auth.length;
     const eq = auth.indexOf('=', start);
     if (eq > start && eq < end) {
       const value = auth.slice(eq + 1, end).trim();
       switch (auth.slice(start, eq).trim()) {
-        case 'Credential': credential = value; break;
-        case 'SignedHeaders': signedHeaders = value; break;
-        case 'Signature': signature = value; break;
+        case 'Credential': credential = value; found |= 1; break;
+        case 'SignedHeaders': signedHeaders = value; found |= 2; break;
+        case 'Signature': signature = value; found |= 4; break;
       }
     }
     start = end + 1;
   }
   const amzDate = req.headers['x-amz-date'];
+  const date = req.headers['date'];
+  if (found !== 7 || (amzDate === undefined && date === undefined) || !auth.startsWith('AWS4-')) {
+    // Refused as any request with a malformed Authorization header is (the same check runs without --auth).
+    const problem = checkAuthorization(req.headers);
+    if (problem) throw problem;
+  }
+  const algorithm = space < 0 ? auth : auth.slice(0, space);
+  if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'.`);
   return {
     credential,
     signedHeaders,
     signature,
-    dateText: typeof amzDate === 'string' ? amzDate : (req.headers['date'] ?? ''),
+    dateText: typeof amzDate === 'string' ? amzDate : (date ?? ''),
     securityToken: headerValue(req, 'x-amz-security-token'),
     query: queryPairs(req.url ?? '/'),
   };
