@@ -6,7 +6,10 @@
  * (`npx tsc -p .` is enough; the command runs the bundle only when it is current).
  *
  *   node dist/bench/compareHttp.js --a ../base --b . [--target openddb-memory] [--workloads get,put,query-10]
- *     [--rounds 4] [--seconds 3] [--items 30000]
+ *     [--rounds 4] [--seconds 3] [--items 30000] [--profile dir]
+ *
+ * `--profile` runs both servers under `node --cpu-prof` (profiles `A-*.cpuprofile` and
+ * `B-*.cpuprofile` in dir, written when the servers stop).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '3' },
     items: { type: 'string', default: '30000' },
+    profile: { type: 'string' },
   },
 });
 if (values.a === undefined) throw new Error('--a <checkout> is required (the build to compare against)');
@@ -35,16 +39,17 @@ if (spec === undefined) throw new Error(`--target must be one of ${TARGETS.filte
 const items = Number(values.items);
 const sizes = { items, partitions: Math.max(1, Math.floor(items / 100)), perPartition: 100 };
 
-async function started(checkout: string): Promise<{ target: RunningTarget; dataDir: string | undefined }> {
+async function started(checkout: string, side: 'A' | 'B'): Promise<{ target: RunningTarget; dataDir: string | undefined }> {
   const dataDir = spec!.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-compare-')) : undefined;
-  const target = await startTarget(spec!, { dataDir, cli: join(resolve(checkout), 'dist/src/cli/main.js') });
+  const nodeArgs = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, `--cpu-prof-name=${side}-${Date.now()}.cpuprofile`];
+  const target = await startTarget(spec!, { dataDir, nodeArgs, cli: join(resolve(checkout), 'dist/src/cli/main.js') });
   const client = new BenchClient(target.host, target.port);
   await loadBenchTables(client, sizes);
   client.close();
   return { target, dataDir };
 }
 
-const servers = [await started(values.a), await started(values.b!)];
+const servers = [await started(values.a, 'A'), await started(values.b!, 'B')];
 try {
   console.log(`A = ${resolve(values.a)}\nB = ${resolve(values.b!)}\n${spec.label}, ${values.rounds} alternating rounds of ${values.seconds} s per workload`);
   for (const workload of values.workloads!.split(',')) {

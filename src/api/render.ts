@@ -7,7 +7,7 @@
  * stored bytes are already the item's wire JSON, so they are copied into the body unparsed;
  * everything else is JSON.stringify'd. A result without stored items is one JSON.stringify.
  */
-import type { PageResult, ResultItem } from './results.js';
+import { isStoredItem, type PageResult, type ResultItem } from './results.js';
 import { ResponseBody, itemResponse } from './common/responseBody.js';
 
 /** Filled in by `renderResult` when asked: the bytes of the items of an `Items` member. */
@@ -18,7 +18,7 @@ export interface RenderedItems {
 export function renderResult(result: object, measured?: RenderedItems): string | Buffer {
   const members = result as Record<string, unknown>;
   const item = members.Item;
-  const stored = Buffer.isBuffer(item);
+  const stored = isStoredItem(item);
   // GetItem's answer without projection or capacity: one copy of the stored bytes.
   if (stored && onlyItem(members)) return itemResponse(item);
   if (members.ScannedCount !== undefined) return renderPage(result as PageResult, measured);
@@ -59,7 +59,7 @@ function onlyItem(members: Record<string, unknown>): boolean {
 }
 
 function appendItem(body: ResponseBody, item: ResultItem): void {
-  if (Buffer.isBuffer(item)) body.storedItem(item);
+  if (isStoredItem(item)) body.storedItem(item);
   else body.text(JSON.stringify(item));
 }
 

@@ -4,11 +4,11 @@
  * their stored bytes (StoredItemRef), which the renderer splices into the response
  * unparsed; a caller that needs values decodes them with `itemOf`.
  */
-import { decodeStoredItem } from '../engine/storedItem.js';
+import { decodeStoredItem, type StoredBytes } from '../engine/storedItem.js';
 import type { Item } from '../values/types.js';
 
 /** A stored item as read (see storedItem.ts): the bytes are never copied or parsed on the way out. */
-export type StoredItemRef = Buffer;
+export type StoredItemRef = StoredBytes;
 /** An item in a result: a value, or a reference to its stored bytes. */
 export type ResultItem = Item | StoredItemRef;
 
@@ -18,7 +18,12 @@ export type TableDescription = Record<string, unknown>;
 
 /** The item's value, decoded when the result carries its stored bytes. */
 export function itemOf(item: ResultItem): Item {
-  return Buffer.isBuffer(item) ? decodeStoredItem(item) : item;
+  return isStoredItem(item) ? decodeStoredItem(item) : item;
+}
+
+/** Whether a result item is a stored item's bytes (or their latin1 text), not a value. */
+export function isStoredItem(item: unknown): item is StoredItemRef {
+  return typeof item === 'string' || Buffer.isBuffer(item);
 }
 
 export interface GetItemResult {

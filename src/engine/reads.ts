@@ -12,7 +12,7 @@ import { encodeKeyValue, prefixEnd, type KeyValue } from '../values/keycodec.js'
 import type { AttributeValue, Item } from '../values/types.js';
 import { encodedPartitionPrefix, encodeKeyValues, indexPrefix } from './keyspace.js';
 import type { KeyView } from './keyView.js';
-import { decodeStoredItem, storedItemSize } from './storedItem.js';
+import { decodeStoredItem, storedItemSize, type StoredBytes } from './storedItem.js';
 
 export const PAGE_BYTES = 1024 * 1024;
 
@@ -32,7 +32,7 @@ export interface PageRequest {
 
 export interface Page {
   /** The stored values read, in order: what ScannedCount counts. */
-  values: Buffer[];
+  values: StoredBytes[];
   /** Bytes read (sum of DynamoDB item sizes), for capacity. */
   bytesRead: number;
   lastEvaluatedKey?: Item;
@@ -126,13 +126,14 @@ export function readPage(ops: ReadOps, view: KeyView, bounds: Bounds, forward: b
   }
   const limit = request.limit ?? Infinity;
   const maxBytes = Math.min(request.maxBytes ?? PAGE_BYTES, PAGE_BYTES);
-  const values: Buffer[] = [];
+  const values: StoredBytes[] = [];
   let bytesRead = 0;
   if (lt !== undefined && Buffer.compare(gte, lt) >= 0) return { values, bytesRead };
   // Stop as soon as the page is full: the item that crosses 1 MB is the page's last.
   // A page that fills up exactly at the end of the data still reports its last key,
   // as DynamoDB does, so no look-ahead is needed.
-  for (const { value } of ops.range({ gte, lt, reverse: !forward, limit })) {
+  for (const entry of ops.range({ gte, lt, reverse: !forward, limit })) {
+    const value = entry.text ?? entry.value;
     values.push(value);
     bytesRead += storedItemSize(value);
     if (bytesRead >= maxBytes) break;

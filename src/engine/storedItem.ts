@@ -20,10 +20,22 @@ export function encodeStoredItem(item: Item, size: number, json?: Buffer): Buffe
   return buf;
 }
 
-export function storedItemSize(stored: Buffer): number {
-  return stored.readUInt32BE(0);
+/**
+ * A stored item as a store hands it back: its bytes, or the same bytes as latin1 text
+ * (one char per byte; see KVEntry.text), which the renderer copies without unpacking.
+ */
+export type StoredBytes = Buffer | string;
+
+export function storedItemSize(stored: StoredBytes): number {
+  if (typeof stored !== 'string') return stored.readUInt32BE(0);
+  return ((stored.charCodeAt(0) << 24) | (stored.charCodeAt(1) << 16) | (stored.charCodeAt(2) << 8) | stored.charCodeAt(3)) >>> 0;
 }
 
-export function decodeStoredItem(stored: Buffer): Item {
-  return JSON.parse(stored.toString('utf8', 4)) as Item;
+export function decodeStoredItem(stored: StoredBytes): Item {
+  if (typeof stored !== 'string') return JSON.parse(stored.toString('utf8', 4)) as Item;
+  // ASCII JSON (the usual case) reads the same as latin1 text and as UTF-8.
+  const json = stored.slice(4);
+  return JSON.parse(NOT_ASCII.test(json) ? Buffer.from(json, 'latin1').toString('utf8') : json) as Item;
 }
+
+const NOT_ASCII = /[^\x00-\x7f]/;

@@ -21,6 +21,12 @@
 export interface KVEntry {
   key: Buffer;
   value: Buffer;
+  /**
+   * The value as latin1 text (one char per byte), from a store that keeps values so (the
+   * in-memory store): a reader that only copies the bytes somewhere may take this instead
+   * of `value` and save unpacking them.
+   */
+  readonly text?: string;
 }
 
 /** A key range. Bounds are independent of direction: gte <= key < lt. */

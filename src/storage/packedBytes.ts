@@ -57,13 +57,13 @@ class PackedKVEntry implements KVEntry {
   private keyBytes: Buffer | undefined;
   private valueBytes: Buffer | undefined;
 
-  constructor(private readonly packedKey: string, private readonly packedValue: string) {}
+  constructor(private readonly packedKey: string, readonly text: string) {}
 
   get key(): Buffer {
     return (this.keyBytes ??= keyBuffer(this.packedKey));
   }
 
   get value(): Buffer {
-    return (this.valueBytes ??= unpackBytes(this.packedValue));
+    return (this.valueBytes ??= unpackBytes(this.text));
   }
 }

@@ -4,12 +4,15 @@
  * string, concatenated and encoded back to UTF-8.
  */
 
+import type { StoredBytes } from '../../engine/storedItem.js';
+
 const COMMA = Buffer.from(',');
 /** The stored item's size header (storedItem.ts), left out of the body. */
 const SIZE_HEADER = 4;
 
 export class ResponseBody {
-  private readonly parts: Buffer[] = [];
+  /** Text parts are stored items as latin1 text (StoredBytes): one byte per char. */
+  private readonly parts: (Buffer | string)[] = [];
   /** Where each part's bytes begin (4 for a stored item: past its size header). */
   private readonly starts: number[] = [];
   private length = 0;
@@ -23,7 +26,7 @@ export class ResponseBody {
   }
 
   /** Appends a stored item's JSON. */
-  storedItem(stored: Buffer): this {
+  storedItem(stored: StoredBytes): this {
     this.flush();
     return this.push(stored, SIZE_HEADER);
   }
@@ -42,7 +45,7 @@ export class ResponseBody {
 
   finish(): Buffer {
     this.flush();
-    if (this.parts.length === 1 && this.starts[0] === 0) return this.parts[0]!;
+    if (this.parts.length === 1 && this.starts[0] === 0) return this.parts[0] as Buffer;
     // Each part goes in with one TypedArray set, no view made of it: a stored item is copied
     // whole, its size header landing on the bytes just before (restored after), which the
     // slack in front of the body provides for a stored item at the start.
@@ -53,11 +56,12 @@ export class ResponseBody {
       if (part === COMMA) {
         out[at++] = 0x2c;
       } else if (this.starts[i] === 0) {
-        out.set(part, at);
+        out.set(part as Buffer, at);
         at += part.length;
       } else {
         const before = out.readUInt32LE(at - SIZE_HEADER);
-        out.set(part, at - SIZE_HEADER);
+        if (typeof part === 'string') out.write(part, at - SIZE_HEADER, 'latin1');
+        else out.set(part, at - SIZE_HEADER);
         out.writeUInt32LE(before, at - SIZE_HEADER);
         at += part.length - SIZE_HEADER;
       }
@@ -72,7 +76,7 @@ export class ResponseBody {
     this.push(text, 0);
   }
 
-  private push(part: Buffer, start: number): this {
+  private push(part: Buffer | string, start: number): this {
     this.parts.push(part);
     this.starts.push(start);
     this.length += part.length - start;
@@ -81,10 +85,11 @@ export class ResponseBody {
 }
 
 /** `{"Item":<stored item>}` — GetItem's answer without projection or capacity. */
-export function itemResponse(stored: Buffer): Buffer {
+export function itemResponse(stored: StoredBytes): Buffer {
   const out = Buffer.allocUnsafe(stored.length - 4 + 9);
+  if (typeof stored === 'string') out.write(stored, 4, 'latin1');
+  else stored.copy(out, 8, 4);
   out.write('{"Item":', 0, 'latin1');
-  stored.copy(out, 8, 4);
   out[out.length - 1] = 0x7d; // }
   return out;
 }
