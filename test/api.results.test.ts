@@ -8,20 +8,33 @@ import assert from 'node:assert/strict';
 import { callOperation, runOperation } from '../src/api/operations.js';
 import type { ApiContext } from '../src/api/context.js';
 import { renderResult } from '../src/api/render.js';
-import { itemOf, type BatchGetItemResult, type GetItemResult, type PageResult, type ResultItem, type TransactGetItemsResult } from '../src/api/results.js';
+import { isStoredItem, itemOf, type BatchGetItemResult, type GetItemResult, type PageResult, type ResultItem, type TransactGetItemsResult } from '../src/api/results.js';
 import { Database } from '../src/engine/database.js';
 import { Metrics } from '../src/engine/metrics.js';
 import { ThrottleGate } from '../src/engine/capacity/throttleGate.js';
 import { openStore } from '../src/storage/open.js';
 import type { LocalKVStore } from '../src/storage/kv.js';
 
-/** The JSON a result means, with every stored item decoded first. */
-function decodedJson(value: unknown): unknown {
+/**
+ * The JSON a result means, with every stored item decoded first. Stored items stand where
+ * items do (`Item`, the elements of `Items`, the item lists of `Responses`); a string there
+ * is a stored item's latin1 text, anywhere else a value.
+ */
+function decodedJson(value: unknown, atItem = false): unknown {
+  if (atItem && isStoredItem(value)) return itemOf(value);
   if (Buffer.isBuffer(value)) return itemOf(value);
-  if (Array.isArray(value)) return value.map(decodedJson);
+  if (Array.isArray(value)) return value.map((element) => decodedJson(element, atItem));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = decodedJson(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      if (k === 'Responses' && !Array.isArray(v)) {
+        // BatchGetItem: table -> items.
+        out[k] = Object.fromEntries(Object.entries(v as object).map(([table, items]) => [table, decodedJson(items, true)]));
+      } else {
+        out[k] = decodedJson(v, k === 'Item' || k === 'Items');
+      }
+    }
     return out;
   }
   return value;
@@ -77,7 +90,8 @@ describe('typed operation results and the renderer', () => {
     });
     assert.equal(page.Count, 2);
     assert.equal(page.ScannedCount, 2);
-    assert.ok(page.Items!.every((item) => Buffer.isBuffer(item)));
+    // The in-memory store hands them over as its latin1 text; the others as Buffers.
+    assert.ok(page.Items!.every((item) => isStoredItem(item)));
     assert.deepEqual(page.Items!.map((item) => itemOf(item).sk), [{ N: '0' }, { N: '1' }]);
     assert.deepEqual(page.LastEvaluatedKey, { pk: { S: 'p' }, sk: { N: '1' } });
     assert.deepEqual(rendered(page), decodedJson(page));
