@@ -2,8 +2,11 @@
  * Two builds of OpenDDB over HTTP, compared: one server of each (same target kind, same
  * data), the benchmark's load generator on each in alternating windows
  * (bench/alternating.ts), and per workload each build's median server CPU per operation
- * and ops/s, with the medians of the per-round ratios B / A. Both checkouts must be built
- * (`npx tsc -p .` is enough; the command runs the bundle only when it is current).
+ * and ops/s, with the medians of the per-round ratios B / A. Both checkouts must be built,
+ * and the same way: the `openddb` command runs the bundle `npm run build` makes when it is
+ * current, else the compiled modules (after a bare `tsc`), and the two forms differ by more
+ * than the changes usually measured (Query-10: the modules took ~20 % more CPU). Which form
+ * each side runs is printed.
  *
  *   node dist/bench/compareHttp.js --a ../base --b . [--target openddb-memory] [--workloads get,put,query-10]
  *     [--rounds 4] [--seconds 3] [--items 30000] [--profile dir]
@@ -11,7 +14,7 @@
  * `--profile` runs both servers under `node --cpu-prof` (profiles `A-*.cpuprofile` and
  * `B-*.cpuprofile` in dir, written when the servers stop).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +23,7 @@ import { median } from './median.js';
 import { BenchClient } from './client.js';
 import { loadBenchTables } from './preload.js';
 import { startTarget, TARGETS, type RunningTarget } from './targets.js';
+import { bundleIsCurrent } from '../src/cli/serverModule.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +43,18 @@ if (spec === undefined) throw new Error(`--target must be one of ${TARGETS.filte
 const items = Number(values.items);
 const sizes = { items, partitions: Math.max(1, Math.floor(items / 100)), perPartition: 100 };
 
+/** Whether a checkout's `openddb` command runs its bundle or its compiled modules. */
+function serverForm(checkout: string): string {
+  const modified = (path: string) => {
+    try {
+      return statSync(join(resolve(checkout), path)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  return bundleIsCurrent(modified('dist/src/bundle/index.js'), modified('dist/src/index.js')) ? 'bundle' : 'compiled modules';
+}
+
 async function started(checkout: string, side: 'A' | 'B'): Promise<{ target: RunningTarget; dataDir: string | undefined }> {
   const dataDir = spec!.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-compare-')) : undefined;
   const nodeArgs = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, `--cpu-prof-name=${side}-${Date.now()}.cpuprofile`];
@@ -51,7 +67,7 @@ async function started(checkout: string, side: 'A' | 'B'): Promise<{ target: Run
 
 const servers = [await started(values.a, 'A'), await started(values.b!, 'B')];
 try {
-  console.log(`A = ${resolve(values.a)}\nB = ${resolve(values.b!)}\n${spec.label}, ${values.rounds} alternating rounds of ${values.seconds} s per workload`);
+  console.log(`A = ${resolve(values.a)} (${serverForm(values.a)})\nB = ${resolve(values.b!)} (${serverForm(values.b!)})\n${spec.label}, ${values.rounds} alternating rounds of ${values.seconds} s per workload`);
   for (const workload of values.workloads!.split(',')) {
     const pair = await alternate(servers[0]!.target, servers[1]!.target, {
       workload, sizes, connections: 32, warmupMs: 500, durationMs: Number(values.seconds) * 1000, rounds: Number(values.rounds),
