@@ -30,6 +30,13 @@ describe('Authorization header check', () => {
   it('counts only parameter names, not text inside values or other names', () => {
     const message = problemOf('AWS4-HMAC-SHA256 Credential=Signature=x, XSignedHeaders=y, =Signature, Signature');
     assert.match(message ?? '', /^Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\./);
+    // A name first seen inside a value still counts where it begins a part later.
+    assert.equal(problemOf('AWS4-HMAC-SHA256 Credential=xSignature=1, SignedHeaders=h,\tSignature=2'), undefined);
+    // Blanks before a name are trimmed, but text before it on the same part is not a separator.
+    assert.equal(problemOf('AWS4-HMAC-SHA256   Credential=a,   SignedHeaders=h , \t Signature=s'), undefined);
+    assert.match(problemOf('AWS4-HMAC-SHA256 Credential=a SignedHeaders=h Signature=s') ?? '',
+      /^Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\./);
+    assert.match(problemOf('AWS4-HMAC-SHA256 Credential=a,x Signature=s, SignedHeaders=h') ?? '', /^Authorization header requires 'Signature' parameter\. Authorization=/);
   });
 
   it('refuses a missing or non-SigV4 header as a missing token', () => {

@@ -34,11 +34,14 @@ const ALL_PRESENT = (1 << REQUIRED_PARAMETERS.length) - 1;
 /**
  * Which required parameters the header names, as bits of REQUIRED_PARAMETERS: after
  * the scheme, comma-separated `name=value` parts whose name, trimmed, is one of them.
- * (Runs on every request, so it walks the string instead of splitting it.)
+ * (Runs on every request, so it walks the string instead of splitting it, and first
+ * tries one search per name, which settles the headers SDKs send.)
  */
 function presentParameters(auth: string): number {
   const space = auth.indexOf(' ');
   if (space < 0) return 0;
+  if (startsPart(auth, space, auth.indexOf('Credential=')) && startsPart(auth, space, auth.indexOf('SignedHeaders='))
+    && startsPart(auth, space, auth.indexOf('Signature='))) return ALL_PRESENT;
   let present = 0;
   for (let start = space + 1; start <= auth.length; ) {
     let end = auth.indexOf(',', start);
@@ -51,4 +54,16 @@ function presentParameters(auth: string): number {
     start = end + 1;
   }
   return present;
+}
+
+/**
+ * Whether `at` (a name's first occurrence, or -1) begins a part: only blanks between it and
+ * the comma before it, or the space after the scheme. A part found so is one the full walk
+ * would find too; when the first occurrence is not, the full walk decides.
+ */
+function startsPart(auth: string, space: number, at: number): boolean {
+  if (at <= space) return false;
+  let before = at - 1;
+  while (before > space && (auth.charCodeAt(before) === 0x20 || auth.charCodeAt(before) === 0x09)) before--;
+  return before === space || auth.charCodeAt(before) === 0x2c;
 }

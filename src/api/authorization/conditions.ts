@@ -116,8 +116,15 @@ function ipv4Ranges(policyValues: string[]): ValueTest | undefined {
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
     ranges.push([(ipv4ToInt(address)! & mask) >>> 0, mask]);
   }
+  // Requests come from few addresses, mostly the same one again: its number is kept.
+  let lastText: string | undefined;
+  let lastNumber: number | undefined;
   return (v) => {
-    const n = ipv4ToInt(v.startsWith('::ffff:') ? v.slice(7) : v);
+    if (v !== lastText) {
+      lastNumber = ipv4ToInt(v.startsWith('::ffff:') ? v.slice(7) : v);
+      lastText = v;
+    }
+    const n = lastNumber;
     return n !== undefined && ranges.some(([net, mask]) => ((n & mask) >>> 0) === net);
   };
 }

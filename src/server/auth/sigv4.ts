@@ -8,7 +8,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { DynamoRequest } from '../dynamoRequest.js';
 import { DynamoError, serviceError } from '../../errors.js';
-import { signingKey } from './signingKeys.js';
+import { signingKey, type SigningKey } from './signingKeys.js';
 import { checkAuthorization } from '../auth.js';
 import type { AuthUser, UserDirectory } from './users.js';
 
@@ -69,7 +69,11 @@ export function verifySignature(req: DynamoRequest, rawBody: Buffer, users: User
   const canonical = `${req.method ?? 'POST'}\n${canonicalPath(req.url ?? '/')}\n${canonicalQuery(parts.query)}\n` +
     `${canonicalHeaders(req, signedHeaders)}\n${parts.signedHeaders}\n${payloadHash}`;
   const stringToSign = `${ALGORITHM}\n${scope.amzDate}\n${scope.credentialScope}\n${sha256Hex(canonical)}`;
-  const expected = signingKey(user.secretAccessKey, scope.scopeDate, scope.region, SERVICE).hmacHex(stringToSign);
+  // The scope (cached per credential and date) keeps the key it was last verified with.
+  if (scope.signing?.secret !== user.secretAccessKey) {
+    scope.signing = { secret: user.secretAccessKey, key: signingKey(user.secretAccessKey, scope.scopeDate, scope.region, SERVICE) };
+  }
+  const expected = scope.signing.key.hmacHex(stringToSign);
   if (!sameSignature(expected, parts.signature)) throw signatureMismatch();
   return { user, region: scope.region };
 }
@@ -83,6 +87,8 @@ interface CheckedScope {
   amzDate: string;
   requestTime: number;
   credentialScope: string;
+  /** The signing key of the secret last checked against this scope (a reload may change the secret). */
+  signing?: { secret: string; key: SigningKey };
 }
 
 /**
