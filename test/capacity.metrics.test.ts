@@ -5,6 +5,7 @@ import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamo
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expectError, startTestServer, type TestContext } from './helpers.js';
 import { createTable, sampleValue, scrape } from './capacity.helpers.js';
+import { Metrics } from '../src/engine/metrics.js';
 
 const withIndex = (name: string, billing: Record<string, unknown>, gsiThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number }) => ({
   TableName: name,
@@ -44,6 +45,26 @@ describe('metrics', () => {
     assert.equal(v('ConditionalCheckFailedRequests', { TableName: 'mtr' }), 1);
     assert.equal(v('SuccessfulRequestLatency_count', { TableName: 'mtr', Operation: 'GetItem' }), 1);
     assert.equal(v('UserErrors', { Operation: 'PutItem' }), 1);
+  });
+});
+
+describe('SuccessfulRequestLatency', () => {
+  it('counts each request in the first bucket whose bound it does not exceed, cumulatively, with sum and count', async () => {
+    const metrics = new Metrics(() => []);
+    for (const ms of [0.25, 0.3, 7, 2000]) metrics.succeeded('GetItem', 'T', ms);
+    metrics.succeeded('ListTables', undefined, 1);
+    const text = await metrics.text();
+    const line = (labels: string) => new RegExp(`^SuccessfulRequestLatency${labels} (\\S+)$`, 'm').exec(text)?.[1];
+    assert.match(text, /# TYPE SuccessfulRequestLatency histogram/);
+    assert.equal(line('_bucket\\{le="0.25",TableName="T",Operation="GetItem"\\}'), '1');
+    assert.equal(line('_bucket\\{le="0.5",TableName="T",Operation="GetItem"\\}'), '2');
+    assert.equal(line('_bucket\\{le="5",TableName="T",Operation="GetItem"\\}'), '2');
+    assert.equal(line('_bucket\\{le="10",TableName="T",Operation="GetItem"\\}'), '3');
+    assert.equal(line('_bucket\\{le="1000",TableName="T",Operation="GetItem"\\}'), '3');
+    assert.equal(line('_bucket\\{le="\\+Inf",TableName="T",Operation="GetItem"\\}'), '4');
+    assert.equal(line('_sum\\{TableName="T",Operation="GetItem"\\}'), '2007.55');
+    assert.equal(line('_count\\{TableName="T",Operation="GetItem"\\}'), '4');
+    assert.equal(line('_count\\{TableName="",Operation="ListTables"\\}'), '1');
   });
 });
 

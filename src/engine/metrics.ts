@@ -29,6 +29,16 @@ export interface ReturnedCell {
   bytes: number;
 }
 
+/** Upper bounds (ms) of SuccessfulRequestLatency's buckets. */
+export const LATENCY_BUCKETS = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000];
+
+/** Successful requests of one table and operation: how many, their summed latency, and per bucket (the last: above every bound). */
+export interface LatencyCell {
+  count: number;
+  sum: number;
+  buckets: number[];
+}
+
 /** prom-client's Registry.contentType for the Prometheus text format. */
 const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -40,6 +50,8 @@ export class Metrics {
   private readonly consumption = new Map<string, Map<string, Map<string, ConsumedCell>>>();
   /** Items and bytes returned per table -> operation, read at scrape time. */
   private readonly returns = new Map<string, Map<string, ReturnedCell>>();
+  /** Latency of successful requests per table ('' = none) -> operation, read at scrape time (every request records one). */
+  private readonly latencies = new Map<string, Map<string, LatencyCell>>();
   private prom: PromMetrics | undefined;
   private loading: Promise<PromMetrics> | undefined;
   private pending: ((prom: PromMetrics) => void)[] = [];
@@ -57,7 +69,16 @@ export class Metrics {
 
   /** A request that succeeded, with its latency. */
   succeeded(operation: string, table: string | undefined, ms: number): void {
-    this.apply((p) => p.latency.observe({ TableName: table ?? '', Operation: operation }, ms));
+    if (!Number.isFinite(ms)) return;
+    let byOperation = this.latencies.get(table ?? '');
+    if (byOperation === undefined) this.latencies.set(table ?? '', (byOperation = new Map()));
+    let cell = byOperation.get(operation);
+    if (cell === undefined) byOperation.set(operation, (cell = { count: 0, sum: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0) }));
+    let bucket = 0;
+    while (bucket < LATENCY_BUCKETS.length && ms > LATENCY_BUCKETS[bucket]!) bucket++;
+    cell.buckets[bucket]!++;
+    cell.count++;
+    cell.sum += ms;
   }
 
   /** A request refused for what it asked (DynamoDB's UserErrors), by its error code. */
@@ -120,7 +141,7 @@ export class Metrics {
 
   private load(): Promise<PromMetrics> {
     this.loading ??= import('./promMetrics.js').then(({ PromMetrics }) => {
-      const prom = new PromMetrics(this.provisioned, this.consumption, this.returns, this.replicas);
+      const prom = new PromMetrics(this.provisioned, this.consumption, this.returns, this.latencies, this.replicas);
       for (const event of this.pending) event(prom);
       this.pending = [];
       this.prom = prom;
