@@ -283,9 +283,12 @@ function canonicalHeaders(req: DynamoRequest, names: string[]): string {
   const distinct = repeated ? req.headersDistinct : undefined;
   let text = '';
   for (const name of names) {
-    const single = req.headers[name];
-    const values = distinct ? (distinct[name] ?? []) : single === undefined ? [] : [String(single)];
-    text += `${name}:${values.map(canonicalValue).join(',')}\n`;
+    if (distinct !== undefined) {
+      text += `${name}:${(distinct[name] ?? []).map(canonicalValue).join(',')}\n`;
+    } else {
+      const single = req.headers[name];
+      text += `${name}:${single === undefined ? '' : canonicalValue(String(single))}\n`;
+    }
   }
   return text;
 }
