@@ -14,7 +14,8 @@
  * `--profile` runs both servers under `node --cpu-prof` (profiles `A-*.cpuprofile` and
  * `B-*.cpuprofile` in dir, written when the servers stop).
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ import { median } from './median.js';
 import { BenchClient } from './client.js';
 import { loadBenchTables } from './preload.js';
 import { startTarget, TARGETS, type RunningTarget } from './targets.js';
-import { bundleIsCurrent } from '../src/cli/serverModule.js';
+import { runsBundle } from '../src/cli/serverModule.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,14 +46,7 @@ const sizes = { items, partitions: Math.max(1, Math.floor(items / 100)), perPart
 
 /** Whether a checkout's `openddb` command runs its bundle or its compiled modules. */
 function serverForm(checkout: string): string {
-  const modified = (path: string) => {
-    try {
-      return statSync(join(resolve(checkout), path)).mtimeMs;
-    } catch {
-      return undefined;
-    }
-  };
-  return bundleIsCurrent(modified('dist/src/bundle/index.js'), modified('dist/src/index.js')) ? 'bundle' : 'compiled modules';
+  return runsBundle(pathToFileURL(join(resolve(checkout), 'dist/src/'))) ? 'bundle' : 'compiled modules';
 }
 
 async function started(checkout: string, side: 'A' | 'B'): Promise<{ target: RunningTarget; dataDir: string | undefined }> {

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 type ServerModule = typeof import('../index.js');
 
-const BUNDLE = new URL('../bundle/index.js', import.meta.url);
-const MODULES = new URL('../index.js', import.meta.url);
+/** This build's `dist/src/`. */
+const DIST_SRC = new URL('../', import.meta.url);
 
 function modifiedMs(url: URL): number | undefined {
   try {
@@ -25,7 +25,12 @@ export function bundleIsCurrent(bundleMs: number | undefined, modulesMs: number 
   return bundleMs !== undefined && modulesMs !== undefined && bundleMs >= modulesMs;
 }
 
+/** Whether the build whose `dist/src/` is `distSrc` runs its bundle (else its compiled modules). */
+export function runsBundle(distSrc: URL): boolean {
+  return bundleIsCurrent(modifiedMs(new URL('bundle/index.js', distSrc)), modifiedMs(new URL('index.js', distSrc)));
+}
+
 export async function loadServerModule(): Promise<ServerModule> {
-  if (bundleIsCurrent(modifiedMs(BUNDLE), modifiedMs(MODULES))) return (await import(BUNDLE.href)) as ServerModule;
+  if (runsBundle(DIST_SRC)) return (await import(new URL('bundle/index.js', DIST_SRC).href)) as ServerModule;
   return import('../index.js');
 }
