@@ -3,6 +3,7 @@
  * form. The size makes capacity and 1 MB page accounting free on reads, and the
  * JSON can be spliced into responses without parsing.
  */
+import { isAscii } from '../values/ascii.js';
 import type { Item } from '../values/types.js';
 
 /** `json`: the item's JSON as UTF-8 when already at hand (see Mutation.nextJson). */
@@ -35,7 +36,5 @@ export function decodeStoredItem(stored: StoredBytes): Item {
   if (typeof stored !== 'string') return JSON.parse(stored.toString('utf8', 4)) as Item;
   // ASCII JSON (the usual case) reads the same as latin1 text and as UTF-8.
   const json = stored.slice(4);
-  return JSON.parse(NOT_ASCII.test(json) ? Buffer.from(json, 'latin1').toString('utf8') : json) as Item;
+  return JSON.parse(isAscii(json) ? json : Buffer.from(json, 'latin1').toString('utf8')) as Item;
 }
-
-const NOT_ASCII = /[^\x00-\x7f]/;

@@ -1,5 +1,6 @@
 /** SigV4 signing keys: derived by four chained HMACs, so cached per (secret, date, region, service). */
 import { createHmac, hash } from 'node:crypto';
+import { isAscii } from '../../values/ascii.js';
 
 const MAX_CACHED_KEYS = 1024;
 const cache = new Map<string, SigningKey>();
@@ -58,9 +59,4 @@ export class SigningKey {
     this.inner.copy(inner, 0, 0, BLOCK);
     this.inner = inner;
   }
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
