@@ -89,6 +89,7 @@ export class FaultInjectingStore implements LocalKVStore {
       get: (key) => txn.get(key),
       range: (options) => txn.range(options),
       delete: (key) => txn.delete(key),
+      putIfAbsent: (key, value) => txn.putIfAbsent(key, value),
       put: (key, value) => {
         const fault = this.writeFaults.find((f) => f.left > 0 && f.matches(key));
         if (fault !== undefined) {

@@ -240,6 +240,54 @@ for (const adapter of adapters) {
       assert.deepEqual(keysOf((await rangeOf(all))), hex(k1, k2, k3));
     });
 
+    it('puts if absent: keeps a value committed or written before it, and reads see what is kept', async () => {
+      const p = nextPrefix++;
+      const [k1, k2, k3, k4, k5, k6, k7] = prefixed(p, [[1], [2], [3], [4], [5], [6], [7]]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+      await putAll(store, [k1, k2]);
+      const all = { gte: b(p), lt: b(p + 1) };
+      const committed1 = Buffer.concat([s('v:'), k1]);
+      // Ranged before any point read: an undecided putIfAbsent must still show in the range.
+      const ranged = await store.transact((txn) => {
+        txn.putIfAbsent(k1, s('not kept'));
+        txn.putIfAbsent(k7, s('new7'));
+        return [...txn.range(all)].map((e) => [e.key.toString('hex'), e.value.toString()]);
+      });
+      assert.deepEqual(ranged, [[hex(k1)[0], committed1.toString()], [hex(k2)[0], Buffer.concat([s('v:'), k2]).toString()], [hex(k7)[0], 'new7']]);
+      const seen = await store.transact((txn) => {
+        txn.putIfAbsent(k1, s('not kept')); // committed: kept
+        txn.delete(k2);
+        txn.putIfAbsent(k2, s('new2')); // deleted in this transaction: put
+        txn.putIfAbsent(k3, s('new3')); // absent: put
+        txn.putIfAbsent(k3, s('not kept')); // the first one stays
+        txn.put(k4, s('new4'));
+        txn.putIfAbsent(k4, s('not kept')); // written in this transaction: kept
+        txn.putIfAbsent(k5, s('gone'));
+        txn.delete(k5); // a later delete wins
+        txn.putIfAbsent(k6, s('not kept'));
+        txn.put(k6, s('new6')); // a later put wins
+        return {
+          get: [k1, k2, k3, k4, k5, k6].map((k) => txn.get(k)?.toString()),
+          reverse: keysOf(txn.range({ ...all, reverse: true })),
+        };
+      });
+      const expected = [committed1.toString(), 'new2', 'new3', 'new4', undefined, 'new6'];
+      assert.deepEqual(seen.get, expected);
+      assert.deepEqual(seen.reverse, hex(k7, k6, k4, k3, k2, k1));
+      // and so it was committed
+      assert.deepEqual((await rangeOf(all)).map((e) => e.value.toString()), [committed1.toString(), 'new2', 'new3', 'new4', 'new6', 'new7']);
+      // Transactions started together: the first putIfAbsent of a key is kept, a put after one replaces it.
+      const [k8, k9] = prefixed(p, [[8], [9]]) as [Buffer, Buffer];
+      await Promise.all([
+        store.transact((txn) => txn.putIfAbsent(k8, s('first'))),
+        store.transact((txn) => txn.putIfAbsent(k8, s('second'))),
+        store.transact((txn) => txn.putIfAbsent(k9, s('not kept'))),
+        store.transact((txn) => txn.put(k9, s('put'))),
+      ]);
+      // A conflict and its retry may reorder the first two (their order is not given); never both.
+      assert.ok(['first', 'second'].includes((await get(k8))!.toString()));
+      assert.equal((await get(k9))!.toString(), 'put');
+    });
+
     it('allows writes while iterating a range inside a transaction', async () => {
       const p = nextPrefix++;
       const keys = prefixed(p, [[1], [2], [3], [4], [5], [6]]);

@@ -50,6 +50,14 @@ export interface ReadOps {
 export interface WriteOps extends ReadOps {
   put(key: Buffer, value: Buffer): void;
   delete(key: Buffer): void;
+  /**
+   * Puts `value` unless the key holds a value (committed, or written earlier in this
+   * transaction); reads that follow see whichever is kept. A networked store may decide
+   * at commit without reading the key first, so the transaction depends on nothing it
+   * did not read: over PostgreSQL two transactions inserting next to each other then
+   * do not fail as each other's readers.
+   */
+  putIfAbsent(key: Buffer, value: Buffer): void;
 }
 
 /**

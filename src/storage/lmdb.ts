@@ -330,6 +330,10 @@ class LmdbTransaction implements WriteOps {
     this.db.remove(key);
   }
 
+  putIfAbsent(key: Buffer, value: Buffer): void {
+    if (this.get(key) === undefined) this.put(key, value);
+  }
+
   private assertActive(): void {
     // Past fn, a put would silently become a separate, non-atomic write.
     if (!this.active) throw new Error('The transaction has already finished');

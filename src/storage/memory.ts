@@ -151,6 +151,10 @@ class MemoryTransaction implements WriteOps {
     this.writes().set(keyString(key), null);
   }
 
+  putIfAbsent(key: Buffer, value: Buffer): void {
+    if (this.get(key) === undefined) this.put(key, value);
+  }
+
   private writes(): Map<string, string | null> {
     return (this.pending ??= new Map());
   }

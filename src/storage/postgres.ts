@@ -204,11 +204,13 @@ export class PostgresStore implements KVStore {
       let cache = new ReadThroughCache();
       for (;;) {
         const written = new Map<string, Buffer | null>();
+        const ifAbsent = new Map<string, Buffer>();
         const outcomes = fns.map((fn): Outcome => {
-          const txn = new ReplayTransaction(cache, this.maxKeyBytes, writable, written);
+          const txn = new ReplayTransaction(cache, this.maxKeyBytes, writable, written, ifAbsent);
           try {
             const value = fn(txn);
             for (const [key, write] of txn.pending) written.set(key, write);
+            for (const [key, value] of txn.ifAbsent) ifAbsent.set(key, value);
             return { value };
           } catch (error) {
             return { error };
@@ -239,11 +241,11 @@ export class PostgresStore implements KVStore {
           await this.fetch(client, cache, missing, opens ? begin : undefined);
           continue;
         }
-        if (written.size > 0) {
+        if (written.size > 0 || ifAbsent.size > 0) {
           const opens = !begun;
           const client = await connection();
           begun = true;
-          await this.writeAndCommit(client, written, opens ? begin : undefined);
+          await this.writeAndCommit(client, written, ifAbsent, opens ? begin : undefined);
         } else if (begun) {
           // Nothing written: commit what answered, roll back what only failed (as before groups).
           await held!.client.query(outcomes.some((outcome) => !('error' in outcome)) ? 'COMMIT' : 'ROLLBACK');
@@ -312,13 +314,21 @@ export class PostgresStore implements KVStore {
 
   /**
    * All of a transaction's writes and its COMMIT (and BEGIN, for a blind write) in one
-   * round trip; large writes go as bound parameters, a statement each.
+   * round trip; large writes go as bound parameters, a statement each. Undecided
+   * `putIfAbsent`s go first: a later write of the same key in the group replaces them.
    */
-  private async writeAndCommit(client: Client, pending: Map<string, Buffer | null>, begin: string | undefined): Promise<void> {
+  private async writeAndCommit(client: Client, pending: Map<string, Buffer | null>, ifAbsent: Map<string, Buffer>, begin: string | undefined): Promise<void> {
     const putKeys: Buffer[] = [];
     const putValues: Buffer[] = [];
     const deleted: Buffer[] = [];
+    const statements: [keyof Statements, unknown[]][] = [];
     let bytes = 0;
+    if (ifAbsent.size > 0) {
+      const keys = [...ifAbsent.keys()].map((key) => Buffer.from(key, 'latin1'));
+      const values = [...ifAbsent.values()];
+      for (let i = 0; i < keys.length; i++) bytes += keys[i]!.length + values[i]!.length;
+      statements.push(['insertIfAbsent', [keys, values]]);
+    }
     for (const [key, value] of pending) {
       bytes += key.length + (value?.length ?? 0);
       if (value === null) deleted.push(Buffer.from(key, 'latin1'));
@@ -327,7 +337,6 @@ export class PostgresStore implements KVStore {
         putValues.push(value);
       }
     }
-    const statements: [keyof Statements, unknown[]][] = [];
     if (putKeys.length > 0) statements.push(['upsert', [putKeys, putValues]]);
     if (deleted.length > 0) statements.push(['remove', [deleted]]);
     if (bytes <= MAX_INLINE_BYTES) {

@@ -133,6 +133,8 @@ export class HostSelectingPool {
     const pool = new pg.Pool({ connectionString: url, max: this.settings.max, connectionTimeoutMillis: this.settings.connectionTimeoutMillis, keepAlive: true });
     // An idle connection that fails (server restart) must not crash the process.
     pool.on('error', () => {});
+    // Queued ahead of the connection's first statement; a failure shows on that statement.
+    pool.on('connect', (client) => void client.query(INDEX_ONLY_PLANS).catch(() => {}));
     if (this.closed) {
       void pool.end();
       throw new Error('The store is closed');
@@ -141,6 +143,16 @@ export class HostSelectingPool {
     return this.current;
   }
 }
+
+
+/**
+ * Every statement of the adapter finds its rows by primary key. Left to itself, the
+ * planner reads a small table sequentially (or hashes it whole, for the point-read join),
+ * and under SERIALIZABLE a sequential scan locks the whole relation against writers: every
+ * concurrent write to any key then conflicts with it ("Serializable Isolation Level" in
+ * PostgreSQL's manual). So the adapter's sessions plan index scans in nested loops only.
+ */
+const INDEX_ONLY_PLANS = 'SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off';
 
 /**
  * Errors that say a host can no longer serve: the connection failed or was cut (no

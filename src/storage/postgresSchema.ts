@@ -22,6 +22,7 @@ export interface Statements {
   backward: string;
   backwardOpen: string;
   upsert: string;
+  insertIfAbsent: string;
   remove: string;
 }
 
@@ -43,6 +44,8 @@ export function statementsFor(table: string): Statements {
     upsert:
       `INSERT INTO ${t} (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ` +
       'ON CONFLICT (head, hash) DO UPDATE SET value = EXCLUDED.value',
+    // The arbiter check reads the index with a dirty snapshot, which takes no serializable lock.
+    insertIfAbsent: `INSERT INTO ${t} (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ON CONFLICT (head, hash) DO NOTHING`,
     remove:
       `DELETE FROM ${t} AS t USING unnest($1::bytea[]) AS gone(key) ` +
       `WHERE t.head = ${head('gone.key')} AND t.hash = sha256(gone.key)`,

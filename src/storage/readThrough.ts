@@ -92,6 +92,13 @@ export class ReadThroughCache {
     else this.cover(read.low, last + '\0');
   }
 
+  /** What the cache knows of a committed key without fetching: its value, null if absent, undefined if unknown. */
+  known(text: string): Buffer | null | undefined {
+    const point = this.points.get(text);
+    if (point !== undefined) return point;
+    return this.coveringForward(text) === undefined ? undefined : (this.entries.get(text) ?? null);
+  }
+
   get(key: Buffer): Buffer | undefined {
     const text = keyString(key);
     const point = this.points.get(text);
@@ -184,12 +191,18 @@ export class ReplayTransaction implements WriteOps {
   private active = true;
   /** Writes of this run (`null` = deleted). */
   readonly pending = new Map<string, Buffer | null>();
+  /**
+   * `putIfAbsent`s of keys this run has not read: decided at commit (by the database),
+   * below any later write of the same key in the group.
+   */
+  readonly ifAbsent = new Map<string, Buffer>();
 
   constructor(
     private readonly cache: ReadThroughCache,
     private readonly maxKeyBytes: number,
     private readonly writable: boolean,
     private readonly beneath: ReadonlyMap<string, Buffer | null> = NOTHING_BENEATH,
+    private readonly beneathIfAbsent: ReadonlyMap<string, Buffer> = NOTHING_IF_ABSENT,
   ) {}
 
   finish(): void {
@@ -199,11 +212,10 @@ export class ReplayTransaction implements WriteOps {
   get(key: Buffer): Buffer | undefined {
     this.assertActive();
     const text = keyString(key);
-    // Not `??`: null (deleted here) must hide what lies beneath.
-    const own = this.pending.get(text);
-    const written = own !== undefined ? own : this.beneath.get(text);
+    const written = this.written(text);
     if (written !== undefined) return written ?? undefined;
-    return this.cache.get(key);
+    const committed = this.cache.get(key);
+    return committed !== undefined || !this.putsIfAbsent() ? committed : this.ifAbsentValue(text);
   }
 
   range(options: RangeOptions): Iterable<KVEntry> {
@@ -214,7 +226,7 @@ export class ReplayTransaction implements WriteOps {
     const high = options.lt === undefined ? undefined : keyString(options.lt);
     const reverse = options.reverse === true;
     const committed = this.cache.range(low, high, reverse, options.limit);
-    const written = this.beneath.size === 0 ? this.pending : new Map([...this.beneath, ...this.pending]);
+    const written = this.beneath.size === 0 && !this.putsIfAbsent() ? this.pending : this.allWrites(low, high);
     // Without writes to merge, stop at the limit: the merge reads one entry ahead, a fetch too many.
     if (written.size === 0) return asKVEntries(take(committed, limit));
     const writes = sortedPending(written, { gte: options.gte, lt: options.lt, reverse });
@@ -233,6 +245,48 @@ export class ReplayTransaction implements WriteOps {
     this.pending.set(keyString(key), null);
   }
 
+  putIfAbsent(key: Buffer, value: Buffer): void {
+    this.assertWritable();
+    checkKey(key, this.maxKeyBytes);
+    const text = keyString(key);
+    const written = this.written(text);
+    if (written !== undefined) {
+      if (written === null) this.pending.set(text, Buffer.from(value));
+      return;
+    }
+    if (this.ifAbsentValue(text) !== undefined) return;
+    // Known already (read before): decided here. Otherwise by the database, unread.
+    const known = this.cache.known(text);
+    if (known === null) this.pending.set(text, Buffer.from(value));
+    else if (known === undefined) this.ifAbsent.set(text, Buffer.from(value));
+  }
+
+  /** This run's or an earlier member's write of a key: its value, null if deleted, undefined if none. */
+  private written(text: string): Buffer | null | undefined {
+    // Not `??`: null (deleted here) must hide what lies beneath.
+    const own = this.pending.get(text);
+    return own !== undefined ? own : this.beneath.get(text);
+  }
+
+  private putsIfAbsent(): boolean {
+    return this.ifAbsent.size > 0 || this.beneathIfAbsent.size > 0;
+  }
+
+  private ifAbsentValue(text: string): Buffer | undefined {
+    return this.ifAbsent.get(text) ?? this.beneathIfAbsent.get(text);
+  }
+
+  /** The writes a range in [low, high) merges: the group's, and each undecided `putIfAbsent` of a key found absent. */
+  private allWrites(low: string, high: string | undefined): Map<string, Buffer | null> {
+    const writes = new Map([...this.beneath, ...this.pending]);
+    for (const [text, value] of [...this.beneathIfAbsent, ...this.ifAbsent]) {
+      if (text < low || (high !== undefined && text >= high) || writes.has(text)) continue;
+      // A point read of the key (fetched, if need be, before the run goes on).
+      if (this.cache.get(Buffer.from(text, 'latin1')) === undefined) writes.set(text, value);
+    }
+    return writes;
+  }
+
   private assertWritable(): void {
     this.assertActive();
     if (!this.writable) throw new Error('A snapshot is read-only');
@@ -244,6 +298,7 @@ export class ReplayTransaction implements WriteOps {
 }
 
 const NOTHING_BENEATH: ReadonlyMap<string, Buffer | null> = new Map();
+const NOTHING_IF_ABSENT: ReadonlyMap<string, Buffer> = new Map();
 
 function* take<T>(entries: Iterable<T>, limit: number): Generator<T> {
   if (limit <= 0) return;
