@@ -3,7 +3,8 @@
  *   0x0A | backup no (u32)            -> backup record (JSON, backupRecord.ts)
  *   0x0B | backup no (u32) | item key -> the stored item as it was at the backup's moment;
  *                                        an empty value marks an item that did not exist then
- *   0x0C | backup no (u32)            -> the copy cursor while the backup is being taken
+ *   0x0C | backup no (u32)            -> present while the backup's items are being copied
+ *                                        (the walk's position is its job's state)
  * The item key is the base-table storage key without its `tag | table id | index no`
  * head, so a backup keeps the table's order and outlives the table's id.
  */
@@ -11,7 +12,7 @@ import { prefixEnd } from '../../values/keycodec.js';
 
 const RECORD = 0x0a;
 const DATA = 0x0b;
-const CURSOR = 0x0c;
+const COPYING = 0x0c;
 /** `tag | table id (u32) | index no` of a base-table storage key. */
 const ITEM_HEAD = 6;
 
@@ -25,7 +26,7 @@ function numbered(tag: number, backupNo: number, tail: Buffer = Buffer.alloc(0))
 
 export const backupRecordKey = (backupNo: number): Buffer => numbered(RECORD, backupNo);
 export const BACKUP_RECORDS_RANGE = { gte: Buffer.from([RECORD]), lt: Buffer.from([RECORD + 1]) };
-export const copyCursorKey = (backupNo: number): Buffer => numbered(CURSOR, backupNo);
+export const copyingKey = (backupNo: number): Buffer => numbered(COPYING, backupNo);
 
 /** The part of a base-table storage key a backup keeps. */
 export const itemSuffix = (storageKey: Buffer): Buffer => storageKey.subarray(ITEM_HEAD);

@@ -1,21 +1,24 @@
 /**
- * Taking a backup without blocking traffic: copy-on-write against a cursor.
+ * Taking a backup without blocking traffic: copy-on-write, first copy wins.
  *
  * A backup's moment is the commit that starts it. A background job then walks the
  * table's items in key order, in bounded pages, copying each into the backup; the
  * table's write observer, meanwhile, saves an item's *old* state into the backup
- * before a write changes it, if the walk has not reached that item yet. So every item
- * lands in the backup as it was at the moment — a consistent snapshot, while writes go on.
- * An item created after the moment leaves an empty marker that the last phase removes.
+ * before a write changes it, unless the backup holds the item already (`putIfAbsent`).
+ * So every item lands in the backup as it was at the moment — a consistent snapshot,
+ * while writes go on. An item created after the moment leaves an empty marker that the
+ * last phase removes.
  *
  * The walk never reads, in a transaction, what writers write. Each page is read from a
  * storage snapshot taken after the moment (`readCopyPage`): the items, and which of them
  * the observer has saved already. An item not saved by then was not written between the
  * moment and the snapshot, so its snapshot state is its state at the moment, and any
  * write before the page's transaction commits saves those same bytes: the transaction
- * (`copyBatch`) puts them blindly and moves the cursor on. Over a store with serializable
- * transactions the copy thus meets writers only on the cursor, which they read and it
- * writes (an order, not a conflict), and on the very item both save at the same time.
+ * (`copyBatch`) puts them blindly. Writers read only the "copying" key, which the walk
+ * writes at its start and deletes at its end, never in between (its position is the job's
+ * own state). Over a store with serializable transactions writers and the walk thus meet
+ * only on the very item both save at the same time, and writers saving items next to each
+ * other do not meet at all: none reads what the others insert.
  */
 import type { ReadOps, WriteOps } from '../../storage/kv.js';
 import type { ItemChange, WriteObserver } from '../itemWrite.js';
@@ -23,7 +26,7 @@ import { indexPrefix } from '../keyspace.js';
 import { prefixEnd } from '../../values/keycodec.js';
 import { storedItemSize } from '../storedItem.js';
 import type { JobBatch } from '../jobs/runner.js';
-import { backupItemKey, backupItemsRange, backupItemSuffix, copyCursorKey, itemSuffix, keyAfter } from './keys.js';
+import { backupItemKey, backupItemsRange, backupItemSuffix, copyingKey, itemSuffix, keyAfter } from './keys.js';
 
 const NOTHING = Buffer.alloc(0);
 const BATCH = 500;
@@ -33,18 +36,16 @@ export function snapshotCopyObserver(backupNos: readonly number[]): WriteObserve
   return function saveBeforeWrite(txn: WriteOps, change: ItemChange): void {
     const suffix = itemSuffix(change.storageKey);
     for (const no of backupNos) {
-      const cursor = txn.get(copyCursorKey(no));
-      if (cursor === undefined) continue; // the walk is over: the backup is complete
-      if (cursor.length > 0 && Buffer.compare(suffix, cursor) <= 0) continue; // already copied
-      const key = backupItemKey(no, suffix);
-      if (txn.get(key) === undefined) txn.put(key, change.stored ?? NOTHING);
+      if (txn.get(copyingKey(no)) === undefined) continue; // the walk is over: the backup is complete
+      // Copied, or saved by an earlier write: the backup has the item as it was at the moment.
+      txn.putIfAbsent(backupItemKey(no, suffix), change.stored ?? NOTHING);
     }
   };
 }
 
 /** Starts the walk (in the transaction that marks the backup's moment). */
 export function startCopy(txn: WriteOps, backupNo: number): void {
-  txn.put(copyCursorKey(backupNo), NOTHING);
+  txn.put(copyingKey(backupNo), NOTHING);
 }
 
 export interface CopyState {
@@ -94,10 +95,9 @@ export function copyBatch(txn: WriteOps, backupNo: number, state: CopyState | un
 function copyPage(txn: WriteOps, backupNo: number, page: CopyPage, state: CopyState): JobBatch<CopyState> {
   for (const { suffix, stored } of page.copies) txn.put(backupItemKey(backupNo, suffix), stored);
   if (page.end) {
-    txn.delete(copyCursorKey(backupNo)); // from here on, writes leave the backup alone
+    txn.delete(copyingKey(backupNo)); // from here on, writes leave the backup alone
     return { state: { ...state, phase: 'tally', after: undefined }, processed: page.processed, done: false };
   }
-  txn.put(copyCursorKey(backupNo), page.last!);
   return { state: { ...state, after: page.last!.toString('hex') }, processed: page.processed, done: false };
 }
 
