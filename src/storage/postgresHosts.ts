@@ -144,7 +144,6 @@ export class HostSelectingPool {
   }
 }
 
-
 /**
  * Every statement of the adapter finds its rows by primary key. Left to itself, the
  * planner reads a small table sequentially (or hashes it whole, for the point-read join),
