@@ -39,6 +39,19 @@ export interface LatencyCell {
   buckets: number[];
 }
 
+/** The cell at `cells[first][second]`, made by `create` the first time. */
+function cellOf<C>(cells: Map<string, Map<string, C>>, first: string, second: string, create: () => C): C {
+  let inner = cells.get(first);
+  if (inner === undefined) cells.set(first, (inner = new Map()));
+  let cell = inner.get(second);
+  if (cell === undefined) inner.set(second, (cell = create()));
+  return cell;
+}
+
+const newConsumedCell = (): ConsumedCell => ({ read: 0, write: 0 });
+const newReturnedCell = (): ReturnedCell => ({ items: 0, bytes: 0 });
+const newLatencyCell = (): LatencyCell => ({ count: 0, sum: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0) });
+
 /** prom-client's Registry.contentType for the Prometheus text format. */
 const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -70,10 +83,7 @@ export class Metrics {
   /** A request that succeeded, with its latency. */
   succeeded(operation: string, table: string | undefined, ms: number): void {
     if (!Number.isFinite(ms)) return;
-    let byOperation = this.latencies.get(table ?? '');
-    if (byOperation === undefined) this.latencies.set(table ?? '', (byOperation = new Map()));
-    let cell = byOperation.get(operation);
-    if (cell === undefined) byOperation.set(operation, (cell = { count: 0, sum: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0) }));
+    const cell = cellOf(this.latencies, table ?? '', operation, newLatencyCell);
     let bucket = 0;
     while (bucket < LATENCY_BUCKETS.length && ms > LATENCY_BUCKETS[bucket]!) bucket++;
     cell.buckets[bucket]!++;
@@ -100,11 +110,7 @@ export class Metrics {
     if (units <= 0) return;
     let byIndex = this.consumption.get(table);
     if (byIndex === undefined) this.consumption.set(table, (byIndex = new Map()));
-    let byOperation = byIndex.get(index ?? '');
-    if (byOperation === undefined) byIndex.set(index ?? '', (byOperation = new Map()));
-    let cell = byOperation.get(operation);
-    if (cell === undefined) byOperation.set(operation, (cell = { read: 0, write: 0 }));
-    cell[kind] += units;
+    cellOf(byIndex, index ?? '', operation, newConsumedCell)[kind] += units;
   }
 
   /** One throttled request; `index` names the GSI whose capacity ran out, if it was one. */
@@ -117,10 +123,7 @@ export class Metrics {
   }
 
   returned(table: string, operation: string, items: number, bytes: number): void {
-    let byOperation = this.returns.get(table);
-    if (byOperation === undefined) this.returns.set(table, (byOperation = new Map()));
-    let cell = byOperation.get(operation);
-    if (cell === undefined) byOperation.set(operation, (cell = { items: 0, bytes: 0 }));
+    const cell = cellOf(this.returns, table, operation, newReturnedCell);
     cell.items += items;
     cell.bytes += bytes;
   }

@@ -324,9 +324,13 @@ export class PostgresStore implements KVStore {
     const statements: [keyof Statements, unknown[]][] = [];
     let bytes = 0;
     if (ifAbsent.size > 0) {
-      const keys = [...ifAbsent.keys()].map((key) => Buffer.from(key, 'latin1'));
-      const values = [...ifAbsent.values()];
-      for (let i = 0; i < keys.length; i++) bytes += keys[i]!.length + values[i]!.length;
+      const keys: Buffer[] = [];
+      const values: Buffer[] = [];
+      for (const [key, value] of ifAbsent) {
+        bytes += key.length + value.length;
+        keys.push(Buffer.from(key, 'latin1'));
+        values.push(value);
+      }
       statements.push(['insertIfAbsent', [keys, values]]);
     }
     for (const [key, value] of pending) {
