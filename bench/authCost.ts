@@ -1,55 +1,113 @@
 /**
- * `node dist/bench/authCost.js`: the CPU one request spends in `--auth` — SigV4
- * verification and the authorization check against a ten-statement policy — for
- * GetItem and PutItem, measured in process (no HTTP) as CPU time per request.
+ * `node dist/bench/authCost.js`: the CPU `--auth` adds to one request — SigV4
+ * verification, the caller and its namespace, the authorization check against the
+ * benchmark's ten-statement policy — measured without HTTP: the same pool of distinct,
+ * signed GetItem and PutItem requests goes through two in-process fronts (the server's
+ * pipeline, no socket), one without `--auth` and one with it, in many short alternating
+ * batches. It prints the median time per request of each front and the median of the
+ * per-batch differences: on a shared machine a neighbour's burst slows a few batches,
+ * not the medians (batches are too short for CPU-time accounting, so this is wall time,
+ * one request after another).
+ *
+ *   npm run build && node dist/bench/authCost.js [--workloads get,put] [--rounds 200] [--requests 1000]
+ *
+ * In-process requests have no peer address, so the policy's `aws:SourceIp` condition is
+ * left out here; everything else is the policy `npm run bench` uses.
  */
-import type { IncomingMessage } from 'node:http';
-import { authorize } from '../src/api/authorization/authorize.js';
-import type { TableMeta } from '../src/engine/tableMeta.js';
-import { verifySignature } from '../src/server/auth/sigv4.js';
-import { parseUsers, UserDirectory } from '../src/server/auth/users.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startInProcess, type InProcessDatabase } from '../src/index.js';
+import { BENCH_ACCOUNT, TEN_STATEMENTS } from './authUsers.js';
+import { bigItem, createTableInput, ITEMS_TABLE, type DataSizes } from './data.js';
+import { median } from './median.js';
 import { BENCH_CREDENTIALS, signedHeaders } from './sigv4.js';
+import { findWorkload } from './workloads.js';
 
-const ACCOUNT = '123456789012';
-const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table`;
-const statements = [
-  ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((t) => ({ Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:Scan'], Resource: `${TABLE}/${t}*` })),
-  { Effect: 'Deny', Action: 'dynamodb:DeleteTable', Resource: '*' },
-  { Effect: 'Deny', Action: 'dynamodb:*', Resource: `${TABLE}/secret`, Condition: { StringEquals: { 'aws:username': 'bench' } } },
-  { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: `${TABLE}/items`, Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
-];
-const users = Object.assign(Object.create(UserDirectory.prototype) as UserDirectory, {
-  users: parseUsers(JSON.stringify({ users: [{ ...BENCH_CREDENTIALS, account: ACCOUNT, name: 'bench', policies: [{ Statement: statements }] }] }), 'bench'),
+const { values } = parseArgs({
+  options: {
+    workloads: { type: 'string', default: 'get,put' },
+    rounds: { type: 'string', default: '200' },
+    requests: { type: 'string', default: '1000' },
+    items: { type: 'string', default: '10000' },
+  },
 });
-const meta = { name: 'items', arn: `${TABLE}/items`, keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] } as unknown as TableMeta;
-const scope = { region: 'us-east-1', account: ACCOUNT, tableMeta: (name: string) => (name === 'items' ? meta : undefined) };
+const sizes: DataSizes = { items: Number(values.items), partitions: 1, perPartition: 1 };
+const HOST = 'openddb.in-process';
+const BATCH = 25;
 
-const requests = {
-  GetItem: { TableName: 'items', Key: { pk: { S: 'user-1' } } },
-  PutItem: { TableName: 'items', Item: { pk: { S: 'user-1' }, name: { S: 'x' }, n: { N: '1' } } },
-};
-
-for (const [operation, input] of Object.entries(requests)) {
-  const body = Buffer.from(JSON.stringify(input));
-  const headers: Record<string, string> = { host: '127.0.0.1:8000' };
-  Object.assign(headers, Object.fromEntries(Object.entries(signedHeaders('127.0.0.1:8000', `DynamoDB_20120810.${operation}`, body)).map(([k, v]) => [k.toLowerCase(), v])));
-  const req = { method: 'POST', url: '/', headers, rawHeaders: Object.entries(headers).flat(), headersDistinct: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])) } as unknown as IncomingMessage;
-  const now = Date.now();
-  const verify = () => verifySignature(req, body, users, now);
-  const { user, region } = verify();
-  const caller = { arn: user.arn, account: user.account, name: user.name, userId: user.userId, region, policy: user.policy, sourceIp: '127.0.0.1', secureTransport: false };
-  const check = () => authorize(caller, operation, input, scope, now);
-  const verifyUs = perCall(verify);
-  const checkUs = perCall(check);
-  process.stdout.write(`${operation}: ${(verifyUs + checkUs).toFixed(2)} µs per request = SigV4 verification ${verifyUs.toFixed(2)} µs + ten-statement policy ${checkUs.toFixed(2)} µs\n`);
+interface SignedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
 }
 
-/** CPU time (not wall time: the machine may be shared) per call, in µs. */
-function perCall(fn: () => unknown): number {
-  for (let i = 0; i < 20_000; i++) fn();
-  const rounds = 200_000;
-  const started = process.cpuUsage();
-  for (let i = 0; i < rounds; i++) fn();
-  const used = process.cpuUsage(started);
-  return (used.user + used.system) / rounds;
+function signed(operation: string, body: unknown): SignedRequest {
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  return { method: 'POST', path: '/', headers: { host: HOST, ...signedHeaders(HOST, `DynamoDB_20120810.${operation}`, bytes) }, body: bytes };
+}
+
+async function answered(db: InProcessDatabase, request: SignedRequest): Promise<void> {
+  const { response } = await db.requestHandler.handle(request);
+  if (response.statusCode !== 200) throw new Error(`${response.statusCode}: ${Buffer.from(response.body).toString()}`);
+}
+
+async function front(usersFile: string | undefined): Promise<InProcessDatabase> {
+  const db = await startInProcess(usersFile === undefined ? {} : { auth: usersFile });
+  await answered(db, signed('CreateTable', createTableInput(ITEMS_TABLE)));
+  for (let n = 0; n < sizes.items; n += BATCH) {
+    const puts = Array.from({ length: Math.min(BATCH, sizes.items - n) }, (_, i) => ({ PutRequest: { Item: bigItem(n + i) } }));
+    await answered(db, signed('BatchWriteItem', { RequestItems: { [ITEMS_TABLE]: puts } }));
+  }
+  return db;
+}
+
+/** µs per request over `count` requests of the pool from `first` on, one after another. */
+async function timePerRequest(db: InProcessDatabase, pool: SignedRequest[], first: number, count: number): Promise<number> {
+  const started = performance.now();
+  for (let i = first; i < first + count; i++) await answered(db, pool[i % pool.length]!);
+  return ((performance.now() - started) * 1000) / count;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'openddb-auth-cost-'));
+const usersFile = join(dir, 'users.json');
+const statements = TEN_STATEMENTS.map(({ Condition, ...statement }) => (statement.Sid === 'Reads' ? statement : { ...statement, Condition }));
+writeFileSync(usersFile, JSON.stringify({ users: [{
+  accessKeyId: BENCH_CREDENTIALS.accessKeyId, secretAccessKey: BENCH_CREDENTIALS.secretAccessKey, account: BENCH_ACCOUNT, name: 'bench',
+  policies: [{ Version: '2012-10-17', Statement: statements }],
+}] }));
+const plain = await front(undefined);
+const authenticated = await front(usersFile);
+try {
+  const count = Number(values.requests);
+  for (const id of values.workloads!.split(',')) {
+    const workload = findWorkload(id);
+    const pool = Array.from({ length: workload.poolSize }, (_, i) => {
+      const { operation, body } = workload.build(i, sizes);
+      return signed(operation, body);
+    });
+    await timePerRequest(plain, pool, 0, pool.length);
+    await timePerRequest(authenticated, pool, 0, pool.length);
+    const without: number[] = [];
+    const withAuth: number[] = [];
+    for (let round = 0; round < Number(values.rounds); round++) {
+      // The same requests for both, in turns of who goes first.
+      const first = round * count;
+      const [a, b] = round % 2 === 0 ? [plain, authenticated] : [authenticated, plain];
+      const timeA = await timePerRequest(a, pool, first, count);
+      const timeB = await timePerRequest(b, pool, first, count);
+      without.push(a === plain ? timeA : timeB);
+      withAuth.push(a === plain ? timeB : timeA);
+    }
+    const added = without.map((w, round) => withAuth[round]! - w).sort((x, y) => x - y);
+    const quartile = (q: number) => added[Math.floor(q * (added.length - 1))]!.toFixed(2);
+    process.stdout.write(`${workload.title}: ${median(without).toFixed(2)} µs per request without --auth, ${median(withAuth).toFixed(2)} with: `
+      + `--auth adds ${median(added).toFixed(2)} µs (quartiles ${quartile(0.25)}–${quartile(0.75)}, ${added.length} batches of ${count})\n`);
+  }
+} finally {
+  await plain.close();
+  await authenticated.close();
+  rmSync(dir, { recursive: true, force: true });
 }

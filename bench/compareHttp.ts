@@ -11,6 +11,10 @@
  *   node dist/bench/compareHttp.js --a ../base --b . [--target openddb-memory] [--workloads get,put,query-10]
  *     [--rounds 4] [--seconds 3] [--items 30000] [--profile dir]
  *
+ * `--target-a` gives A another target kind than B (`--target`), so one build can be
+ * compared with itself under two configurations, e.g. `--a . --target-a openddb-memory
+ * --target openddb-auth` for what `--auth` costs.
+ *
  * `--profile` runs both servers under `node --cpu-prof` (profiles `A-*.cpuprofile` and
  * `B-*.cpuprofile` in dir, written when the servers stop).
  */
@@ -23,7 +27,7 @@ import { alternate, describeRatios } from './alternating.js';
 import { median } from './median.js';
 import { BenchClient } from './client.js';
 import { loadBenchTables } from './preload.js';
-import { startTarget, TARGETS, type RunningTarget } from './targets.js';
+import { startTarget, TARGETS, type RunningTarget, type TargetSpec } from './targets.js';
 import { runsBundle } from '../src/cli/serverModule.js';
 
 const { values } = parseArgs({
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     a: { type: 'string' },
     b: { type: 'string', default: '.' },
     target: { type: 'string', default: 'openddb-memory' },
+    'target-a': { type: 'string' },
     workloads: { type: 'string', default: 'put,get,query-10' },
     rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '3' },
@@ -39,8 +44,13 @@ const { values } = parseArgs({
   },
 });
 if (values.a === undefined) throw new Error('--a <checkout> is required (the build to compare against)');
-const spec = TARGETS.find((t) => t.id === values.target && t.isOpenDDB);
-if (spec === undefined) throw new Error(`--target must be one of ${TARGETS.filter((t) => t.isOpenDDB).map((t) => t.id).join(', ')}`);
+function openddbTarget(id: string): TargetSpec {
+  const spec = TARGETS.find((t) => t.id === id && t.isOpenDDB);
+  if (spec === undefined) throw new Error(`--target must be one of ${TARGETS.filter((t) => t.isOpenDDB).map((t) => t.id).join(', ')}`);
+  return spec;
+}
+const spec = openddbTarget(values.target!);
+const specA = openddbTarget(values['target-a'] ?? values.target!);
 const items = Number(values.items);
 const sizes = { items, partitions: Math.max(1, Math.floor(items / 100)), perPartition: 100 };
 
@@ -49,19 +59,19 @@ function serverForm(checkout: string): string {
   return runsBundle(pathToFileURL(join(resolve(checkout), 'dist/src/'))) ? 'bundle' : 'compiled modules';
 }
 
-async function started(checkout: string, side: 'A' | 'B'): Promise<{ target: RunningTarget; dataDir: string | undefined }> {
-  const dataDir = spec!.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-compare-')) : undefined;
+async function started(checkout: string, side: 'A' | 'B', spec: TargetSpec): Promise<{ target: RunningTarget; dataDir: string | undefined }> {
+  const dataDir = spec.onDisk ? mkdtempSync(join(tmpdir(), 'openddb-compare-')) : undefined;
   const nodeArgs = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, `--cpu-prof-name=${side}-${Date.now()}.cpuprofile`];
-  const target = await startTarget(spec!, { dataDir, nodeArgs, cli: join(resolve(checkout), 'dist/src/cli/main.js') });
+  const target = await startTarget(spec, { dataDir, nodeArgs, cli: join(resolve(checkout), 'dist/src/cli/main.js') });
   const client = new BenchClient(target.host, target.port);
   await loadBenchTables(client, sizes);
   client.close();
   return { target, dataDir };
 }
 
-const servers = [await started(values.a, 'A'), await started(values.b!, 'B')];
+const servers = [await started(values.a, 'A', specA), await started(values.b!, 'B', spec)];
 try {
-  console.log(`A = ${resolve(values.a)} (${serverForm(values.a)})\nB = ${resolve(values.b!)} (${serverForm(values.b!)})\n${spec.label}, ${values.rounds} alternating rounds of ${values.seconds} s per workload`);
+  console.log(`A = ${resolve(values.a)} (${serverForm(values.a)})\nB = ${resolve(values.b!)} (${serverForm(values.b!)})\n${specA === spec ? spec.label : `A: ${specA.label}, B: ${spec.label}`}, ${values.rounds} alternating rounds of ${values.seconds} s per workload`);
   for (const workload of values.workloads!.split(',')) {
     const pair = await alternate(servers[0]!.target, servers[1]!.target, {
       workload, sizes, connections: 32, warmupMs: 500, durationMs: Number(values.seconds) * 1000, rounds: Number(values.rounds),

@@ -30,7 +30,13 @@ export function authenticate(auth: Authenticator, req: DynamoRequest, rawBody: B
 const callers = new WeakMap<AuthUser, Map<string, Caller>>();
 const MAX_CALLERS_PER_USER = 1024;
 
+/** The last caller asked for: consecutive requests mostly come from it (no cache key to build). */
+let last: { user: AuthUser; region: string; sourceIp: string; secureTransport: boolean; caller: Caller } | undefined;
+
 function callerOf(user: AuthUser, region: string, sourceIp: string, secureTransport: boolean): Caller {
+  if (last !== undefined && last.user === user && last.region === region && last.sourceIp === sourceIp && last.secureTransport === secureTransport) {
+    return last.caller;
+  }
   let mine = callers.get(user);
   if (mine === undefined) callers.set(user, (mine = new Map()));
   const key = `${region}\n${sourceIp}\n${secureTransport}`;
@@ -40,5 +46,6 @@ function callerOf(user: AuthUser, region: string, sourceIp: string, secureTransp
     caller = { arn: user.arn, account: user.account, name: user.name, userId: user.userId, region, policy: user.policy, sourceIp, secureTransport };
     mine.set(key, caller);
   }
+  last = { user, region, sourceIp, secureTransport, caller };
   return caller;
 }

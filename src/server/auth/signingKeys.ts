@@ -1,6 +1,5 @@
 /** SigV4 signing keys: derived by four chained HMACs, so cached per (secret, date, region, service). */
 import { createHmac, hash } from 'node:crypto';
-import { isAscii } from '../../values/ascii.js';
 
 const MAX_CACHED_KEYS = 1024;
 const cache = new Map<string, SigningKey>();
@@ -44,10 +43,11 @@ export class SigningKey {
     }
   }
 
-  /** HMAC-SHA256 of an ASCII text (SigV4's string to sign), as lower-case hex. */
-  hmacHex(text: string): string {
-    // Anything but ASCII would not survive latin1; the string to sign never has it, but be exact anyway.
-    if (!isAscii(text)) return createHmac('sha256', this.key).update(text, 'utf8').digest('hex');
+  /**
+   * HMAC-SHA256 of an ASCII text (SigV4's string to sign), as lower-case hex. The caller
+   * vouches for ASCII: the text is written as latin1, which would change anything else.
+   */
+  hmacHexOfAscii(text: string): string {
     if (BLOCK + text.length > this.inner.length) this.grow(BLOCK + text.length);
     const length = BLOCK + this.inner.write(text, BLOCK, 'latin1');
     this.outer.write(hash('sha256', this.inner.subarray(0, length), 'binary'), BLOCK, 'latin1');

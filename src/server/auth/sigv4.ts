@@ -68,12 +68,13 @@ export function verifySignature(req: DynamoRequest, rawBody: Buffer, users: User
   const payloadHash = payloadHashOf(req, rawBody);
   const canonical = `${req.method ?? 'POST'}\n${canonicalPath(req.url ?? '/')}\n${canonicalQuery(parts.query)}\n` +
     `${canonicalHeaders(req, signedHeaders)}\n${parts.signedHeaders}\n${payloadHash}`;
+  // ASCII throughout: the date and the scope passed checkScope's patterns, the rest is hex.
   const stringToSign = `${ALGORITHM}\n${scope.amzDate}\n${scope.credentialScope}\n${sha256Hex(canonical)}`;
   // The scope (cached per credential and date) keeps the key it was last verified with.
   if (scope.signing?.secret !== user.secretAccessKey) {
     scope.signing = { secret: user.secretAccessKey, key: signingKey(user.secretAccessKey, scope.scopeDate, scope.region, SERVICE) };
   }
-  const expected = scope.signing.key.hmacHex(stringToSign);
+  const expected = scope.signing.key.hmacHexOfAscii(stringToSign);
   if (!sameSignature(expected, parts.signature)) throw signatureMismatch();
   return { user, region: scope.region };
 }
@@ -98,7 +99,11 @@ interface CheckedScope {
 const checkedScopes = new Map<string, CheckedScope>();
 const MAX_CHECKED_SCOPES = 1024;
 
+/** The last scope asked for: consecutive requests mostly share it (no cache key to build). */
+let lastScope: { credential: string; dateText: string; checked: CheckedScope } | undefined;
+
 function checkedScope(credential: string, dateText: string): CheckedScope {
+  if (lastScope !== undefined && lastScope.credential === credential && lastScope.dateText === dateText) return lastScope.checked;
   const cacheKey = `${credential}\n${dateText}`;
   let checked = checkedScopes.get(cacheKey);
   if (checked === undefined) {
@@ -106,6 +111,7 @@ function checkedScope(credential: string, dateText: string): CheckedScope {
     if (checkedScopes.size >= MAX_CHECKED_SCOPES) checkedScopes.clear();
     checkedScopes.set(cacheKey, checked);
   }
+  lastScope = { credential, dateText, checked };
   return checked;
 }
 
@@ -148,14 +154,77 @@ function sameSignature(expected: string, given: string): boolean {
   return difference === 0;
 }
 
+/** The Authorization header's three parameters, as a walk over its parts finds them. */
+interface AuthorizationParams {
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+  /** Which of the three were found: bits 1, 2, 4. */
+  found: number;
+  /** Where the Signature's value starts when it runs to the header's end, else 0. */
+  signatureAt: number;
+}
+
+/**
+ * The start of the last well-formed Authorization header whose Signature came last, up to
+ * the signature's value, with the parameters found in it. A client signs every request with
+ * the same credential and headers, so most headers differ from the one before only in
+ * their signature: those skip the walk.
+ */
+let lastHeader: { start: string; credential: string; signedHeaders: string } | undefined;
+
 function headerParts(req: DynamoRequest): SignatureParts {
   const auth = req.headers['authorization'] ?? '';
+  const amzDate = req.headers['x-amz-date'];
+  const date = req.headers['date'];
+  let params = reusedParams(auth);
+  if (params === undefined || (amzDate === undefined && date === undefined)) {
+    params = walkParams(auth);
+    if (params.found !== 7 || (amzDate === undefined && date === undefined) || !auth.startsWith('AWS4-')) {
+      // Refused as any request with a malformed Authorization header is (the same check runs without --auth).
+      const problem = checkAuthorization(req.headers);
+      if (problem) throw problem;
+    }
+    const space = auth.indexOf(' ');
+    const algorithm = space < 0 ? auth : auth.slice(0, space);
+    if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'.`);
+    if (params.found === 7 && params.signatureAt > 0) {
+      lastHeader = { start: auth.slice(0, params.signatureAt), credential: params.credential, signedHeaders: params.signedHeaders };
+    }
+  }
+  return {
+    credential: params.credential,
+    signedHeaders: params.signedHeaders,
+    signature: params.signature,
+    dateText: typeof amzDate === 'string' ? amzDate : (date ?? ''),
+    securityToken: headerValue(req, 'x-amz-security-token'),
+    query: queryPairs(req.url ?? '/'),
+  };
+}
+
+/**
+ * The parameters of a header that starts as the last one did up to its signature's value:
+ * the walk would find the same credential and signed headers in that start, and, with no
+ * comma after it, the rest (trimmed) as the signature.
+ */
+function reusedParams(auth: string): AuthorizationParams | undefined {
+  // (`slice` and `===` compare as one block; `startsWith` goes a character at a time, several times slower.)
+  if (lastHeader === undefined || auth.slice(0, lastHeader.start.length) !== lastHeader.start || auth.indexOf(',', lastHeader.start.length) >= 0) {
+    return undefined;
+  }
+  return {
+    credential: lastHeader.credential,
+    signedHeaders: lastHeader.signedHeaders,
+    signature: auth.slice(lastHeader.start.length).trim(),
+    found: 7,
+    signatureAt: lastHeader.start.length,
+  };
+}
+
+/** `name=value` parts separated by commas, after the scheme; the last of a repeated name counts. */
+function walkParams(auth: string): AuthorizationParams {
   const space = auth.indexOf(' ');
-  // `name=value` parts separated by commas; the last of a repeated name counts.
-  let credential = '';
-  let signedHeaders = '';
-  let signature = '';
-  let found = 0;
+  const params: AuthorizationParams = { credential: '', signedHeaders: '', signature: '', found: 0, signatureAt: 0 };
   for (let start = space + 1; space >= 0 && start <= auth.length; ) {
     let end = auth.indexOf(',', start);
     if (end < 0) end = auth.length;
@@ -163,30 +232,14 @@ function headerParts(req: DynamoRequest): SignatureParts {
     if (eq > start && eq < end) {
       const value = auth.slice(eq + 1, end).trim();
       switch (auth.slice(start, eq).trim()) {
-        case 'Credential': credential = value; found |= 1; break;
-        case 'SignedHeaders': signedHeaders = value; found |= 2; break;
-        case 'Signature': signature = value; found |= 4; break;
+        case 'Credential': params.credential = value; params.found |= 1; break;
+        case 'SignedHeaders': params.signedHeaders = value; params.found |= 2; break;
+        case 'Signature': params.signature = value; params.found |= 4; params.signatureAt = end === auth.length ? eq + 1 : 0; break;
       }
     }
     start = end + 1;
   }
-  const amzDate = req.headers['x-amz-date'];
-  const date = req.headers['date'];
-  if (found !== 7 || (amzDate === undefined && date === undefined) || !auth.startsWith('AWS4-')) {
-    // Refused as any request with a malformed Authorization header is (the same check runs without --auth).
-    const problem = checkAuthorization(req.headers);
-    if (problem) throw problem;
-  }
-  const algorithm = space < 0 ? auth : auth.slice(0, space);
-  if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'.`);
-  return {
-    credential,
-    signedHeaders,
-    signature,
-    dateText: typeof amzDate === 'string' ? amzDate : (date ?? ''),
-    securityToken: headerValue(req, 'x-amz-security-token'),
-    query: queryPairs(req.url ?? '/'),
-  };
+  return params;
 }
 
 function presignedParts(req: DynamoRequest): SignatureParts {
