@@ -67,6 +67,9 @@ export interface DatabaseOptions {
 /** How long transient statuses last with delayTransientStatuses (DynamoDB takes seconds). */
 const TRANSIENT_MS = 500;
 
+/** Table names remembered per namespace with their catalog names (catalogNameIn). */
+const MAX_REMEMBERED_NAMES = 1000;
+
 import type { DescribedStats, Table, TableSpec } from './table.js';
 
 export type { DescribedStats, Table, TableSpec };
@@ -74,6 +77,7 @@ export type { DescribedStats, Table, TableSpec };
 export class Database extends ReadFacade {
   /** Every namespace's tables, by catalog name (namespace.ts). */
   private readonly tables: CatalogCache;
+  private readonly catalogNames = new WeakMap<Namespace, Map<string, string>>();
   /** The shared namespace: requests that name none, and background jobs (which use catalog names). */
   readonly defaultNamespace: Namespace;
 
@@ -187,7 +191,7 @@ export class Database extends ReadFacade {
     const table = isArn(reference) ? this.tableOfArn(reference, namespace ?? this.defaultNamespace)
       : namespace === undefined ? this.tables.get(reference)
       // A table name never contains '/': one that does must not reach into another namespace.
-      : reference.includes('/') ? undefined : this.tables.get(catalogName(namespace.key, reference));
+      : reference.includes('/') ? undefined : this.tables.get(this.catalogNameIn(namespace, reference));
     if (table) this.settle(table.meta);
     return table;
   }
@@ -203,6 +207,23 @@ export class Database extends ReadFacade {
     if (meta === undefined) return undefined;
     const cached = this.findTable(name);
     return cached?.meta.id === meta.id ? cached : this.tableOf(meta);
+  }
+
+  /**
+   * `catalogName` remembered per namespace: concatenating (and hashing) the name anew on
+   * every lookup cost ten times the lookup. Bounded: names come from requests.
+   */
+  private catalogNameIn(namespace: Namespace, name: string): string {
+    if (namespace.key === '') return name;
+    let names = this.catalogNames.get(namespace);
+    if (names === undefined) this.catalogNames.set(namespace, (names = new Map()));
+    let full = names.get(name);
+    if (full === undefined) {
+      if (names.size >= MAX_REMEMBERED_NAMES) names.clear();
+      full = catalogName(namespace.key, name);
+      names.set(name, full);
+    }
+    return full;
   }
 
   private tableOfArn(arn: string, namespace: Namespace): Table | undefined {
