@@ -1,7 +1,8 @@
 /**
- * The in-memory store answers point reads from a map that mirrors its tree (memory.ts):
- * gets must agree with ranges through puts, deletes, overwrites, copies restored and
- * clears, and keep agreeing once the store outgrows the map and reads the tree instead.
+ * The in-memory store answers point reads from a map of the keys it wrote or read, beside
+ * its tree (memory.ts): gets must agree with ranges through puts, deletes, overwrites,
+ * copies restored and clears (which start the map empty), and keep agreeing once the map
+ * is full and other keys are read from the tree.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +34,7 @@ async function churn(store: MemoryStore, model: Map<number, Buffer>, span: numbe
 }
 
 describe('in-memory store: point reads by key', () => {
-  for (const [name, limit] of [['with every key in the map', undefined], ['past the map\'s limit, from the tree', 40]] as const) {
+  for (const [name, limit] of [['with every key in the map', undefined], ['once the map is full, other keys from the tree', 40]] as const) {
     it(`agrees with ranges through writes, deletes, restored copies and clears, ${name}`, async () => {
       const store = new MemoryStore(undefined, limit);
       const span = 120;

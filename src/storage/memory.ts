@@ -17,19 +17,20 @@ import { packBytes, packedEntries, unpackBytes } from './packedBytes.js';
 /** LMDB's key limit (with the 8 KiB pages lmdb.ts uses): code tested in memory then also runs on disk. */
 const DEFAULT_MAX_KEY_BYTES = 4026;
 
-/** A Map holds at most 2^24 entries: past this many keys, point reads go to the tree. */
+/** A Map holds at most 2^24 entries: past this many, point reads of other keys go to the tree. */
 const MAX_INDEXED_KEYS = 8_000_000;
 
 export class MemoryStore implements LocalKVStore, CopyableStore {
   private tree = newKeyTree<string>();
   /**
-   * The committed entries again, by key, for point reads. Finding a key in the tree
-   * compares it with some twenty stored keys spread over the heap, each a likely cache
-   * miss once the values outgrow the caches (GetItem's lookup took ~10 % of an in-memory
-   * server's time); the map touches a few places. Ranges walk the tree. Undefined past
-   * MAX_INDEXED_KEYS.
+   * Committed entries by key, for point reads: every key written, and every key read,
+   * since the tree was last replaced (a restored copy or a clear starts it empty instead
+   * of copying the tree into it). Finding a key in the tree compares it with some twenty
+   * stored keys spread over the heap, each a likely cache miss once the values outgrow the
+   * caches (GetItem's lookup took ~10 % of an in-memory server's time); the map touches a
+   * few places. Its entries always equal the tree's; ranges and absent keys go to the tree.
    */
-  private index: Map<string, string> | undefined = new Map();
+  private index = new Map<string, string>();
   /** Saved copies (test snapshots): O(1) copy-on-write clones sharing nodes until either side changes. */
   private readonly copies = new Map<string, BTree<string, string>>();
   /**
@@ -97,13 +98,18 @@ export class MemoryStore implements LocalKVStore, CopyableStore {
 
   private replaceTree(tree: BTree<string, string>): void {
     this.tree = tree;
-    this.index = tree.size > this.maxIndexedKeys ? undefined : new Map(tree.entries());
+    this.index = new Map();
     this.frozen = undefined;
   }
 
   /** The committed value of a key, still packed. */
   getPacked(key: string): string | undefined {
-    return this.index !== undefined ? this.index.get(key) : this.tree.get(key);
+    let packed = this.index.get(key);
+    if (packed === undefined) {
+      packed = this.tree.get(key);
+      if (packed !== undefined && this.index.size < this.maxIndexedKeys) this.index.set(key, packed);
+    }
+    return packed;
   }
 
   /** The committed tree as of now, safe to iterate across later commits. */
@@ -113,18 +119,18 @@ export class MemoryStore implements LocalKVStore, CopyableStore {
 
   private apply(pending: Map<string, string | null> | undefined): void {
     if (pending === undefined) return;
-    const tree = this.tree;
-    const index = this.index;
+    const { tree, index } = this;
     for (const [key, value] of pending) {
       if (value === null) {
         tree.delete(key);
-        index?.delete(key);
+        index.delete(key);
       } else {
         tree.set(key, value);
-        index?.set(key, value);
+        // A full map keeps no entry for the key (it may have held one), so reads ask the tree.
+        if (index.size < this.maxIndexedKeys) index.set(key, value);
+        else index.delete(key);
       }
     }
-    if (index !== undefined && index.size > this.maxIndexedKeys) this.index = undefined;
     this.frozen = undefined;
   }
 }
