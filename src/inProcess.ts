@@ -8,7 +8,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startServer, type RunningServer, type ServerOptions } from './index.js';
+import { startServer, type RunningServer, type ServerOptions } from './startServer.js';
 import { IN_PROCESS_HOST } from './server/sdkHandler.js';
 
 export interface InProcessDatabase extends RunningServer {

@@ -2,7 +2,7 @@
 import type { Database } from '../engine/database.js';
 import type { Metrics } from '../engine/metrics.js';
 import type { ThrottleGate } from '../engine/capacity/throttleGate.js';
-import type { Caller } from './authorization/authorize.js';
+import type { Caller } from './authorization/caller.js';
 import type { Namespace } from '../engine/namespace.js';
 
 export interface ApiContext {

@@ -35,7 +35,8 @@ import { executeTransaction } from './partiql/executeTransaction.js';
 import { putResourcePolicy } from './policies/putResourcePolicy.js';
 import { getResourcePolicy } from './policies/getResourcePolicy.js';
 import { deleteResourcePolicy } from './policies/deleteResourcePolicy.js';
-import { checkAccess, type Caller } from './authorization/authorize.js';
+import { checkAccess } from './authorization/authorize.js';
+import type { Caller } from './authorization/caller.js';
 import { backupOperations } from './backups/operations.js';
 
 const operations: Record<string, Operation> = {

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isLogLevel, type LogLevel } from '../logger.js';
-import type { ServerOptions } from '../index.js';
+import type { ServerOptions } from '../startServer.js';
 import { parseDuration } from './duration.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../server/drain.js';
 

@@ -1,6 +1,6 @@
 /** SIGHUP: read the `--auth` users file again, without dropping connections. */
 import cluster from 'node:cluster';
-import type { RunningServer } from '../index.js';
+import type { RunningServer } from '../startServer.js';
 
 /** In a serving process: reload its users; a bad file is reported and the old users stay. */
 export function reloadAuthOnHangup(server: RunningServer): void {

@@ -9,35 +9,7 @@
  */
 import type { PromMetrics } from './promMetrics.js';
 import type { ReplicaState } from '../storage/kv.js';
-
-export interface ProvisionedView {
-  table: string;
-  index?: string;
-  read: number;
-  write: number;
-}
-
-export type CapacityKind = 'read' | 'write';
-
-export interface ConsumedCell {
-  read: number;
-  write: number;
-}
-
-export interface ReturnedCell {
-  items: number;
-  bytes: number;
-}
-
-/** Upper bounds (ms) of SuccessfulRequestLatency's buckets. */
-export const LATENCY_BUCKETS = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000];
-
-/** Successful requests of one table and operation: how many, their summed latency, and per bucket (the last: above every bound). */
-export interface LatencyCell {
-  count: number;
-  sum: number;
-  buckets: number[];
-}
+import { LATENCY_BUCKETS, type CapacityKind, type ConsumedCell, type LatencyCell, type ProvisionedView, type ReturnedCell } from './metricCells.js';
 
 /** The cell at `cells[first][second]`, made by `create` the first time. */
 function cellOf<C>(cells: Map<string, Map<string, C>>, first: string, second: string, create: () => C): C {

@@ -4,7 +4,7 @@
  * share of a cold start and the first request never needs it.
  */
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import { LATENCY_BUCKETS, type CapacityKind, type ConsumedCell, type LatencyCell, type ProvisionedView, type ReturnedCell } from './metrics.js';
+import { LATENCY_BUCKETS, type CapacityKind, type ConsumedCell, type LatencyCell, type ProvisionedView, type ReturnedCell } from './metricCells.js';
 import type { ReplicaState } from '../storage/kv.js';
 
 export class PromMetrics {

@@ -6,7 +6,7 @@
  * (the shared default namespace).
  */
 import type { DynamoRequest } from './dynamoRequest.js';
-import type { Caller } from '../api/authorization/authorize.js';
+import type { Caller } from '../api/authorization/caller.js';
 import { accessKeyRegionKey, accountRegionKey, type Namespace } from '../engine/namespace.js';
 
 export type NamespaceSelector = (req: DynamoRequest, caller: Caller | undefined) => Namespace | undefined;

@@ -14,7 +14,7 @@ import { errorBody } from './respond.js';
 import { authenticate, type Authenticator } from './auth/authenticate.js';
 import { presignedTarget } from './auth/sigv4.js';
 import { accessKeyOf, type AuditLog, type AuditedRequest } from './audit/auditLog.js';
-import type { Caller } from '../api/authorization/authorize.js';
+import type { Caller } from '../api/authorization/caller.js';
 import type { Namespace } from '../engine/namespace.js';
 import type { NamespaceSelector } from './namespaceSelection.js';
 import type { Logger } from '../logger.js';

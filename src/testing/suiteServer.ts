@@ -3,7 +3,7 @@
  * project's table fixtures created, and the SDK environment variables set (test workers
  * started after this inherit them).
  */
-import { startServer, type RunningServer } from '../index.js';
+import { startServer, type RunningServer } from '../startServer.js';
 import { httpCall } from './dynamoCall.js';
 import { createFixtures, loadFixtures, sdkEnvironment } from './fixtures.js';
 

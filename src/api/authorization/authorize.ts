@@ -9,25 +9,11 @@ import type { ApiContext } from '../context.js';
 import type { TableMeta } from '../../engine/tableMeta.js';
 import type { ConditionValues } from './conditions.js';
 import { evaluate, type CompiledPolicy, type Verdict } from './policy.js';
+import type { Caller } from './caller.js';
 import { accessChecks, type AccessCheck, type ResourceScope } from './requestChecks.js';
 import { resourcePolicyOf } from './resourcePolicies.js';
 
 const STREAMS_TARGET_PREFIX = 'DynamoDBStreams_20120810.';
-
-/** Who sent a request, as the server authenticated it. */
-export interface Caller {
-  /** arn:aws:iam::<account>:user/<name> */
-  arn: string;
-  account: string;
-  name: string;
-  userId: string;
-  /** The region of the request's signature. */
-  region: string;
-  /** Undefined: the user may do everything in its own account. */
-  policy: CompiledPolicy | undefined;
-  sourceIp: string;
-  secureTransport: boolean;
-}
 
 /** The resource policy governing a table or stream ARN, if any. */
 export type ResourcePolicyLookup = (arn: string) => CompiledPolicy | undefined;

@@ -7,7 +7,7 @@
 import { createWriteStream, existsSync, fstatSync, openSync, renameSync, type WriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { DynamoRequest } from '../dynamoRequest.js';
-import type { Caller } from '../../api/authorization/authorize.js';
+import type { Caller } from '../../api/authorization/caller.js';
 
 export interface AuditOptions {
   /** A file path, or `-` for standard output. */

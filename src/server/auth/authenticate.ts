@@ -1,7 +1,7 @@
 /** `--auth` at the HTTP front: the request's signature -> the Caller the API authorizes. */
 import type { DynamoRequest } from '../dynamoRequest.js';
 import { DynamoError } from '../../errors.js';
-import type { Caller } from '../../api/authorization/authorize.js';
+import type { Caller } from '../../api/authorization/caller.js';
 import { verifySignature } from './sigv4.js';
 import type { AuthUser, UserDirectory } from './users.js';
 
