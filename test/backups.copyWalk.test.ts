@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../src/storage/memory.js';
-import type { ItemChange } from '../src/engine/itemWrite.js';
+import type { ItemChange } from '../src/engine/table.js';
 import { indexPrefix } from '../src/engine/keyspace.js';
 import { encodeStoredItem } from '../src/engine/storedItem.js';
 import { backupItems, copyBatch, readCopyPage, snapshotCopyObserver, startCopy, type CopyPage, type CopyState } from '../src/engine/backups/snapshotCopy.js';

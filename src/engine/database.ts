@@ -25,7 +25,7 @@ import { upkeepJobs } from './jobs/upkeepJobs.js';
 import { ReadFacade } from './readFacade.js';
 import { catalogNameOfArn, isArn } from './tableArn.js';
 import { accountRegionKey, catalogName, catalogNameOf, type Namespace } from './namespace.js';
-import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteObserver, type WriteResult } from './itemWrite.js';
+import { applyItemWrite, applyItemWrites, StatsDeltas, type ItemTransaction, type ItemWrite, type Mutation, type WriteResult } from './itemWrite.js';
 import { changeLogObserver } from './changelog/observer.js';
 import type { MaybePromise } from './maybePromise.js';
 import { applyLogChange, logLabel } from './changelog/lifecycle.js';
@@ -34,6 +34,8 @@ import { PointInTimeRecovery } from './backups/pitr.js';
 import { S3Directory } from './transfers/s3Directory.js';
 import { Transfers } from './transfers/transfers.js';
 import type { NewJob } from './jobs/runner.js';
+import type { DescribedStats, Table, TableSpec, WriteObserver } from './table.js';
+import type { EngineCore } from './engineCore.js';
 
 export interface DatabaseOptions {
   region: string;
@@ -70,11 +72,7 @@ const TRANSIENT_MS = 500;
 /** Table names remembered per namespace with their catalog names (catalogNameIn). */
 const MAX_REMEMBERED_NAMES = 1000;
 
-import type { DescribedStats, Table, TableSpec } from './table.js';
-
-export type { DescribedStats, Table, TableSpec };
-
-export class Database extends ReadFacade {
+export class Database extends ReadFacade implements EngineCore {
   /** Every namespace's tables, by catalog name (namespace.ts). */
   private readonly tables: CatalogCache;
   private readonly catalogNames = new WeakMap<Namespace, Map<string, string>>();

@@ -5,7 +5,7 @@
  * engine's business.
  */
 import type { Item } from '../values/types.js';
-import type { Table } from './database.js';
+import type { Table } from './table.js';
 import { itemKey } from './keyspace.js';
 
 export function itemAddress(table: Table, key: Item): Buffer {

@@ -5,7 +5,7 @@
 import type { WriteOps } from '../storage/kv.js';
 import type { Item } from '../values/types.js';
 import { itemSize } from '../values/size.js';
-import type { Table } from './database.js';
+import type { ItemChange, Table } from './table.js';
 import { itemKey } from './keyspace.js';
 import { adjustStats } from './stats.js';
 import { decodeStoredItem, encodeStoredItem, storedItemSize } from './storedItem.js';
@@ -69,26 +69,6 @@ export interface ItemWrite {
   /** Set when the write is not a client's (the TTL sweeper's deletions). */
   origin?: ChangeOrigin;
 }
-
-/** One item write as write observers see it, inside the write's storage transaction. */
-export interface ItemChange {
-  table: Table;
-  key: Item;
-  storageKey: Buffer;
-  /** The stored encodings before and after (see storedItem.ts); undefined: no item. */
-  stored: Buffer | undefined;
-  nextStored: Buffer | undefined;
-  /** The item before the write, decoded on demand (a blind write never decoded it). */
-  old(): Item | undefined;
-  next: Item | undefined;
-  origin?: ChangeOrigin;
-}
-
-/**
- * Something that reacts to every item write of a table in the write's own transaction
- * (the change log). Tables list theirs in `Table.observers`; most have none.
- */
-export type WriteObserver = (txn: WriteOps, change: ItemChange) => void;
 
 /**
  * Table statistics changes gathered over the item writes of one transaction and

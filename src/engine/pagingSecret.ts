@@ -5,14 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KVStore } from '../storage/kv.js';
-import type { Database } from './database.js';
+import type { EngineCore } from './engineCore.js';
 import { counterKey } from './keyspace.js';
 import { transact } from './transact.js';
 
 const SECRET_KEY = counterKey('secret:paging-token');
 const secrets = new WeakMap<KVStore, Buffer>();
 
-export async function pagingSecret(db: Database): Promise<Buffer> {
+export async function pagingSecret(db: EngineCore): Promise<Buffer> {
   const store = db.store;
   const cached = secrets.get(store);
   if (cached !== undefined) return cached;

@@ -1,6 +1,7 @@
 /** Engine-level test fixtures: a logger that keeps errors, a frozen clock, table specs, two databases over one store. */
 import { Clock } from '../../src/engine/clock.js';
-import { Database, type DatabaseOptions, type TableSpec } from '../../src/engine/database.js';
+import { Database, type DatabaseOptions } from '../../src/engine/database.js';
+import type { TableSpec } from '../../src/engine/table.js';
 import type { Logger } from '../../src/logger.js';
 import type { KVStore } from '../../src/storage/kv.js';
 

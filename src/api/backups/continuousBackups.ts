@@ -1,6 +1,6 @@
 /** UpdateContinuousBackups and DescribeContinuousBackups: point-in-time recovery settings and window. */
 import { dynamoError, validationError } from '../../errors.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { TableMeta } from '../../engine/tableMeta.js';
 import type { ApiContext, Operation } from '../context.js';
 import { catalogNameOf } from '../../engine/namespace.js';

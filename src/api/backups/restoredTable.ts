@@ -1,6 +1,6 @@
 /** The catalog entry of a table restored from a backup or a point in time, with the request's overrides. */
 import { dynamoError } from '../../errors.js';
-import type { TableSpec } from '../../engine/database.js';
+import type { TableSpec } from '../../engine/table.js';
 import type { IndexMeta, TableMeta } from '../../engine/tableMeta.js';
 import { provisionedFrom, validateBillingAndThroughput } from '../../engine/capacity/billing.js';
 import type { ApiContext } from '../context.js';

@@ -9,7 +9,7 @@ import { mapMaybe } from '../../engine/maybePromise.js';
 import { validationError, type DynamoError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
 import type { Item } from '../../values/types.js';

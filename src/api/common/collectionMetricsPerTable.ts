@@ -1,5 +1,5 @@
 /** ItemCollectionMetrics of a multi-item write (BatchWriteItem, TransactWriteItems), grouped by table. */
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { WriteResult } from '../../engine/itemWrite.js';
 import type { Item } from '../../values/types.js';
 import { itemCollectionMetrics } from './itemCollectionMetrics.js';

@@ -6,7 +6,7 @@
  * ValidationException.
  */
 import { applyUpdate, type CompiledRequest, type UpdateAction } from '../../expressions/index.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import { blindMutation, type Mutation } from '../../engine/itemWrite.js';
 import { checkItemSize } from '../../values/size.js';
 import type { Item } from '../../values/types.js';

@@ -1,5 +1,5 @@
 /** ReturnItemCollectionMetrics=SIZE: the size of the written item's collection (tables with LSIs only). */
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { WriteResult } from '../../engine/itemWrite.js';
 import type { Item } from '../../values/types.js';
 

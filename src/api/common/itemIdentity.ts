@@ -1,5 +1,5 @@
 /** Telling items apart across tables: for duplicate checks in batch and transactional requests. */
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import { itemAddress } from '../../engine/itemAddress.js';
 import type { Item } from '../../values/types.js';
 

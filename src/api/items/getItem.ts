@@ -6,7 +6,7 @@ import { CapacityTally } from '../../engine/capacity/tally.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
 import type { ApiContext, Operation } from '../context.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { AttributeValue } from '../../values/types.js';
 import type { GetItemResult } from '../results.js';
 import { withCapacity } from './writeItem.js';

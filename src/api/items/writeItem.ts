@@ -2,7 +2,7 @@
 import { DynamoError, validationError } from '../../errors.js';
 import { writeUnits } from '../../engine/capacity/units.js';
 import { CapacityTally } from '../../engine/capacity/tally.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { Mutation, WriteResult } from '../../engine/itemWrite.js';
 import { itemSize } from '../../values/size.js';
 import type { Item } from '../../values/types.js';

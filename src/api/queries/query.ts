@@ -10,7 +10,7 @@ import { encodeKeyValue, type KeyValue } from '../../values/keycodec.js';
 import { partitionKeyParts, sortKeyParts } from '../../values/keys.js';
 import type { AttributeValue, Item } from '../../values/types.js';
 import type { ApiContext, Operation } from '../context.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { PageResult } from '../results.js';
 import { admitRead, checkExclusiveStartKey, checkSelect, indexPage, pageResult, resolveView, type Select } from './readCommon.js';
 

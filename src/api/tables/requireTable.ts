@@ -1,6 +1,6 @@
 /** The table a control-plane request names. */
 import { resourceNotFound } from '../../errors.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { ApiContext } from '../context.js';
 
 /** Control-plane lookups name the table in their not-found message. */

@@ -9,7 +9,8 @@
  */
 import { DynamoError, dynamoError, validationError } from '../../errors.js';
 import { compileRequest } from '../../expressions/index.js';
-import type { Database, Table } from '../../engine/database.js';
+import type { Database } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import type { Mutation } from '../../engine/itemWrite.js';
 import { extractKey, validateItemKey, validateKey } from '../../values/keys.js';
 import { checkItemSize } from '../../values/size.js';

@@ -6,7 +6,7 @@ import { mapMaybe } from '../../engine/maybePromise.js';
 import { DynamoError, validationError } from '../../errors.js';
 import { applyProjection, compileRequest, type CompiledRequest } from '../../expressions/index.js';
 import { readUnits } from '../../engine/capacity/units.js';
-import type { Table } from '../../engine/database.js';
+import type { Table } from '../../engine/table.js';
 import { decodeStoredItem, storedItemSize } from '../../engine/storedItem.js';
 import { validateKey } from '../../values/keys.js';
 import { validateItem } from '../../values/validate.js';

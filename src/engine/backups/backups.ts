@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ReadOps, WriteOps } from '../../storage/kv.js';
 import { dynamoError } from '../../errors.js';
-import type { Database, Table, TableSpec } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
+import type { Table, TableSpec } from '../table.js';
 import { counterKey } from '../keyspace.js';
 import { transact } from '../transact.js';
 import { applyItemWrites, blindMutation, type ItemWrite } from '../itemWrite.js';
@@ -39,7 +40,7 @@ export function backupNotFound(arn: string): Error {
 }
 
 export class Backups {
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: EngineCore) {
     db.jobs.register(KINDS.copy, {
       // A page is read from a snapshot, so the copy's transactions do not conflict with writes.
       prepare: async (params: CopyJob, state: CopyState | undefined) => this.db.store.snapshot((ops) => readCopyPage(ops, params.tableId, params.no, state)),

@@ -9,7 +9,8 @@
  */
 import type { ReadOps, WriteOps } from '../../storage/kv.js';
 import { dynamoError } from '../../errors.js';
-import type { Database, TableSpec } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
+import type { TableSpec } from '../table.js';
 import { keySchemaInfo, type TableMeta } from '../tableMeta.js';
 import { transact } from '../transact.js';
 import { catalogNameOf, type Namespace } from '../namespace.js';
@@ -46,7 +47,7 @@ export interface RecoveryWindow {
 }
 
 export class PointInTimeRecovery {
-  constructor(private readonly db: Database, private readonly backups: Backups) {
+  constructor(private readonly db: EngineCore, private readonly backups: Backups) {
     db.jobs.register(KINDS.restore, {
       batch: (txn, params: RestoreJob, state: RestoreState | undefined) => this.restoreBatch(txn, params, state),
       finish: (params: RestoreJob) => backups.finishRestore(params),

@@ -21,7 +21,7 @@
  * other do not meet at all: none reads what the others insert.
  */
 import type { ReadOps, WriteOps } from '../../storage/kv.js';
-import type { ItemChange, WriteObserver } from '../itemWrite.js';
+import type { ItemChange, WriteObserver } from '../table.js';
 import { indexPrefix } from '../keyspace.js';
 import { prefixEnd } from '../../values/keycodec.js';
 import { storedItemSize } from '../storedItem.js';

@@ -10,7 +10,7 @@
  * ReadCapacityUnits / WriteCapacityUnits only for transactional operations.
  */
 import { writeUnits } from './units.js';
-import type { Table } from '../database.js';
+import type { Table } from '../table.js';
 import type { WriteResult } from '../itemWrite.js';
 import type { IndexInfo } from '../indexes/indexInfo.js';
 import type { AttributeValue, Item } from '../../values/types.js';

@@ -7,7 +7,7 @@
  * DynamoDB throttles a table write when an index it must update is out of capacity.
  */
 import { dynamoError, type DynamoError } from '../../errors.js';
-import type { Table } from '../database.js';
+import type { Table } from '../table.js';
 import type { IndexInfo } from '../indexes/indexInfo.js';
 import type { Metrics } from '../metrics.js';
 import type { IndexMeta, TableMeta } from '../tableMeta.js';

@@ -5,7 +5,7 @@
  * in the key space, in-process readers in memory.
  */
 import { mapMaybe, type MaybePromise } from '../maybePromise.js';
-import type { Database } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
 import type { ReadOps } from '../../storage/kv.js';
 import type { WriteOps } from '../../storage/kv.js';
 import type { StreamMeta } from '../tableMeta.js';
@@ -41,7 +41,7 @@ export function newConsumerState(): ConsumerState {
 }
 
 /** The next batch of up to `limit` records (at most `maxBytes`), or undefined if there is nothing new. */
-export function nextBatch(db: Database, tableName: string, state: ConsumerState, start: StartingPosition, limit: number, maxBytes = 6 * 1024 * 1024): MaybePromise<ConsumerBatch | undefined> {
+export function nextBatch(db: EngineCore, tableName: string, state: ConsumerState, start: StartingPosition, limit: number, maxBytes = 6 * 1024 * 1024): MaybePromise<ConsumerBatch | undefined> {
   const table = db.findTable(tableName);
   const stream = table?.meta.streams?.at(-1);
   if (table === undefined || stream === undefined) return undefined;

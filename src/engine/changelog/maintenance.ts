@@ -4,7 +4,7 @@
  * trimming what no consumer needs any more, one bounded batch at a time.
  */
 import type { WriteOps } from '../../storage/kv.js';
-import type { Database } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
 import { recordsRange, shardKey } from './keys.js';
 import { closeOpenShards, listShards, type ShardMeta } from './shards.js';
 import { logLabel, RECOVERY_LOG_LABEL } from './lifecycle.js';
@@ -14,7 +14,7 @@ import { STREAM_RETENTION_MS } from './streams.js';
 const TRIM_BATCH = 1000;
 
 /** Closes a table's open shards and opens their children now (test control); false if its log is not recording. */
-export async function rollShards(db: Database, tableName: string): Promise<boolean> {
+export async function rollShards(db: EngineCore, tableName: string): Promise<boolean> {
   const table = db.findTable(tableName);
   if (table === undefined || logLabel(table.meta) === undefined) return false;
   const now = db.clock.now();

@@ -7,7 +7,7 @@ import type { WriteOps } from '../../storage/kv.js';
 import type { Item } from '../../values/types.js';
 import { valuesEqual } from '../../values/compare.js';
 import { storedItemSize } from '../storedItem.js';
-import type { ItemChange } from '../itemWrite.js';
+import type { ItemChange } from '../table.js';
 import { decodeHead, encodeHead, hashRangeOf, headKey, recordKey } from './keys.js';
 import { encodeRecord } from './record.js';
 

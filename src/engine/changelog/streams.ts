@@ -3,7 +3,7 @@
  * enabled one, and disabled ones for 24 hours), their shards and records.
  */
 import { mapMaybe, type MaybePromise } from '../maybePromise.js';
-import type { Database } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
 import type { Namespace } from '../namespace.js';
 import type { StreamMeta, TableMeta } from '../tableMeta.js';
 import { readShardRecords, shardEnd, streamShards, type RecordPage } from './reader.js';
@@ -18,7 +18,7 @@ export interface StreamRef {
 }
 
 /** Every readable stream of a namespace (default: the shared one), or of one table (its name or ARN), by table name then age. */
-export function readableStreams(db: Database, tableName?: string, namespace = db.defaultNamespace): StreamRef[] {
+export function readableStreams(db: EngineCore, tableName?: string, namespace = db.defaultNamespace): StreamRef[] {
   const now = db.clock.now();
   const refs: StreamRef[] = [];
   for (const name of tableName === undefined ? db.tableNames(namespace) : [tableName]) {
@@ -31,31 +31,31 @@ export function readableStreams(db: Database, tableName?: string, namespace = db
   return refs;
 }
 
-export function findStream(db: Database, tableName: string, label: string, namespace?: Namespace): StreamRef | undefined {
+export function findStream(db: EngineCore, tableName: string, label: string, namespace?: Namespace): StreamRef | undefined {
   return readableStreams(db, tableName, namespace).find((ref) => ref.stream.label === label);
 }
 
-export function shardsOf(db: Database, ref: StreamRef): MaybePromise<ShardMeta[]> {
+export function shardsOf(db: EngineCore, ref: StreamRef): MaybePromise<ShardMeta[]> {
   return db.read((ops) => streamShards(ops, ref.table.id, ref.stream.label));
 }
 
-export function shardByNo(db: Database, ref: StreamRef, shardNo: number): MaybePromise<ShardMeta | undefined> {
+export function shardByNo(db: EngineCore, ref: StreamRef, shardNo: number): MaybePromise<ShardMeta | undefined> {
   return db.read((ops) => {
     const shard = readShard(ops, ref.table.id, shardNo);
     return shard?.label === ref.stream.label ? shard : undefined;
   });
 }
 
-export function shardById(db: Database, ref: StreamRef, shardId: string): MaybePromise<ShardMeta | undefined> {
+export function shardById(db: EngineCore, ref: StreamRef, shardId: string): MaybePromise<ShardMeta | undefined> {
   const no = shardNoOfId(shardId);
   if (no === undefined) return undefined;
   return mapMaybe(shardByNo(db, ref, no), (shard) => (shard?.id === shardId ? shard : undefined));
 }
 
-export function endOfShard(db: Database, ref: StreamRef, shard: ShardMeta): MaybePromise<number> {
+export function endOfShard(db: EngineCore, ref: StreamRef, shard: ShardMeta): MaybePromise<number> {
   return db.read((ops) => shardEnd(ops, ref.table.id, shard));
 }
 
-export function readRecords(db: Database, ref: StreamRef, shardNo: number, from: number, limit: number, maxBytes: number): MaybePromise<RecordPage> {
+export function readRecords(db: EngineCore, ref: StreamRef, shardNo: number, from: number, limit: number, maxBytes: number): MaybePromise<RecordPage> {
   return db.read((ops) => readShardRecords(ops, ref.table.id, shardNo, from, limit, maxBytes));
 }

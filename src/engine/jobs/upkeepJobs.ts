@@ -8,7 +8,7 @@
  * needed (the table dropped, TTL or the stream disabled) removes it.
  */
 import type { WriteOps } from '../../storage/kv.js';
-import type { Database } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
 import { readCatalogEntry } from '../catalogEntries.js';
 import { type TableMeta } from '../tableMeta.js';
 import { catalogNameOf } from '../namespace.js';
@@ -57,7 +57,7 @@ export function upkeepJobs(meta: TableMeta): NewJob[] {
 }
 
 /** Registers the three upkeep kinds with the database's job runner. */
-export function registerUpkeepJobs(db: Database, options: UpkeepOptions): void {
+export function registerUpkeepJobs(db: EngineCore, options: UpkeepOptions): void {
   // Rollover is checked a few times per rollover period, and at least every minute; trimming as often.
   const logUpkeepMs = Math.max(50, Math.min(options.shardRolloverMs / 4, 60_000));
   db.jobs.register(UPKEEP_KINDS.ttlSweep, {

@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dynamoError } from '../../errors.js';
-import type { Database, TableSpec } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
+import type { TableSpec } from '../table.js';
 import type { TableMeta } from '../tableMeta.js';
 import { catalogName, type Namespace } from '../namespace.js';
 import { transact } from '../transact.js';
@@ -26,7 +27,7 @@ const KINDS = { export: 'table-export', import: 'table-import' } as const;
 const IMPORT_BATCH = 100;
 
 export class Transfers {
-  constructor(private readonly db: Database, private readonly s3Root: () => string) {
+  constructor(private readonly db: EngineCore, private readonly s3Root: () => string) {
     db.jobs.register(KINDS.export, { finish: ({ arn }: { arn: string }) => this.runExport(arn) });
     db.jobs.register(KINDS.import, { finish: ({ arn }: { arn: string }) => this.runImport(arn) });
   }

@@ -5,7 +5,8 @@
  * `ttl-sweep` job (jobs/upkeepJobs.ts) runs one batch per job batch; the test control
  * sweeps a whole table at once.
  */
-import type { Database, Table } from '../database.js';
+import type { EngineCore } from '../engineCore.js';
+import type { Table } from '../table.js';
 import { blindMutation, type ItemTransaction } from '../itemWrite.js';
 import { indexPrefix } from '../keyspace.js';
 import { decodeStoredItem } from '../storedItem.js';
@@ -48,7 +49,7 @@ export function sweepTtlBatch(txn: ItemTransaction, table: Table, from: Buffer |
 }
 
 /** Sweeps the whole table now, batch by batch, letting other work run in between; returns how many items it deleted. */
-export async function sweepTtl(db: Database, tableName: string): Promise<number> {
+export async function sweepTtl(db: EngineCore, tableName: string): Promise<number> {
   let deleted = 0;
   let from: Buffer | undefined;
   do {
