@@ -7,8 +7,6 @@ export interface ProvisionedView {
   write: number;
 }
 
-export type CapacityKind = 'read' | 'write';
-
 export interface ConsumedCell {
   read: number;
   write: number;

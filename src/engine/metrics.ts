@@ -9,7 +9,8 @@
  */
 import type { PromMetrics } from './promMetrics.js';
 import type { ReplicaState } from '../storage/kv.js';
-import { LATENCY_BUCKETS, type CapacityKind, type ConsumedCell, type LatencyCell, type ProvisionedView, type ReturnedCell } from './metricCells.js';
+import { LATENCY_BUCKETS, type ConsumedCell, type LatencyCell, type ProvisionedView, type ReturnedCell } from './metricCells.js';
+import type { CapacityKind } from './capacity/units.js';
 
 /** The cell at `cells[first][second]`, made by `create` the first time. */
 function cellOf<C>(cells: Map<string, Map<string, C>>, first: string, second: string, create: () => C): C {

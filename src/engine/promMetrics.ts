@@ -4,7 +4,8 @@
  * share of a cold start and the first request never needs it.
  */
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import { LATENCY_BUCKETS, type CapacityKind, type ConsumedCell, type LatencyCell, type ProvisionedView, type ReturnedCell } from './metricCells.js';
+import { LATENCY_BUCKETS, type ConsumedCell, type LatencyCell, type ProvisionedView, type ReturnedCell } from './metricCells.js';
+import type { CapacityKind } from './capacity/units.js';
 import type { ReplicaState } from '../storage/kv.js';
 
 export class PromMetrics {

@@ -16,7 +16,7 @@ import type { IndexInfo } from '../indexes/indexInfo.js';
 import type { AttributeValue, Item } from '../../values/types.js';
 import type { Metrics } from '../metrics.js';
 import type { ThrottleGate } from './throttleGate.js';
-import type { CapacityKind } from './throttle.js';
+import type { CapacityKind } from './units.js';
 
 interface Units {
   read: number;

@@ -11,12 +11,11 @@
  * afterwards (DynamoDB cannot know a read's cost before reading either), so a bucket
  * may go negative and then refuses requests until it refills.
  */
+import type { CapacityKind } from './units.js';
 
 export const BURST_SECONDS = 300;
 export const PARTITION_MAX_RCU = 3000;
 export const PARTITION_MAX_WCU = 1000;
-
-export type CapacityKind = 'read' | 'write';
 
 class TokenBucket {
   private tokens: number;

@@ -11,7 +11,8 @@ import type { Table } from '../table.js';
 import type { IndexInfo } from '../indexes/indexInfo.js';
 import type { Metrics } from '../metrics.js';
 import type { IndexMeta, TableMeta } from '../tableMeta.js';
-import { Throttler, type CapacityKind, type CapacityLimits, type ThrottleScope } from './throttle.js';
+import { Throttler, type CapacityLimits, type ThrottleScope } from './throttle.js';
+import type { CapacityKind } from './units.js';
 import { encodeKeyValue, partitionHash, type KeyValue } from '../../values/keycodec.js';
 import type { AttributeValue } from '../../values/types.js';
 

@@ -3,6 +3,9 @@
  * costs half), writes in 1 KB units, transactional operations cost double.
  */
 
+/** Which of a table's (or index's) two capacities a request consumes. */
+export type CapacityKind = 'read' | 'write';
+
 const READ_UNIT_BYTES = 4096;
 const WRITE_UNIT_BYTES = 1024;
 
