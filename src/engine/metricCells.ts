@@ -1,4 +1,4 @@
-/** The figures Metrics keeps between scrapes, as both it and its prom-client side (promMetrics.ts) read them. */
+/** The shapes Metrics (metrics.ts) and its prom-client side (promMetrics.ts) share: the figures kept between scrapes and the provisioned view. */
 
 export interface ProvisionedView {
   table: string;

@@ -1,4 +1,4 @@
-/** Who sent a request: what authentication establishes and authorization reads. */
+/** The authenticated caller (under `--auth`): established by SigV4 verification, read by authorization, namespaces and the audit log. */
 import type { CompiledPolicy } from './policy.js';
 
 /** Who sent a request, as the server authenticated it. */
