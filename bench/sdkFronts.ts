@@ -6,6 +6,12 @@
  * `startInProcess`; the HTTP figure is what it gets from a local server. Target: the
  * in-process handler at least 3 × HTTP. `npm run bench` runs it as one phase.
  *
+ * A third front measures the SDK alone: a handler that answers every call at once with
+ * one GetItem answer recorded from the in-process handler (same bytes, same headers), so
+ * the client does all of its own work and no database does any. No handler can beat it,
+ * so its ratio to HTTP is the ceiling of the in-process ratio on this machine, and the
+ * in-process handler's share of it is the part OpenDDB's code decides.
+ *
  *   npm run build && node dist/bench/sdkFronts.js [--seconds 2] [--rounds 5] [--concurrency 16] [--items 1000]
  */
 import { parseArgs } from 'node:util';
@@ -62,11 +68,31 @@ async function measure(client: DynamoDBClient, ms: number, { concurrency, items 
 }
 
 /** A client of one front, its data loaded and warmed up. */
-async function readyClient(front: Pick<DynamoDBClientConfig, 'endpoint' | 'requestHandler'>, options: SdkFrontsOptions): Promise<DynamoDBClient> {
+async function readyClient(front: Pick<DynamoDBClientConfig, 'endpoint' | 'requestHandler'>, options: SdkFrontsOptions, loaded = false): Promise<DynamoDBClient> {
   const client = new DynamoDBClient({ ...front, region: 'us-east-1', credentials: CREDENTIALS });
-  await load(client, options.items);
+  if (!loaded) await load(client, options.items);
   await measure(client, 1000, options);
   return client;
+}
+
+type Handler = NonNullable<Awaited<ReturnType<typeof startInProcess>>['requestHandler']>;
+type Answer = Awaited<ReturnType<Handler['handle']>>;
+
+/**
+ * A request handler that gives back, at once, the answer `handler` gave to the first
+ * request it saw: the SDK's own cost per call, with no database behind it.
+ */
+async function recordedAnswerOf(handler: Handler): Promise<Handler> {
+  let recorded: Answer | undefined;
+  const recorder = Object.create(handler) as Handler;
+  recorder.handle = async (request, handlerOptions) => (recorded ??= await handler.handle(request, handlerOptions));
+  const client = new DynamoDBClient({ requestHandler: recorder, region: 'us-east-1', credentials: CREDENTIALS });
+  await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'item-0' } } }));
+  client.destroy();
+  const answer = recorded!;
+  const replayer = Object.create(handler) as Handler;
+  replayer.handle = () => Promise.resolve({ response: { ...answer.response, headers: { ...answer.response.headers } } });
+  return replayer;
 }
 
 /**
@@ -79,18 +105,24 @@ export async function sdkFrontsPhase(options: SdkFrontsOptions): Promise<void> {
   const server = await startServer();
   const inProcessClient = await readyClient({ requestHandler: inProcess.requestHandler }, options);
   const httpClient = await readyClient({ endpoint: server.url }, options);
+  const sdkAloneClient = await readyClient({ requestHandler: await recordedAnswerOf(inProcess.requestHandler) }, options, true);
   const inProcessRates: Rate[] = [];
   const httpRates: Rate[] = [];
+  const sdkAloneRates: Rate[] = [];
   const ratios: number[] = [];
+  const ceilings: number[] = [];
   try {
     for (let round = 0; round < options.rounds; round++) {
       inProcessRates.push(await measure(inProcessClient, options.seconds * 1000, options));
       httpRates.push(await measure(httpClient, options.seconds * 1000, options));
+      sdkAloneRates.push(await measure(sdkAloneClient, options.seconds * 1000, options));
       ratios.push(inProcessRates[round]!.opsPerSecond / httpRates[round]!.opsPerSecond);
+      ceilings.push(sdkAloneRates[round]!.opsPerSecond / httpRates[round]!.opsPerSecond);
     }
   } finally {
     inProcessClient.destroy();
     httpClient.destroy();
+    sdkAloneClient.destroy();
     await inProcess.close();
     await server.close();
   }
@@ -102,7 +134,10 @@ export async function sdkFrontsPhase(options: SdkFrontsOptions): Promise<void> {
   const cpu = (rates: Rate[]) => median(rates.map((r) => r.cpuMicrosPerOp));
   process.stdout.write(`  in-process handler: ${ops(inProcessRates)} ops/s, ${fmt(cpu(inProcessRates))} µs CPU per GetItem\n`);
   process.stdout.write(`  HTTP (local port):  ${ops(httpRates)} ops/s, ${fmt(cpu(httpRates))} µs CPU per GetItem\n`);
+  process.stdout.write(`  SDK alone:          ${ops(sdkAloneRates)} ops/s, ${fmt(cpu(sdkAloneRates))} µs CPU per GetItem (a recorded answer, no database)\n`);
   process.stdout.write(`  ratio:              ${ratio.toFixed(2)}x, rounds ${ratios.map((r) => r.toFixed(2)).join(' ')} (target >= ${IN_PROCESS_TARGET}x: ${ratio >= IN_PROCESS_TARGET ? 'pass' : 'FAIL'})\n`);
+  const shares = ratios.map((r, round) => r / ceilings[round]!);
+  process.stdout.write(`  ceiling:            ${median(ceilings).toFixed(2)}x (SDK alone over HTTP), rounds ${ceilings.map((r) => r.toFixed(2)).join(' ')}; the in-process handler reaches ${median(shares).toFixed(2)} of it\n`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
