@@ -44,6 +44,15 @@ describe('UpdateExpression: SET', () => {
     assert.deepEqual(update(before, 'SET c = :a - :b', { ':a': { N: '1' }, ':b': { N: '3' } }).item.c, { N: '-2' });
   });
 
+  it('takes the value in brackets, as DynamoDB does', () => {
+    const before: Item = { ...key, n: { N: '10' } };
+    const d = { ':d': { N: '3' } };
+    const dz = { ...d, ':z': { N: '0' } };
+    assert.deepEqual(update(before, 'SET n = (n - :d)', d).item.n, { N: '7' });
+    assert.deepEqual(update(before, 'SET n = (if_not_exists(n, :z) - :d), c = (if_not_exists(c, :z) + :d)', dz).item, { ...key, n: { N: '7' }, c: { N: '3' } });
+    assert.deepEqual(update(before, 'SET n = ((:d)), c = ( n + :d )', d).item, { ...key, n: { N: '3' }, c: { N: '13' } });
+  });
+
   it('if_not_exists keeps an existing value and supplies a missing one', () => {
     const before: Item = { ...key, n: { N: '10' } };
     assert.deepEqual(update(before, 'SET n = if_not_exists(n, :z) + :one', { ':z': { N: '0' }, ':one': { N: '1' } }).item.n, { N: '11' });
@@ -165,6 +174,8 @@ describe('UpdateExpression: validation', () => {
     ['UPDATE a = :v', UE + 'Syntax error; token: "UPDATE", near: "UPDATE a"'],
     ['SET a :v', UE + 'Syntax error; token: ":v", near: "a :v"'],
     ['SET a = :v + :v + :v', UE + 'Syntax error; token: "+", near: ":v + :v"'],
+    ['SET a = (:v', UE + 'Syntax error; token: "<EOF>", near: ":v"'],
+    ['SET a = (:v + :v) + :v', UE + 'Syntax error; token: "+", near: ") + :v"'],
     ['ADD a b', UE + 'Syntax error; token: "b", near: "a b"'],
     ['SET a = size(b)', UE + 'The function is not allowed to be used this way in an expression; function: size'],
     ['SET a = if_not_exists(:v, :v)', UE + 'Operator or function requires a document path; operator or function: if_not_exists'],

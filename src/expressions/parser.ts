@@ -325,7 +325,17 @@ class Parser {
     return update;
   }
 
+  /**
+   * DynamoDB also takes the value in brackets, `SET n = (if_not_exists(n, :zero) - :v)`,
+   * as libraries such as ElectroDB send it; its grammar summary shows no brackets.
+   */
   private parseSetValue(): RawSetValue {
+    if (this.isPunct('(')) {
+      this.pos++;
+      const value = this.parseSetValue();
+      this.expectPunct(')');
+      return value;
+    }
     const left = this.setOperand();
     if (this.isPunct('+') || this.isPunct('-')) {
       const op = this.next().text as '+' | '-';
