@@ -49,6 +49,24 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
   };
 }
 
+/**
+ * The single-table design that entity libraries (ElectroDB, DynamoDB-Toolbox) expect:
+ * string keys `pk` / `sk` and one global index `gsi1` on `gsi1pk` / `gsi1sk`, all projected.
+ */
+export async function createSingleTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+    GlobalSecondaryIndexes: [{
+      IndexName: 'gsi1',
+      KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    }],
+  }));
+}
+
 export type KeyType = 'S' | 'N' | 'B';
 
 /** Creates an on-demand table with this hash key and optional range key. */
@@ -101,7 +119,8 @@ async function rawInProcess(server: RunningServer, operation: string, body: stri
 }
 
 /** Asserts that `promise` rejects with the given error name and (optionally) exact message. */
-export async function expectError(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+/** Expects `promise` to reject with an error named `name` (and `message`, if given); returns the error. */
+export async function expectError(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<any> {
   try {
     await promise;
   } catch (err) {
@@ -109,7 +128,7 @@ export async function expectError(promise: Promise<unknown>, name: string, messa
     if (e.name !== name) throw new Error(`expected ${name} but got ${e.name}: ${e.message}`);
     if (typeof message === 'string' && e.message !== message) throw new Error(`expected message\n  ${message}\nbut got\n  ${e.message}`);
     if (message instanceof RegExp && !message.test(e.message)) throw new Error(`expected message matching ${message} but got ${e.message}`);
-    return;
+    return err;
   }
   throw new Error(`expected ${name} but the call succeeded`);
 }
