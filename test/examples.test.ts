@@ -6,10 +6,10 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { python, pythonMissing, runCollecting } from './childRun.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLES = join(ROOT, 'examples');
@@ -20,21 +20,13 @@ function run(example: string, command: string, args: string[], env: Record<strin
   // The example runs as a project of its own: not as a subtest of this run, without colours.
   // (One at a time: each runner starts workers of its own, and the machine running this may be small.)
   const { NODE_TEST_CONTEXT: _, ...outer } = process.env;
-  const child = spawn(command, args, {
+  return runCollecting(command, args, {
     cwd: join(EXAMPLES, example),
     env: { ...outer, ...env, NODE_OPTIONS: '', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 80_000,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
 }
 
-/** The first python3 that has pytest and boto3: the one on PATH, else Debian's (where its packages install them). */
-const python = ['python3', '/usr/bin/python3'].find((command) => spawnSync(command, ['-c', 'import pytest, boto3']).status === 0);
-const pythonMissing = python === undefined && 'python3 with pytest and boto3 is not installed (Debian: apt-get install python3-pytest python3-boto3)';
 
 describe('examples', () => {
   before(() => {
