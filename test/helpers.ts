@@ -85,6 +85,15 @@ const FAKE_SIGNATURE: Record<string, string> = {
   'X-Amz-Date': '20260101T000000Z',
 };
 
+/** `text` parsed as JSON, or undefined when it is not JSON. */
+export function jsonOrUndefined(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sends a raw DynamoDB JSON request, for protocol-level tests. */
 export async function rawRequest(
   url: string,
@@ -96,12 +105,7 @@ export async function rawRequest(
   if (target !== undefined) allHeaders['X-Amz-Target'] = `DynamoDB_20120810.${target}`;
   const res = await fetch(url, { method: "POST", headers: allHeaders, body: body as BodyInit });
   const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = jsonOrUndefined(text);
   return { status: res.status, headers: res.headers, text, json };
 }
 
@@ -109,16 +113,10 @@ async function rawInProcess(server: RunningServer, operation: string, body: stri
   const headers = { ...FAKE_SIGNATURE, 'x-amz-target': `DynamoDB_20120810.${operation}` };
   const { response } = await server.requestHandler.handle({ method: 'POST', path: '/', headers, body });
   const text = Buffer.from(response.body).toString('utf8');
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = jsonOrUndefined(text);
   return { status: response.statusCode, text, json };
 }
 
-/** Asserts that `promise` rejects with the given error name and (optionally) exact message. */
 /** Expects `promise` to reject with an error named `name` (and `message`, if given); returns the error. */
 export async function expectError(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<any> {
   try {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { jsonOrUndefined } from './helpers.js';
 
 export interface TestUser {
   accessKeyId: string;
@@ -87,12 +88,7 @@ export function send(req: RawRequest): Promise<{ status: number; json: any }> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let json: any;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
+        const json = jsonOrUndefined(text);
         resolve({ status: res.statusCode ?? 0, json });
       });
     });
