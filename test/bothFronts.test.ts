@@ -15,6 +15,8 @@ const BOTH_FRONTS = [
   'indexes.gsi', 'indexes.lsi', 'indexes.multikey', 'indexes.validation',
   'transactions.get', 'transactions.write', 'transactions.idempotency',
   'seed.scenarios', 'capacity.burst',
+  // Client libraries on the v3 SDK, which take the in-process handler as users would give it.
+  'libraries.dynamoose', 'libraries.electrodb', 'libraries.toolbox', 'libraries.onetable', 'libraries.dynamodbAdmin',
 ];
 
 it('the API tests pass through the in-process front', () => {
