@@ -18,10 +18,12 @@ interface Handler {
   batches: any[][];
   /** Decides each answer: [status, body]. */
   answer: (records: any[], call: number) => [number, unknown];
+  /** How long each answer waits before it is sent. */
+  delayMs: number;
 }
 
-async function startHandler(answer: Handler['answer']): Promise<Handler> {
-  const handler = { batches: [] as any[][], answer } as Handler;
+async function startHandler(answer: Handler['answer'], delayMs = 0): Promise<Handler> {
+  const handler = { batches: [] as any[][], answer, delayMs } as Handler;
   handler.server = createServer((req, res) => {
     let text = '';
     req.on('data', (c) => (text += c));
@@ -29,8 +31,10 @@ async function startHandler(answer: Handler['answer']): Promise<Handler> {
       const records = JSON.parse(text).Records as any[];
       handler.batches.push(records);
       const [status, body] = handler.answer(records, handler.batches.length);
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
+      setTimeout(() => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(body));
+      }, handler.delayMs);
     });
   });
   await new Promise<void>((resolve) => handler.server.listen(0, '127.0.0.1', resolve));
@@ -92,6 +96,31 @@ describe('triggers', () => {
     } finally {
       await t.close();
       handler.server.close();
+    }
+  });
+
+  it('lets a delivery already sent finish when the server stops, so a restart does not send it again', async () => {
+    const handler = await startHandler(() => [200, {}], 300);
+    const dir = mkdtempSync(join(tmpdir(), 'openddb-triggers-'));
+    const options = { dataDir: join(dir, 'data'), triggers: [{ Name: 'slow', TableName: 'orders', Endpoint: handler.url, StartingPosition: 'TRIM_HORIZON' as const, BatchSize: 1 }] };
+    try {
+      let t = await startTestServer(options);
+      await createOrders(t.client);
+      await put(t.client, 'a');
+      await until(() => handler.batches.length === 1, 'the delivery is sent');
+      await t.close(); // while the endpoint has not answered yet
+      t = await startTestServer(options);
+      try {
+        await put(t.client, 'b');
+        await until(() => handler.batches.length >= 2, 'the next delivery');
+        await new Promise((r) => setTimeout(r, 500));
+        assert.deepEqual(handler.batches.map((b) => b[0].dynamodb.Keys.id.S), ['a', 'b']);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      handler.server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

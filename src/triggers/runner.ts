@@ -19,6 +19,11 @@ const POLL_MS = 50;
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
+/**
+ * On stop, how long a delivery already sent may still finish and be checkpointed before it
+ * is cut short: an endpoint that answers in time does not get the batch again after a restart.
+ */
+const STOP_GRACE_MS = 2_000;
 
 /** What an endpoint's answer means for a batch. */
 type Outcome = { ok: true } | { ok: false; resumeAt?: number; reason: string };
@@ -48,8 +53,11 @@ export class TriggerRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.stopping.abort();
     this.wake?.();
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS)))]);
+    clearTimeout(grace);
+    this.stopping.abort();
     await this.loop;
   }
 
