@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sdkClient } from './helpers.js';
+import { runCollecting } from './childRun.js';
 
 export const CLI_PATH = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -30,14 +31,9 @@ export function spawnCli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliPr
 }
 
 /** Runs `openddb args...` to completion. */
-export function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+export async function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const { status, output } = await runCollecting(process.execPath, [CLI_PATH, ...args], {});
+  return { code: status, output };
 }
 
 /**

@@ -90,6 +90,8 @@ export class TriggerRunner {
     if (batch.records.length < this.trigger.batchSize && waited < this.trigger.batchingWindowMs) {
       return Math.min(POLL_MS, this.trigger.batchingWindowMs - waited);
     }
+    // Stopping: a delivery already sent may finish (see stop), but no new one starts.
+    if (this.stopped) return 0;
     const records = lambdaRecords(batch, table.meta.arn, this.db.options.region).filter((r) => passes(this.trigger.filters, r));
     const outcome = records.length === 0 ? { ok: true as const } : await this.deliver(records, batch);
     if (this.stopped && !outcome.ok) return 0; // cut short: the batch is delivered again after a restart
