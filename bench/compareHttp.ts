@@ -1,6 +1,6 @@
 /**
  * Two builds of OpenDDB over HTTP, compared: one server of each (same target kind, same
- * data), the benchmark's load generator on each in alternating windows
+ * data), the benchmark's load generator on both in interleaved slices
  * (bench/alternating.ts), and per workload each build's median server CPU per operation
  * and ops/s, with the medians of the per-round ratios B / A. Both checkouts must be built,
  * and the same way: the `openddb` command runs the bundle `npm run build` makes when it is
@@ -9,7 +9,7 @@
  * each side runs is printed.
  *
  *   node dist/bench/compareHttp.js --a ../base --b . [--target openddb-memory] [--workloads get,put,query-10]
- *     [--rounds 4] [--seconds 3] [--items 30000] [--profile dir]
+ *     [--rounds 16] [--slice 500] [--items 30000] [--profile dir]
  *
  * `--target-a` gives A another target kind than B (`--target`), so one build can be
  * compared with itself under two configurations, e.g. `--a . --target-a openddb-memory
@@ -37,8 +37,8 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'openddb-memory' },
     'target-a': { type: 'string' },
     workloads: { type: 'string', default: 'put,get,query-10' },
-    rounds: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '16' },
+    slice: { type: 'string', default: '500' },
     items: { type: 'string', default: '30000' },
     profile: { type: 'string' },
   },
@@ -71,10 +71,10 @@ async function started(checkout: string, side: 'A' | 'B', spec: TargetSpec): Pro
 
 const servers = [await started(values.a, 'A', specA), await started(values.b!, 'B', spec)];
 try {
-  console.log(`A = ${resolve(values.a)} (${serverForm(values.a)})\nB = ${resolve(values.b!)} (${serverForm(values.b!)})\n${specA === spec ? spec.label : `A: ${specA.label}, B: ${spec.label}`}, ${values.rounds} alternating rounds of ${values.seconds} s per workload`);
+  console.log(`A = ${resolve(values.a)} (${serverForm(values.a)})\nB = ${resolve(values.b!)} (${serverForm(values.b!)})\n${specA === spec ? spec.label : `A: ${specA.label}, B: ${spec.label}`}, ${values.rounds} rounds of interleaved ${values.slice} ms slices per workload`);
   for (const workload of values.workloads!.split(',')) {
     const pair = await alternate(servers[0]!.target, servers[1]!.target, {
-      workload, sizes, connections: 32, warmupMs: 500, durationMs: Number(values.seconds) * 1000, rounds: Number(values.rounds),
+      workload, sizes, connections: 32, warmupMs: 500, sliceMs: Number(values.slice), rounds: Number(values.rounds),
     });
     const cpu = (loads: typeof pair.a) => median(loads.map((l) => l.cpuUsPerOp)).toFixed(0).padStart(5);
     const ops = (loads: typeof pair.a) => Math.round(median(loads.map((l) => l.opsPerSec))).toLocaleString('en-US').padStart(7);

@@ -172,18 +172,19 @@ const COMMIT_SHAPES: Record<string, number> = { put: 1, 'batch-write': 25 };
 
 /**
  * The `--auth` target's goal is a ratio to the same server without `--auth`: judged on
- * alternating windows of the two (bench/alternating.ts), not on one window each.
+ * interleaved slices of the two (bench/alternating.ts), not on one window each.
  */
+const AUTH_SLICE_MS = 500;
+
 async function pairAuth(sessions: TargetSession[], id: string, opts: BenchOptions, authPairs: Record<string, AlternatingResult>): Promise<void> {
   const plain = sessions.find((s) => s.target.spec.id === 'openddb-memory');
   const auth = sessions.find((s) => s.target.spec.id === 'openddb-auth');
   if (plain === undefined || auth === undefined || !AUTH_WORKLOADS.includes(id)) return;
-  const rounds = opts.quick ? 3 : 5;
   const pair = await alternate(plain.target, auth.target, {
-    workload: id, sizes: opts.sizes, connections: opts.connections, warmupMs: 500, durationMs: opts.quick ? 1500 : 3000, rounds,
+    workload: id, sizes: opts.sizes, connections: opts.connections, warmupMs: 500, sliceMs: AUTH_SLICE_MS, rounds: opts.quick ? 8 : 24,
   });
   authPairs[id] = pair;
-  log(`  ${'auth / mem'.padEnd(15)} ops/s ${describeRatios(pair.opsRatios)}, server CPU per op ${describeRatios(pair.cpuRatios)}, ${rounds} alternating rounds`);
+  log(`  ${'auth / mem'.padEnd(15)} ops/s ${describeRatios(pair.opsRatios)}, server CPU per op ${describeRatios(pair.cpuRatios)}, interleaved ${AUTH_SLICE_MS} ms slices`);
 }
 
 async function runWorkloadEverywhere(sessions: TargetSession[], id: string, opts: BenchOptions, commitRates: Record<string, CommitRate>, authPairs: Record<string, AlternatingResult>): Promise<void> {

@@ -103,7 +103,7 @@ describe('the actions each operation needs', () => {
     const found = accessChecks('TransactWriteItems', { TransactItems: [{ Put: { TableName: 'a', Item: {} } }, { Update: { TableName: 'b', Key: {}, UpdateExpression: 'SET x = :x' } },
       { Delete: { TableName: 'a', Key: {} } }, { ConditionCheck: { TableName: 'c', Key: {} } }] }, scope);
     assert.deepEqual(found.map((c) => `${c.action} ${c.resource}`), [`dynamodb:PutItem ${table('a')}`, `dynamodb:UpdateItem ${table('b')}`, `dynamodb:DeleteItem ${table('a')}`, `dynamodb:ConditionCheckItem ${table('c')}`]);
-    assert.ok(found.every((c) => c.keys.get('dynamodb:enclosingoperation') === 'TransactWriteItems'));
+    assert.ok(found.every((c) => c.keys().get('dynamodb:enclosingoperation') === 'TransactWriteItems'));
   });
 
   it('PartiQL statements check PartiQLSelect / Insert / Update / Delete on their table', () => {
@@ -116,7 +116,7 @@ describe('the actions each operation needs', () => {
   it('PartiQL statements carry dynamodb:LeadingKeys from their key equalities and INSERT values', () => {
     const meta = { name: 'docs', arn: table('docs'), keySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }, { AttributeName: 'id', KeyType: 'RANGE' }] };
     const keyed: ResourceScope = { ...scope, tableMeta: (name) => (name === 'docs' ? meta as never : undefined) };
-    const leading = (input: object) => accessChecks('ExecuteStatement', input as Record<string, unknown>, keyed)[0]!.keys.get('dynamodb:leadingkeys');
+    const leading = (input: object) => accessChecks('ExecuteStatement', input as Record<string, unknown>, keyed)[0]!.keys().get('dynamodb:leadingkeys');
     assert.deepEqual(leading({ Statement: `SELECT * FROM docs WHERE "owner" = 'alice' AND id = '1'` }), ['alice']);
     assert.deepEqual(leading({ Statement: `SELECT * FROM "docs" WHERE id = ? AND owner = ?`, Parameters: [{ S: '1' }, { S: 'bob' }] }), ['bob']);
     assert.deepEqual(leading({ Statement: `UPDATE docs SET x = 'owner = ?' WHERE owner = ?`, Parameters: [{ S: 'carol' }] }), ['carol']);

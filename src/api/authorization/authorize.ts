@@ -55,12 +55,12 @@ export function authorize(caller: Caller, operation: string, input: Record<strin
 
 /** Authorizes an action outside DynamoDB's API (the test controls' `openddb:*`) on resource `*`; throws AccessDeniedException. */
 export function authorizeAction(caller: Caller, action: string, nowMs: number): void {
-  const problem = denial(caller, { action, resource: '*', keys: new Map() }, nowMs);
+  const problem = denial(caller, { action, resource: '*', keys: () => new Map() }, nowMs);
   if (problem !== undefined) throw problem;
 }
 
 function denial(caller: Caller, check: AccessCheck, nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): DynamoError | undefined {
-  const values = new RequestValues(caller, check.keys, nowMs);
+  const values = new RequestValues(caller, check, nowMs);
   const request = { action: check.action, resource: check.resource, principalArn: caller.arn, principalAccount: caller.account, values };
   const resourceAccount = check.resource === '*' ? caller.account : accountOfArn(check.resource);
   const sameAccount = resourceAccount === caller.account;
@@ -95,13 +95,12 @@ function governingArn(arn: string): string {
   return index < 0 ? arn : arn.slice(0, index);
 }
 
-/** The condition values of one check: its DynamoDB keys, then the request-wide aws: keys (computed when asked). */
+/** The condition values of one check: its DynamoDB keys, or the request-wide aws: keys (each computed when asked). */
 class RequestValues implements ConditionValues {
-  constructor(private readonly caller: Caller, private readonly keys: Map<string, string | string[]>, private readonly nowMs: number) {}
+  constructor(private readonly caller: Caller, private readonly check: AccessCheck, private readonly nowMs: number) {}
 
   get(key: string): string | readonly string[] | undefined {
-    const own = this.keys.get(key);
-    if (own !== undefined) return own;
+    if (key.startsWith('dynamodb:')) return this.check.keys().get(key);
     switch (key) {
       case 'aws:sourceip': return this.caller.sourceIp;
       case 'aws:username': return this.caller.name;

@@ -6,12 +6,31 @@
 import type { KeySchemaElement, TableMeta } from '../../engine/tableMeta.js';
 import { partiqlLeadingKeys } from './partiqlKeys.js';
 
+type ConditionKeys = Map<string, string | string[]>;
+
 /** One action on one resource, with the condition values that belong to it. */
 export interface AccessCheck {
   action: string;
   resource: string;
-  /** DynamoDB condition keys (lower-case names) for this check. */
-  keys: Map<string, string | string[]>;
+  /**
+   * DynamoDB condition keys (lower-case names) for this check. Worked out when a policy
+   * condition first asks for one: most statements name none, and reading them from the
+   * request (leading keys, projected attributes) would cost more than the check.
+   */
+  keys: () => ConditionKeys;
+}
+
+/** A check's condition keys, worked out at most once. */
+function once(work: () => ConditionKeys): () => ConditionKeys {
+  let keys: ConditionKeys | undefined;
+  return () => (keys ??= work());
+}
+
+const noKeys = (): ConditionKeys => new Map();
+
+/** The same check, asked on behalf of an enclosing operation (a transaction or a batch). */
+function enclosedIn(check: AccessCheck, operation: string): AccessCheck {
+  return { ...check, keys: once(() => new Map(check.keys()).set('dynamodb:enclosingoperation', operation)) };
 }
 
 /** Where resources live: the caller's namespace. */
@@ -42,43 +61,44 @@ const ARN_OPERATIONS: Record<string, string> = {
 };
 
 const BUILDERS: Record<string, CheckBuilder> = {
-  GetItem: (input, scope) => [itemCheck('GetItem', input.TableName, input.Key, scope, readKeys(input))],
-  PutItem: (input, scope) => [itemCheck('PutItem', input.TableName, input.Item, scope, writeKeys(input, Object.keys(input.Item ?? {})))],
-  DeleteItem: (input, scope) => [itemCheck('DeleteItem', input.TableName, input.Key, scope, writeKeys(input, undefined))],
-  UpdateItem: (input, scope) => [itemCheck('UpdateItem', input.TableName, input.Key, scope, writeKeys(input, updatedAttributes(input)))],
+  GetItem: (input, scope) => [itemCheck('GetItem', input.TableName, input.Key, scope, () => readKeys(input))],
+  PutItem: (input, scope) => [itemCheck('PutItem', input.TableName, input.Item, scope, () => writeKeys(input, Object.keys(input.Item ?? {})))],
+  DeleteItem: (input, scope) => [itemCheck('DeleteItem', input.TableName, input.Key, scope, () => writeKeys(input, undefined))],
+  UpdateItem: (input, scope) => [itemCheck('UpdateItem', input.TableName, input.Key, scope, () => writeKeys(input, updatedAttributes(input)))],
   Query: (input, scope) => [queryCheck(input, scope)],
-  Scan: (input, scope) => [{ action: 'dynamodb:Scan', resource: tableOrIndexArn(input, scope), keys: readKeys(input) }],
-  BatchGetItem: (input, scope) => Object.entries(input.RequestItems ?? {}).map(([table, request]: [string, any]) => {
-    const keys = readKeys(request);
-    setLeadingKeys(keys, table, request.Keys ?? [], scope);
-    return { action: 'dynamodb:BatchGetItem', resource: tableArn(table, scope), keys };
-  }),
+  Scan: (input, scope) => [{ action: 'dynamodb:Scan', resource: tableOrIndexArn(input, scope), keys: once(() => readKeys(input)) }],
+  BatchGetItem: (input, scope) => Object.entries(input.RequestItems ?? {}).map(([table, request]: [string, any]) => ({
+    action: 'dynamodb:BatchGetItem',
+    resource: tableArn(table, scope),
+    keys: once(() => {
+      const keys = readKeys(request);
+      setLeadingKeys(keys, table, request.Keys ?? [], scope);
+      return keys;
+    }),
+  })),
   BatchWriteItem: (input, scope) => batchWriteChecks(input, scope),
   TransactGetItems: (input, scope) => (input.TransactItems ?? []).map((entry: any) => {
     const get = entry.Get ?? {};
-    const check = itemCheck('GetItem', get.TableName, get.Key, scope, readKeys(get));
-    check.keys.set('dynamodb:enclosingoperation', 'TransactGetItems');
-    return check;
+    return enclosedIn(itemCheck('GetItem', get.TableName, get.Key, scope, () => readKeys(get)), 'TransactGetItems');
   }),
   TransactWriteItems: (input, scope) => (input.TransactItems ?? []).map((entry: any) => {
     const kind = Object.keys(entry).find((k) => k in TRANSACT_WRITE_ACTIONS) ?? 'ConditionCheck';
     const action = entry[kind] ?? {};
-    const attributes = kind === 'Put' ? Object.keys(action.Item ?? {}) : kind === 'Update' ? updatedAttributes(action) : undefined;
-    const check = itemCheck(TRANSACT_WRITE_ACTIONS[kind]!, action.TableName, action.Item ?? action.Key, scope, writeKeys(action, attributes));
-    check.keys.set('dynamodb:enclosingoperation', 'TransactWriteItems');
-    return check;
+    const attributes = () => (kind === 'Put' ? Object.keys(action.Item ?? {}) : kind === 'Update' ? updatedAttributes(action) : undefined);
+    const check = itemCheck(TRANSACT_WRITE_ACTIONS[kind]!, action.TableName, action.Item ?? action.Key, scope, () => writeKeys(action, attributes()));
+    return enclosedIn(check, 'TransactWriteItems');
   }),
   ExecuteStatement: (input, scope) => [partiqlCheck(input.Statement, input.Parameters, scope)],
   BatchExecuteStatement: (input, scope) => (input.Statements ?? []).map((s: any) => partiqlCheck(s.Statement, s.Parameters, scope)),
   ExecuteTransaction: (input, scope) => (input.TransactStatements ?? []).map((s: any) => partiqlCheck(s.Statement, s.Parameters, scope)),
-  GetRecords: (input) => [{ action: 'dynamodb:GetRecords', resource: streamArnOfIterator(input.ShardIterator), keys: new Map() }],
+  GetRecords: (input) => [{ action: 'dynamodb:GetRecords', resource: streamArnOfIterator(input.ShardIterator), keys: noKeys }],
   RestoreTableFromBackup: (input, scope) => [
-    { action: 'dynamodb:RestoreTableFromBackup', resource: String(input.BackupArn ?? '*'), keys: new Map() },
-    { action: 'dynamodb:RestoreTableFromBackup', resource: tableArn(input.TargetTableName, scope), keys: new Map() },
+    { action: 'dynamodb:RestoreTableFromBackup', resource: String(input.BackupArn ?? '*'), keys: noKeys },
+    { action: 'dynamodb:RestoreTableFromBackup', resource: tableArn(input.TargetTableName, scope), keys: noKeys },
   ],
   RestoreTableToPointInTime: (input, scope) => [
-    { action: 'dynamodb:RestoreTableToPointInTime', resource: input.SourceTableArn ?? tableArn(input.SourceTableName, scope), keys: new Map() },
-    { action: 'dynamodb:RestoreTableToPointInTime', resource: tableArn(input.TargetTableName, scope), keys: new Map() },
+    { action: 'dynamodb:RestoreTableToPointInTime', resource: input.SourceTableArn ?? tableArn(input.SourceTableName, scope), keys: noKeys },
+    { action: 'dynamodb:RestoreTableToPointInTime', resource: tableArn(input.TargetTableName, scope), keys: noKeys },
   ],
 };
 
@@ -96,20 +116,18 @@ function batchWriteChecks(input: Input, scope: ResourceScope): AccessCheck[] {
     const resource = tableArn(table, scope);
     const puts = requests.filter((r) => r?.PutRequest != null).map((r) => r.PutRequest.Item ?? {});
     const deletes = requests.filter((r) => r?.DeleteRequest != null).map((r) => r.DeleteRequest.Key ?? {});
-    batchChecks.push({ action: 'dynamodb:BatchWriteItem', resource, keys: batchKeys(table, [...puts, ...deletes], scope) });
+    batchChecks.push({ action: 'dynamodb:BatchWriteItem', resource, keys: once(() => batchKeys(table, [...puts, ...deletes], scope)) });
     for (const [action, targets] of [['dynamodb:PutItem', puts], ['dynamodb:DeleteItem', deletes]] as const) {
       if (targets.length === 0) continue;
-      const keys = batchKeys(table, targets, scope);
-      keys.set('dynamodb:enclosingoperation', 'BatchWriteItem');
-      itemChecks.push({ action, resource, keys });
+      itemChecks.push(enclosedIn({ action, resource, keys: () => batchKeys(table, targets, scope) }, 'BatchWriteItem'));
     }
   }
   return [...batchChecks, ...itemChecks];
 }
 
 /** dynamodb:LeadingKeys and dynamodb:Attributes of a batch's items or keys. */
-function batchKeys(table: string, targets: Input[], scope: ResourceScope): Map<string, string | string[]> {
-  const keys = new Map<string, string | string[]>();
+function batchKeys(table: string, targets: Input[], scope: ResourceScope): ConditionKeys {
+  const keys: ConditionKeys = new Map();
   setLeadingKeys(keys, table, targets, scope);
   const attributes = new Set<string>();
   for (const target of targets) for (const name of Object.keys(target)) attributes.add(name);
@@ -125,7 +143,7 @@ export function accessChecks(operation: string, input: Input, scope: ResourceSco
   const resource = arnMember !== undefined ? String(input[arnMember] ?? '*')
     : TABLE_OPERATIONS.includes(operation) || typeof input.TableName === 'string' ? tableArn(input.TableName, scope)
     : '*';
-  return [{ action: `dynamodb:${operation}`, resource, keys: new Map() }];
+  return [{ action: `dynamodb:${operation}`, resource, keys: noKeys }];
 }
 
 export function tableArn(name: unknown, scope: ResourceScope): string {
@@ -141,21 +159,34 @@ function tableOrIndexArn(input: Input, scope: ResourceScope): string {
   return typeof input.IndexName === 'string' ? `${table}/index/${input.IndexName}` : table;
 }
 
-function itemCheck(action: string, table: unknown, keyOrItem: Input | undefined, scope: ResourceScope, keys: Map<string, string | string[]>): AccessCheck {
-  setLeadingKeys(keys, String(table ?? ''), keyOrItem ? [keyOrItem] : [], scope);
-  return { action: `dynamodb:${action}`, resource: tableArn(table, scope), keys };
+function itemCheck(action: string, table: unknown, keyOrItem: Input | undefined, scope: ResourceScope, requestKeys: () => ConditionKeys): AccessCheck {
+  return {
+    action: `dynamodb:${action}`,
+    resource: tableArn(table, scope),
+    keys: once(() => {
+      const keys = requestKeys();
+      setLeadingKeys(keys, String(table ?? ''), keyOrItem ? [keyOrItem] : [], scope);
+      return keys;
+    }),
+  };
 }
 
 function queryCheck(input: Input, scope: ResourceScope): AccessCheck {
-  const keys = readKeys(input);
-  const meta = scope.tableMeta(String(input.TableName ?? ''));
-  const schema = input.IndexName === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === input.IndexName)?.keySchema;
-  const hashName = hashKeyOf(schema);
-  if (hashName !== undefined) {
-    const value = queriedPartition(input, hashName);
-    if (value !== undefined) keys.set('dynamodb:leadingkeys', [value]);
-  }
-  return { action: 'dynamodb:Query', resource: tableOrIndexArn(input, scope), keys };
+  return {
+    action: 'dynamodb:Query',
+    resource: tableOrIndexArn(input, scope),
+    keys: once(() => {
+      const keys = readKeys(input);
+      const meta = scope.tableMeta(String(input.TableName ?? ''));
+      const schema = input.IndexName === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === input.IndexName)?.keySchema;
+      const hashName = hashKeyOf(schema);
+      if (hashName !== undefined) {
+        const value = queriedPartition(input, hashName);
+        if (value !== undefined) keys.set('dynamodb:leadingkeys', [value]);
+      }
+      return keys;
+    }),
+  };
 }
 
 /** The partition key value a Query names: `#pk = :v` / `pk = :v` in KeyConditionExpression, or KeyConditions. */
@@ -175,7 +206,7 @@ function queriedPartition(input: Input, hashName: string): string | undefined {
   return keyText(input.KeyConditions?.[hashName]?.AttributeValueList?.[0]);
 }
 
-function setLeadingKeys(keys: Map<string, string | string[]>, table: string, keyOrItems: Input[], scope: ResourceScope): void {
+function setLeadingKeys(keys: ConditionKeys, table: string, keyOrItems: Input[], scope: ResourceScope): void {
   const hashName = hashKeyOf(scope.tableMeta(table)?.keySchema);
   if (hashName === undefined) return;
   const values = keyOrItems.map((k) => keyText(k?.[hashName])).filter((v): v is string => v !== undefined);
@@ -195,8 +226,8 @@ function keyText(value: unknown): string | undefined {
 }
 
 /** dynamodb:Attributes, dynamodb:Select, dynamodb:ReturnConsumedCapacity of a read. */
-function readKeys(input: Input): Map<string, string | string[]> {
-  const keys = new Map<string, string | string[]>();
+function readKeys(input: Input): ConditionKeys {
+  const keys: ConditionKeys = new Map();
   const projected = projectedAttributes(input);
   if (projected !== undefined) keys.set('dynamodb:attributes', projected);
   const select = input.Select ?? (projected !== undefined ? 'SPECIFIC_ATTRIBUTES' : 'ALL_ATTRIBUTES');
@@ -206,8 +237,8 @@ function readKeys(input: Input): Map<string, string | string[]> {
 }
 
 /** dynamodb:Attributes, dynamodb:ReturnValues, dynamodb:ReturnConsumedCapacity of a write. */
-function writeKeys(input: Input, attributes: string[] | undefined): Map<string, string | string[]> {
-  const keys = new Map<string, string | string[]>();
+function writeKeys(input: Input, attributes: string[] | undefined): ConditionKeys {
+  const keys: ConditionKeys = new Map();
   if (attributes !== undefined) keys.set('dynamodb:attributes', attributes);
   if (typeof input.ReturnValues === 'string') keys.set('dynamodb:returnvalues', input.ReturnValues);
   if (typeof input.ReturnConsumedCapacity === 'string') keys.set('dynamodb:returnconsumedcapacity', input.ReturnConsumedCapacity);
@@ -253,12 +284,15 @@ function partiqlCheck(statement: unknown, parameters: Input[] | undefined, scope
   const tableName = unquote(target?.[1]) ?? '';
   const index = unquote(target?.[2]);
   const resource = tableArn(tableName, scope);
-  const keys = new Map<string, string | string[]>();
-  const meta = scope.tableMeta(tableName);
-  const schema = index === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === index)?.keySchema;
-  const hashName = hashKeyOf(schema);
-  const leading = hashName === undefined ? undefined : partiqlLeadingKeys(text, hashName, parameters);
-  if (leading !== undefined) keys.set('dynamodb:leadingkeys', leading);
+  const keys = once(() => {
+    const found: ConditionKeys = new Map();
+    const meta = scope.tableMeta(tableName);
+    const schema = index === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === index)?.keySchema;
+    const hashName = hashKeyOf(schema);
+    const leading = hashName === undefined ? undefined : partiqlLeadingKeys(text, hashName, parameters);
+    if (leading !== undefined) found.set('dynamodb:leadingkeys', leading);
+    return found;
+  });
   return { action: `dynamodb:${action}`, resource: index !== undefined && action === 'PartiQLSelect' ? `${resource}/index/${index}` : resource, keys };
 }
 
