@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../src/index.js';
-import { send, signer, writeUsersFile, type RawRequest, type TestUser } from './security.helpers.js';
+import { controlRequest, send, signer, writeUsersFile, type TestUser } from './security.helpers.js';
 
 const admin: TestUser = { accessKeyId: 'AKIAADMIN', secretAccessKey: 'admin-secret', account: '111111111111', name: 'admin' };
 const resetter: TestUser = {
@@ -17,11 +17,6 @@ const dataOnly: TestUser = {
   accessKeyId: 'AKIADATA', secretAccessKey: 'data-secret', account: '111111111111', name: 'data',
   policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] }],
 };
-
-function controlRequest(base: string, path: string, body: object = {}): RawRequest {
-  const { hostname, port } = new URL(base);
-  return { method: 'POST', protocol: 'http:', hostname, port: Number(port), path, headers: { host: `${hostname}:${port}`, 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
 
 for (const adminPort of [undefined, 0]) {
   describe(`Test controls under --auth${adminPort === undefined ? '' : ' on --admin-port'}`, () => {

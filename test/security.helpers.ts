@@ -79,6 +79,12 @@ export function dynamoRequest(url: string, operation: string, body: object): Raw
   };
 }
 
+/** An unsigned request to a test control (`/openddb/...`) of the server at `base`. */
+export function controlRequest(base: string, path: string, body: object = {}): RawRequest {
+  const { hostname, port } = new URL(base);
+  return { method: 'POST', protocol: 'http:', hostname, port: Number(port), path, headers: { host: `${hostname}:${port}`, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
 /** Sends exactly these headers and body (node:http, so Host is what was signed). */
 export function send(req: RawRequest): Promise<{ status: number; json: any }> {
   const query = req.query ? '?' + Object.entries(req.query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&') : '';

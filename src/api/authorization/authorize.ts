@@ -10,8 +10,9 @@ import type { TableMeta } from '../../engine/tableMeta.js';
 import type { ConditionValues } from './conditions.js';
 import { evaluate, type CompiledPolicy, type Verdict } from './policy.js';
 import type { Caller } from './caller.js';
-import { accessChecks, type AccessCheck, type ResourceScope } from './requestChecks.js';
+import { accessChecks, tableArn, type AccessCheck, type ResourceScope } from './requestChecks.js';
 import { resourcePolicyOf } from './resourcePolicies.js';
+import { decisionKey, rememberAllow, rememberedAllow, type DecisionBasis } from './decisionCache.js';
 
 const STREAMS_TARGET_PREFIX = 'DynamoDBStreams_20120810.';
 
@@ -31,7 +32,16 @@ export function checkAccess(ctx: ApiContext, caller: Caller, operation: string, 
     return lastMeta;
   };
   const scope: ResourceScope = { region: caller.region, account: caller.account, tableMeta };
-  authorize(caller, operation, input, scope, ctx.db.clock.now(), (arn) => resourcePolicyOf(arn, tableMeta));
+  const policyOf = (arn: string) => resourcePolicyOf(arn, tableMeta);
+  const key = decisionKey(operation, input);
+  let basis: DecisionBasis | undefined;
+  if (key !== undefined) {
+    const arn = tableArn(input.TableName, scope);
+    basis = { tableArn: arn, resourcePolicy: policyOf(arn) };
+    if (rememberedAllow(caller, key, basis)) return;
+  }
+  const byCallerAlone = authorize(caller, operation, input, scope, ctx.db.clock.now(), policyOf);
+  if (key !== undefined && byCallerAlone) rememberAllow(caller, key, basis!);
 }
 
 /** A malformed ARN is the operation's to refuse, after authorization. */
@@ -43,24 +53,35 @@ function tableIfAny(ctx: ApiContext, reference: string): TableMeta | undefined {
   }
 }
 
+/**
+ * Throws AccessDeniedException unless every check is allowed; returns whether the policies
+ * decided by the caller alone (no request or time condition key was consulted).
+ */
 export function authorize(caller: Caller, operation: string, input: Record<string, unknown>, scope: ResourceScope,
-  nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): void {
+  nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): boolean {
   // The Streams API's operations arrive by their full target; their actions carry the plain name.
   const name = operation.startsWith(STREAMS_TARGET_PREFIX) ? operation.slice(STREAMS_TARGET_PREFIX.length) : operation;
+  const consulted: Consulted = { requestValues: false };
   for (const check of accessChecks(name, input, scope)) {
-    const problem = denial(caller, check, nowMs, resourcePolicyOf);
+    const problem = denial(caller, check, nowMs, consulted, resourcePolicyOf);
     if (problem !== undefined) throw problem;
   }
+  return !consulted.requestValues;
+}
+
+/** Whether an evaluation read a condition value that is not the caller's (the request's or the clock's). */
+interface Consulted {
+  requestValues: boolean;
 }
 
 /** Authorizes an action outside DynamoDB's API (the test controls' `openddb:*`) on resource `*`; throws AccessDeniedException. */
 export function authorizeAction(caller: Caller, action: string, nowMs: number): void {
-  const problem = denial(caller, { action, resource: '*', keys: () => new Map() }, nowMs);
+  const problem = denial(caller, { action, resource: '*', keys: () => new Map() }, nowMs, { requestValues: false });
   if (problem !== undefined) throw problem;
 }
 
-function denial(caller: Caller, check: AccessCheck, nowMs: number, resourcePolicyOf?: ResourcePolicyLookup): DynamoError | undefined {
-  const values = new RequestValues(caller, check, nowMs);
+function denial(caller: Caller, check: AccessCheck, nowMs: number, consulted: Consulted, resourcePolicyOf?: ResourcePolicyLookup): DynamoError | undefined {
+  const values = new RequestValues(caller, check, nowMs, consulted);
   const request = { action: check.action, resource: check.resource, principalArn: caller.arn, principalAccount: caller.account, values };
   const resourceAccount = check.resource === '*' ? caller.account : accountOfArn(check.resource);
   const sameAccount = resourceAccount === caller.account;
@@ -97,10 +118,14 @@ function governingArn(arn: string): string {
 
 /** The condition values of one check: its DynamoDB keys, or the request-wide aws: keys (each computed when asked). */
 class RequestValues implements ConditionValues {
-  constructor(private readonly caller: Caller, private readonly check: AccessCheck, private readonly nowMs: number) {}
+  constructor(private readonly caller: Caller, private readonly check: AccessCheck, private readonly nowMs: number,
+    private readonly consulted: Consulted) {}
 
   get(key: string): string | readonly string[] | undefined {
-    if (key.startsWith('dynamodb:')) return this.check.keys().get(key);
+    if (key.startsWith('dynamodb:')) {
+      this.consulted.requestValues = true;
+      return this.check.keys().get(key);
+    }
     switch (key) {
       case 'aws:sourceip': return this.caller.sourceIp;
       case 'aws:username': return this.caller.name;
@@ -110,8 +135,12 @@ class RequestValues implements ConditionValues {
       case 'aws:principaltype': return 'User';
       case 'aws:requestedregion': return this.caller.region;
       case 'aws:securetransport': return String(this.caller.secureTransport);
-      case 'aws:currenttime': return new Date(this.nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      case 'aws:epochtime': return String(Math.floor(this.nowMs / 1000));
+      case 'aws:currenttime':
+        this.consulted.requestValues = true;
+        return new Date(this.nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      case 'aws:epochtime':
+        this.consulted.requestValues = true;
+        return String(Math.floor(this.nowMs / 1000));
       default: return undefined;
     }
   }
