@@ -15,7 +15,8 @@ export interface Authenticator {
 export function authenticate(auth: Authenticator, req: DynamoRequest, rawBody: Buffer): Caller | DynamoError {
   try {
     const { user, region } = verifySignature(req, rawBody, auth.users, auth.now());
-    return callerOf(user, region, req.socket.remoteAddress ?? '', 'encrypted' in req.socket && req.socket.encrypted === true);
+    const socket = req.socket;
+    return callerOf(user, region, socket.remoteAddress ?? '', socket.encrypted === true);
   } catch (err) {
     if (err instanceof DynamoError) return err;
     throw err;

@@ -174,15 +174,16 @@ interface AuthorizationParams {
 let lastHeader: { start: string; credential: string; signedHeaders: string } | undefined;
 
 function headerParts(req: DynamoRequest): SignatureParts {
-  const auth = req.headers['authorization'] ?? '';
-  const amzDate = req.headers['x-amz-date'];
-  const date = req.headers['date'];
+  const headers = req.headers;
+  const auth = headers['authorization'] ?? '';
+  const amzDate = headers['x-amz-date'];
+  const date = headers['date'];
   let params = reusedParams(auth);
   if (params === undefined || (amzDate === undefined && date === undefined)) {
     params = walkParams(auth);
     if (params.found !== 7 || (amzDate === undefined && date === undefined) || !auth.startsWith('AWS4-')) {
       // Refused as any request with a malformed Authorization header is (the same check runs without --auth).
-      const problem = checkAuthorization(req.headers);
+      const problem = checkAuthorization(headers);
       if (problem) throw problem;
     }
     const space = auth.indexOf(' ');
@@ -332,22 +333,27 @@ function headerValue(req: DynamoRequest, name: string): string | undefined {
 
 /** Each signed header: `name:value`, values trimmed with inner runs of spaces collapsed, repeats joined by commas. */
 function canonicalHeaders(req: DynamoRequest, names: string[]): string {
+  const headers = req.headers;
   // Node joins a repeated header with ', ' where SigV4 wants ','; only then are the separate values needed.
-  const repeated = req.rawHeaders.length / 2 !== Object.keys(req.headers).length;
+  const repeated = req.rawHeaders.length / 2 !== Object.keys(headers).length;
   const distinct = repeated ? req.headersDistinct : undefined;
   let text = '';
   for (const name of names) {
     if (distinct !== undefined) {
       text += `${name}:${(distinct[name] ?? []).map(canonicalValue).join(',')}\n`;
     } else {
-      const single = req.headers[name];
-      text += `${name}:${single === undefined ? '' : canonicalValue(String(single))}\n`;
+      const single = headers[name];
+      text += `${name}:${single === undefined ? '' : canonicalValue(typeof single === 'string' ? single : String(single))}\n`;
     }
   }
   return text;
 }
 
+/** Values as sent mostly need nothing done: one test finds those that do. */
+const NEEDS_CANONICAL_FORM = /^\s|\s$|\s\s|[\t\r\n]/;
+
 function canonicalValue(value: string): string {
+  if (!NEEDS_CANONICAL_FORM.test(value)) return value;
   const trimmed = value.trim();
   return /\s\s|[\t\r\n]/.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
 }
@@ -377,9 +383,12 @@ function canonicalQuery(pairs: [string, string][]): string {
     .join('&');
 }
 
+/** Shared by every request without a query string (never added to). */
+const NO_PAIRS: [string, string][] = [];
+
 function queryPairs(url: string): [string, string][] {
   const q = url.indexOf('?');
-  if (q < 0) return [];
+  if (q < 0) return NO_PAIRS;
   const pairs: [string, string][] = [];
   for (const part of url.slice(q + 1).split('&')) {
     if (part === '') continue;
