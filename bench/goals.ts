@@ -56,7 +56,7 @@ const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
 /**
  * The `--auth` target is judged only against the same server without `--auth`, on the
- * median of their alternating windows' ratios (run.ts measures them whenever both run).
+ * median of their interleaved slices' per-round ratios (run.ts measures them whenever both run).
  */
 function authGoals(target: TargetReport, pairs: Record<string, AlternatingResult>, add: (goal: string, measured: string, pass: boolean | undefined) => void): void {
   for (const id of AUTH_WORKLOADS) {
