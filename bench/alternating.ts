@@ -91,8 +91,8 @@ export async function alternate(a: RunningTarget, b: RunningTarget, load: Altern
 
 /** `0.93 × (rounds 0.91–0.97, middle half 0.92–0.95, 24 rounds)`. */
 export function describeRatios(ratios: number[]): string {
+  if (ratios.length === 0) return 'no rounds';
   const sorted = [...ratios].sort((x, y) => x - y);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2);
-  if (sorted.length === 0) return 'no rounds';
   return `${median(ratios).toFixed(2)} × (rounds ${at(0)}–${at(1)}, middle half ${at(0.25)}–${at(0.75)}, ${sorted.length} rounds)`;
 }

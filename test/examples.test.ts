@@ -27,7 +27,6 @@ function run(example: string, command: string, args: string[], env: Record<strin
   });
 }
 
-
 describe('examples', () => {
   before(() => {
     const installed = join(EXAMPLES, 'node_modules', 'openddb');

@@ -177,9 +177,7 @@ function queryCheck(input: Input, scope: ResourceScope): AccessCheck {
     resource: tableOrIndexArn(input, scope),
     keys: once(() => {
       const keys = readKeys(input);
-      const meta = scope.tableMeta(String(input.TableName ?? ''));
-      const schema = input.IndexName === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === input.IndexName)?.keySchema;
-      const hashName = hashKeyOf(schema);
+      const hashName = partitionKeyOf(String(input.TableName ?? ''), input.IndexName, scope);
       if (hashName !== undefined) {
         const value = queriedPartition(input, hashName);
         if (value !== undefined) keys.set('dynamodb:leadingkeys', [value]);
@@ -211,6 +209,12 @@ function setLeadingKeys(keys: ConditionKeys, table: string, keyOrItems: Input[],
   if (hashName === undefined) return;
   const values = keyOrItems.map((k) => keyText(k?.[hashName])).filter((v): v is string => v !== undefined);
   if (values.length > 0) keys.set('dynamodb:leadingkeys', values);
+}
+
+/** The partition key attribute of a table, or of one of its indexes. */
+function partitionKeyOf(table: string, index: unknown, scope: ResourceScope): string | undefined {
+  const meta = scope.tableMeta(table);
+  return hashKeyOf(index === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === index)?.keySchema);
 }
 
 function hashKeyOf(schema: KeySchemaElement[] | undefined): string | undefined {
@@ -286,9 +290,7 @@ function partiqlCheck(statement: unknown, parameters: Input[] | undefined, scope
   const resource = tableArn(tableName, scope);
   const keys = once(() => {
     const found: ConditionKeys = new Map();
-    const meta = scope.tableMeta(tableName);
-    const schema = index === undefined ? meta?.keySchema : meta?.indexes?.find((i) => i.name === index)?.keySchema;
-    const hashName = hashKeyOf(schema);
+    const hashName = partitionKeyOf(tableName, index, scope);
     const leading = hashName === undefined ? undefined : partiqlLeadingKeys(text, hashName, parameters);
     if (leading !== undefined) found.set('dynamodb:leadingkeys', leading);
     return found;
